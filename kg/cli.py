@@ -1,0 +1,127 @@
+"""The ``kg`` command line: thin typer wrappers over plain functions.
+
+Exit codes follow pySHACL: 0 success / conforms, 1 does not conform, 2 error (one line on stderr).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Callable, List, Optional, TypeVar
+
+import typer
+
+from kg.documents import DEFAULT_MAX_BYTES
+from kg.errors import KgError
+
+app = typer.Typer(
+    name="kg",
+    help="Build a conflict knowledge graph (RDF) from English news articles.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+T = TypeVar("T")
+
+
+def fail(message: str) -> "typer.Exit":
+    print(f"kg: {message}", file=sys.stderr)
+    return typer.Exit(2)
+
+
+def guarded(action: Callable[[], T]) -> T:
+    """Run an action; user errors become one line on stderr and exit code 2."""
+    try:
+        return action()
+    except KgError as error:
+        raise fail(str(error)) from None
+    except KeyboardInterrupt:
+        raise fail("interrupted") from None
+    except MemoryError:
+        raise fail("out of memory") from None
+
+
+class Progress:
+    """A progress bar on a terminal; silent when stderr is not one."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.done = 0
+        self.enabled = sys.stderr.isatty()
+
+    def start(self, total: int) -> None:
+        self.total = total
+
+    def step(self, count: int) -> None:
+        self.done += count
+        if self.enabled and self.total:
+            width = 30
+            filled = int(width * self.done / self.total)
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} articles")
+            if self.done >= self.total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+@app.command()
+def build(
+    inputs: List[Path] = typer.Argument(..., help="Article files or folders (.txt, .md, .html, .jsonl)."),
+    out: Path = typer.Option(Path("out"), "-o", "--out", help="Output folder."),
+    fmt: str = typer.Option("turtle", "-f", "--format", help="Extra output: turtle, nt, json-ld or trig (graph.ttl is always written)."),
+    model: Optional[str] = typer.Option(None, "--model", help="spaCy pipeline name or path (env KG_SPACY_MODEL)."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Processes for the NLP stage."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Text encoding of the inputs (default UTF-8)."),
+    max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1, help="Largest article accepted, in bytes."),
+    keep_going: bool = typer.Option(False, "--keep-going", help="Skip bad inputs instead of stopping."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="Print nothing but errors."),
+) -> None:
+    """Build the knowledge graph of INPUTS into OUT/graph.ttl and OUT/validation.txt."""
+    from kg.build import build as run_build
+
+    progress = Progress()
+    summary = guarded(
+        lambda: run_build(
+            inputs, out, fmt=fmt, model=model, workers=workers, encoding=encoding, max_bytes=max_bytes,
+            keep_going=keep_going, progress=progress.step, on_documents=progress.start,
+        )
+    )
+    for problem in summary.skipped:
+        print(f"kg: skipped {problem}", file=sys.stderr)
+    if not quiet:
+        for line in summary.lines():
+            print(line)
+    raise typer.Exit(0 if summary.conforms else 1)
+
+
+@app.command("eval")
+def evaluate(
+    inputs: List[Path] = typer.Argument(..., help="The articles the gold file describes."),
+    gold: Path = typer.Option(..., "--gold", help="Gold relations (JSONL: doc, s, p, o, tier, evidence)."),
+    entities: Path = typer.Option(..., "--entities", help="Entity inventory (JSONL: id, label, aliases)."),
+    model: Optional[str] = typer.Option(None, "--model", help="spaCy pipeline name or path."),
+    details: bool = typer.Option(True, "--details/--no-details", help="List false positives and misses."),
+    fmt: str = typer.Option("text", "-f", "--format", help="text or json"),
+) -> None:
+    """Precision, recall and F1 of the extracted relations against gold relations."""
+    from kg.evaluate import evaluate_corpus
+
+    report = guarded(lambda: evaluate_corpus(inputs, gold, entities, model=model))
+    print(report.to_json() if fmt == "json" else report.to_text(details=details))
+
+
+def _register_optional() -> None:
+    """Commands that live in their own modules (validate, check-ontology, load, query)."""
+    from kg.commands import ontology_cmds, store_cmds
+
+    ontology_cmds.register(app)
+    store_cmds.register(app)
+
+
+_register_optional()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

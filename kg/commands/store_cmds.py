@@ -1,0 +1,107 @@
+"""``kg load`` and ``kg query``: put a graph into a store and ask it questions."""
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from kg import query as kgquery
+from kg import store as kgstore
+from kg.errors import KgError
+
+
+class Auth(str, Enum):
+    digest = "digest"
+    basic = "basic"
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+    ttl = "ttl"
+    nt = "nt"
+
+
+def load(
+    graph_file: Annotated[Path, typer.Argument(metavar="GRAPH", help="RDF file: .ttl .nt .trig .nq .jsonld (.rdf .n3)")],
+    store: Annotated[Optional[Path], typer.Option("--store", help="Store directory (default out/store).")] = None,
+    endpoint: Annotated[Optional[str], typer.Option(
+        "--endpoint", help="Graph Store Protocol URL, e.g. http://host:8890/sparql-graph-crud-auth.")] = None,
+    graph: Annotated[Optional[str], typer.Option("--graph", help="Named graph IRI to load into.")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Empty the target graph first (same transaction; PUT on endpoints).")] = False,
+    user: Annotated[Optional[str], typer.Option(
+        "--user", help="Login for the endpoint; the password comes from KG_STORE_PASSWORD or ~/.netrc.")] = None,
+    auth: Annotated[Auth, typer.Option("--auth", help="HTTP authentication scheme.")] = Auth.digest,
+    sparql: Annotated[Optional[str], typer.Option(
+        "--sparql", help="SPARQL query URL used to count the loaded triples (default: derived from --endpoint).")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for the server.")] = kgstore.DEFAULT_TIMEOUT,
+) -> None:
+    """Load an RDF graph into the embedded store, or into a SPARQL server."""
+    if endpoint is not None:
+        if store is not None:
+            raise KgError("give either --store or --endpoint, not both")
+        if graph is None:
+            raise KgError("--endpoint needs --graph IRI (the Graph Store Protocol loads one named graph)")
+        report = kgstore.gsp_load(graph_file, endpoint, graph, user=user, auth=auth.value, replace=replace,
+                                  sparql=sparql, timeout=timeout)
+        for line in report.lines():
+            typer.echo(line)
+        return
+    if user is not None or sparql is not None:
+        raise KgError("--user and --sparql only apply with --endpoint")
+    directory = store if store is not None else kgstore.DEFAULT_STORE
+    typer.echo(kgstore.load_into_store(graph_file, directory, graph=graph, replace=replace).line())
+
+
+def query(
+    query_or_file: Annotated[str, typer.Argument(
+        metavar="QUERY_OR_FILE", help="A .rq file, a canned query name (backs, strikes, …) or the query text.")],
+    store: Annotated[Optional[Path], typer.Option("--store", help="Store directory (default out/store).")] = None,
+    graph: Annotated[Optional[Path], typer.Option("--graph", help="Query an RDF file instead of a store.")] = None,
+    endpoint: Annotated[Optional[str], typer.Option("--endpoint", help="SPARQL endpoint URL.")] = None,
+    output: Annotated[OutputFormat, typer.Option("--format", help="table, csv, tsv, json; ttl/nt for CONSTRUCT.")] = OutputFormat.table,
+    bind: Annotated[Optional[list[str]], typer.Option(
+        "--bind", help="NAME=VALUE: fix ?NAME to an IRI (https://…, ent:x) or a string. Repeatable.")] = None,
+    update: Annotated[bool, typer.Option("--update", help="Allow SPARQL updates (INSERT, DELETE, LOAD, CLEAR, …).")] = False,
+    default_graph: Annotated[Optional[str], typer.Option(
+        "--default-graph", help="Use this named graph as the default graph (default: union of all graphs).")] = None,
+    user: Annotated[Optional[str], typer.Option("--user", help="Login for the endpoint (password: KG_STORE_PASSWORD or ~/.netrc).")] = None,
+    auth: Annotated[Auth, typer.Option("--auth", help="HTTP authentication scheme.")] = Auth.digest,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for the server.")] = kgstore.DEFAULT_TIMEOUT,
+) -> None:
+    """Run a SPARQL query against the store, an RDF file or an endpoint."""
+    source = _source(store, graph, endpoint, user, auth, timeout, default_graph)
+    text = kgquery.read_query(query_or_file)
+    bindings = kgquery.parse_bindings(bind or [], text)
+    result = kgquery.run(text, source, bindings, allow_update=update)
+    typer.echo(kgquery.format_result(result, output.value), nl=False)
+
+
+def _source(store: Optional[Path], graph: Optional[Path], endpoint: Optional[str], user: Optional[str],
+            auth: Auth, timeout: float, default_graph: Optional[str]) -> kgquery.Source:
+    given = [name for name, value in (("--store", store), ("--graph", graph), ("--endpoint", endpoint)) if value is not None]
+    if len(given) > 1:
+        raise KgError(f"give only one of --store, --graph, --endpoint (got {', '.join(given)})")
+    if user is not None and endpoint is None:
+        raise KgError("--user only applies with --endpoint")
+    if endpoint is not None:
+        return kgquery.Source("endpoint", endpoint, user, auth.value, timeout, default_graph)
+    if graph is not None:
+        return kgquery.Source("file", str(graph), default_graph=default_graph)
+    directory = store if store is not None else kgstore.DEFAULT_STORE
+    if store is None and not directory.is_dir():
+        raise KgError(
+            f"nothing to query: {directory} does not exist; load a graph (`kg load out/graph.ttl`) "
+            "or give --store DIR, --graph FILE or --endpoint URL"
+        )
+    return kgquery.Source("store", str(directory), default_graph=default_graph)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``load`` and ``query`` to the kg command line."""
+    app.command("load")(load)
+    app.command("query")(query)

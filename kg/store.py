@@ -1,0 +1,488 @@
+"""Where graphs live: an embedded pyoxigraph store on disk, or a SPARQL server over HTTP.
+
+Embedded loads are all-or-nothing: the file is parsed completely before anything is
+written, and the write is one pyoxigraph transaction. Remote loads use the SPARQL 1.1
+Graph Store HTTP Protocol with the standard library only. Passwords come from the
+environment (``KG_STORE_PASSWORD``) or ``~/.netrc``, never from the command line, and
+never appear in messages.
+"""
+from __future__ import annotations
+
+import html
+import http.client
+import netrc
+import os
+import re
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Literal
+
+import pyoxigraph as ox
+
+from kg.errors import InputError, KgError
+
+PASSWORD_ENV = "KG_STORE_PASSWORD"
+DEFAULT_STORE = Path("out/store")
+DEFAULT_TIMEOUT = 10.0
+AuthScheme = Literal["digest", "basic"]
+
+_FORMATS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".turtle": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+    ".n3": ox.RdfFormat.N3,
+}
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+# ---------------------------------------------------------------- reading RDF files
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    """The RDF syntax of ``path``, from its extension."""
+    fmt = _FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(_FORMATS))
+        raise InputError(path, f"unknown RDF file extension {path.suffix or '(none)'!r}; use one of {known}")
+    return fmt
+
+
+def read_quads(path: Path, graph: str | None = None) -> list[ox.Quad]:
+    """Every distinct quad in ``path``, parsed fully in memory (a syntax error raises).
+
+    With ``graph``, all statements go into that named graph (quad formats included);
+    without it, triples go to the default graph and named graphs keep their names.
+    """
+    path = Path(path)
+    fmt = rdf_format(path)
+    if not path.is_file():
+        raise InputError(path, "no such file")
+    try:
+        parsed = ox.parse(path=str(path), format=fmt, rename_blank_nodes=True)
+        quads = dict.fromkeys(parsed)
+    except SyntaxError as error:
+        raise InputError(path, f"not valid {fmt.name}: {_one_line(str(error))}") from None
+    except (OSError, ValueError) as error:
+        raise InputError(path, _one_line(str(error))) from None
+    if graph is None:
+        return list(quads)
+    target = named_node(graph, "--graph")
+    return list(dict.fromkeys(ox.Quad(q.subject, q.predicate, q.object, target) for q in quads))
+
+
+def named_node(iri: str, what: str = "IRI") -> ox.NamedNode:
+    """A NamedNode for an absolute IRI, or a KgError naming the option."""
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri):
+        raise KgError(f"{what}: {iri!r} is not an absolute IRI")
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as error:
+        raise KgError(f"{what}: {iri!r} is not a valid IRI ({_one_line(str(error))})") from None
+
+
+def graph_names(quads: Iterable[ox.Quad]) -> list[str]:
+    """Display names of the graphs the quads go to: ``default`` or the IRI, sorted."""
+    names = {"default" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value for q in quads}
+    return sorted(names, key=lambda name: (name != "default", name))
+
+
+# ---------------------------------------------------------------- the embedded store
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What a load wrote: number of distinct statements and the graphs they went to."""
+
+    triples: int
+    graphs: list[str]
+    target: str
+
+    def line(self) -> str:
+        label = "graph" if len(self.graphs) <= 1 else "graphs"
+        names = ", ".join(self.graphs) or "default"
+        return f"loaded {self.triples} triples into {self.target} ({label} {names})"
+
+
+def open_store(directory: Path, *, read_only: bool = True) -> ox.Store:
+    """Open an existing store directory (read-only unless asked) with clear errors."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise KgError(f"{directory}: no store here; create one with `kg load GRAPH --store {directory}`")
+    try:
+        return ox.Store.read_only(str(directory)) if read_only else ox.Store(str(directory))
+    except OSError as error:
+        raise KgError(f"{directory}: cannot open the store: {_store_problem(error)}") from None
+
+
+def create_store(directory: Path) -> ox.Store:
+    """Open a store for writing, creating the directory when needed."""
+    directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise KgError(f"{directory}: exists and is not a directory")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        return ox.Store(str(directory))
+    except OSError as error:
+        raise KgError(f"{directory}: cannot open the store: {_store_problem(error)}") from None
+
+
+def load_into_store(path: Path, directory: Path, graph: str | None = None, replace: bool = False) -> LoadReport:
+    """Load an RDF file into the store at ``directory``, all or nothing.
+
+    ``replace`` first empties the graphs the file writes to (the ``graph`` given, or for
+    a TriG/N-Quads file each of its graphs), in the same transaction as the insert.
+    """
+    quads = read_quads(path, graph)
+    names = graph_names(quads) if graph is None else [graph]
+    store = create_store(directory)
+    try:
+        if replace:
+            cleared = [graph] if graph is not None else (names or ["default"])
+            store.update(_replace_update(quads, cleared))
+        else:
+            store.extend(quads)
+        store.flush()
+    except (OSError, SyntaxError, ValueError) as error:
+        raise KgError(f"{directory}: load failed, store unchanged: {_one_line(str(error))}") from None
+    finally:
+        del store
+    return LoadReport(len(quads), names, str(directory))
+
+
+def _replace_update(quads: list[ox.Quad], graphs: list[str]) -> str:
+    """One SPARQL update that empties ``graphs`` and inserts ``quads``: one transaction."""
+    drops = [
+        "CLEAR SILENT DEFAULT" if name == "default" else f"CLEAR SILENT GRAPH {ox.NamedNode(name)}"
+        for name in graphs
+    ]
+    parts: list[str] = []
+    for q in quads:
+        triple = f"{q.subject} {q.predicate} {q.object} ."
+        parts.append(triple if isinstance(q.graph_name, ox.DefaultGraph) else f"GRAPH {q.graph_name} {{ {triple} }}")
+    body = "\n".join(parts)
+    return " ;\n".join(drops) + (f" ;\nINSERT DATA {{\n{body}\n}}" if parts else "")
+
+
+def count_store(directory: Path, graph: str | None = None) -> int:
+    """Number of statements in the store (all graphs), or in one named graph."""
+    store = open_store(directory)
+    if graph is None:
+        return len(store)
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, named_node(graph, "graph")))
+
+
+def _store_problem(error: OSError) -> str:
+    text = _one_line(str(error))
+    if "lock" in text.lower():
+        return "it is in use by another process (close it and retry)"
+    return text
+
+
+# ---------------------------------------------------------------- HTTP: URLs and credentials
+
+
+def redact_url(url: str) -> str:
+    """``url`` with any user name or password replaced by ``***``."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return "<unparsable URL>"
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"***@{host}"))
+
+
+def check_url(url: str, option: str = "--endpoint") -> str:
+    """An http(s) URL without credentials in it, or a KgError."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        raise KgError(f"{option}: not a valid URL") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise KgError(f"{option}: {redact_url(url)!r} is not an http(s) URL")
+    if "@" in parts.netloc:
+        raise KgError(
+            f"{option}: {redact_url(url)} carries credentials; use --user and "
+            f"{PASSWORD_ENV} or ~/.netrc instead"
+        )
+    return url
+
+
+def sparql_url_for(gsp_url: str) -> str | None:
+    """The SPARQL query URL next to a Graph Store URL (Virtuoso, Fuseki), if known."""
+    base, _, query = gsp_url.partition("?")
+    for suffix, replacement in (
+        ("/sparql-graph-crud-auth", "/sparql"),
+        ("/sparql-graph-crud", "/sparql"),
+        ("/data", "/sparql"),
+    ):
+        if base.endswith(suffix):
+            return base[: -len(suffix)] + replacement
+    return None
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A login for one server. The password is kept out of ``repr``."""
+
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    scheme: AuthScheme = "digest"
+
+
+def resolve_credentials(url: str, user: str | None, scheme: AuthScheme = "digest") -> Credentials:
+    """Find the password for ``user`` at ``url``'s host: ``KG_STORE_PASSWORD``, then ~/.netrc.
+
+    Without ``user``, a ~/.netrc entry for the host supplies both; otherwise requests go
+    without credentials.
+    """
+    if scheme not in ("digest", "basic"):
+        raise KgError(f"--auth: {scheme!r} is not one of digest, basic")
+    host = urllib.parse.urlsplit(url).hostname or ""
+    entry = _netrc_entry(host)
+    env_password = os.environ.get(PASSWORD_ENV) or None
+    if user is None:
+        if entry is not None and entry[0]:
+            return Credentials(entry[0], entry[1], scheme)
+        return Credentials(None, None, scheme)
+    if env_password is not None:
+        return Credentials(user, env_password, scheme)
+    if entry is not None and entry[0] in ("", user):
+        return Credentials(user, entry[1], scheme)
+    raise KgError(
+        f"no password for user {user!r} at {host}: set {PASSWORD_ENV} or add "
+        f"'machine {host} login {user} password …' to ~/.netrc"
+    )
+
+
+def _netrc_entry(host: str) -> tuple[str, str] | None:
+    path = Path(os.path.expanduser("~/.netrc"))
+    if not path.is_file():
+        return None
+    try:
+        found = netrc.netrc(str(path)).authenticators(host)
+    except netrc.NetrcParseError as error:
+        # The parser's message can quote a token from the file (maybe a password).
+        problem = "access too permissive (chmod 600 ~/.netrc)" if "permissive" in error.msg else "cannot parse"
+        raise KgError(f"~/.netrc: {problem} (line {error.lineno})") from None
+    except OSError as error:
+        raise KgError(f"~/.netrc: {error.strerror}") from None
+    if found is None or found[2] is None:
+        return None
+    return (found[0] or "", found[2])
+
+
+# ---------------------------------------------------------------- HTTP: requests
+
+
+class _DigestOnce(urllib.request.HTTPDigestAuthHandler):
+    """Digest auth that answers one challenge; a second 401 means wrong credentials."""
+
+    def http_error_401(self, req, fp, code, msg, headers):  # type: ignore[no-untyped-def]
+        challenge = (headers.get("www-authenticate") or "").lower()
+        if req.get_header("Authorization") and 'stale="true"' not in challenge and "stale=true" not in challenge:
+            return None
+        return super().http_error_401(req, fp, code, msg, headers)
+
+
+def _opener(url: str, credentials: Credentials) -> urllib.request.OpenerDirector:
+    handlers: list[urllib.request.BaseHandler] = []
+    host = urllib.parse.urlsplit(url).hostname or ""
+    if host in _LOOPBACK:
+        handlers.append(urllib.request.ProxyHandler({}))
+    if credentials.user is not None and credentials.password is not None:
+        if credentials.scheme == "basic":
+            basic = urllib.request.HTTPPasswordMgrWithPriorAuth()
+            basic.add_password(None, url, credentials.user, credentials.password, is_authenticated=True)
+            handlers.append(urllib.request.HTTPBasicAuthHandler(basic))
+        else:
+            digest = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            digest.add_password(None, url, credentials.user, credentials.password)
+            handlers.append(_DigestOnce(digest))
+    return urllib.request.build_opener(*handlers)
+
+
+@dataclass(frozen=True)
+class HttpReply:
+    status: int
+    content_type: str
+    body: bytes
+
+
+def http_request(
+    url: str,
+    *,
+    method: str = "GET",
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    credentials: Credentials = Credentials(),
+    timeout: float = DEFAULT_TIMEOUT,
+) -> HttpReply:
+    """One HTTP exchange; every failure becomes a one-line KgError without secrets."""
+    shown = redact_url(url.split("?", 1)[0])
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with _opener(url, credentials).open(request, timeout=timeout) as response:
+            return HttpReply(response.status, response.headers.get("Content-Type", ""), response.read())
+    except urllib.error.HTTPError as error:
+        message = _http_error_message(shown, error, credentials)
+    except urllib.error.URLError as error:
+        message = f"{shown}: {_network_problem(error.reason, timeout)}"
+    except (TimeoutError, socket.timeout) as error:
+        message = f"{shown}: {_network_problem(error, timeout)}"
+    except (http.client.HTTPException, OSError) as error:
+        message = f"{shown}: connection failed: {_one_line(str(error)) or type(error).__name__}"
+    raise KgError(_scrub(message, credentials)) from None
+
+
+def _http_error_message(shown: str, error: urllib.error.HTTPError, credentials: Credentials) -> str:
+    try:
+        detail = _body_summary(error.read())
+    except (OSError, http.client.HTTPException):
+        detail = ""
+    finally:
+        error.close()
+    status = f"HTTP {error.code} {error.reason}".rstrip()
+    if error.code == 401:
+        if credentials.user is None:
+            return f"{shown}: {status}: the server wants a login; pass --user and set {PASSWORD_ENV} or ~/.netrc"
+        return (
+            f"{shown}: {status}: the server refused the password for user {credentials.user!r} "
+            f"(check {PASSWORD_ENV} or ~/.netrc, and --auth {credentials.scheme})"
+        )
+    return f"{shown}: {status}" + (f": {detail}" if detail else "")
+
+
+def _network_problem(reason: object, timeout: float) -> str:
+    if isinstance(reason, ConnectionRefusedError):
+        return "connection refused; is the server running?"
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return f"no answer within {timeout:g} s"
+    if isinstance(reason, socket.gaierror):
+        return "unknown host"
+    text = _one_line(str(getattr(reason, "strerror", None) or reason))
+    return f"cannot connect: {text}"
+
+
+def _body_summary(body: bytes, limit: int = 300) -> str:
+    text = body.decode("utf-8", errors="replace")
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    text = _one_line(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _scrub(message: str, credentials: Credentials) -> str:
+    if credentials.password:
+        message = message.replace(credentials.password, "***")
+    return message
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# ---------------------------------------------------------------- Graph Store Protocol
+
+
+@dataclass(frozen=True)
+class RemoteLoadReport:
+    """What a remote load sent, and what the server holds afterwards (None: not counted)."""
+
+    triples: int
+    graph: str
+    endpoint: str
+    server_triples: int | None
+
+    def lines(self) -> list[str]:
+        out = [f"loaded {self.triples} triples into {self.endpoint} (graph {self.graph})"]
+        if self.server_triples is None:
+            out.append("pass --sparql URL to count the triples on the server")
+        else:
+            out.append(f"server holds {self.server_triples} triples in graph {self.graph}")
+        return out
+
+
+def gsp_load(
+    path: Path,
+    endpoint: str,
+    graph: str,
+    *,
+    user: str | None = None,
+    auth: AuthScheme = "digest",
+    replace: bool = False,
+    sparql: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> RemoteLoadReport:
+    """Send an RDF file to a Graph Store endpoint: POST adds, PUT (``replace``) replaces.
+
+    The file is parsed locally first, so a syntax error sends nothing; the server gets
+    the distinct triples as N-Triples (every statement of a quad file goes to ``graph``).
+    """
+    check_url(endpoint)
+    named_node(graph, "--graph")
+    quads = read_quads(path, graph)
+    credentials = resolve_credentials(endpoint, user, auth)
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    payload = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    separator = "&" if "?" in endpoint else "?"
+    url = f"{endpoint}{separator}{urllib.parse.urlencode({'graph': graph})}"
+    http_request(
+        url,
+        method="PUT" if replace else "POST",
+        body=payload,
+        headers={"Content-Type": "application/n-triples; charset=utf-8"},
+        credentials=credentials,
+        timeout=timeout,
+    )
+    query_url = sparql or sparql_url_for(endpoint)
+    server = None if query_url is None else count_remote(query_url, graph, credentials, timeout)
+    return RemoteLoadReport(len(triples), graph, redact_url(endpoint), server)
+
+
+def count_remote(sparql: str, graph: str, credentials: Credentials = Credentials(), timeout: float = DEFAULT_TIMEOUT) -> int:
+    """Triples in one graph on a SPARQL server, by ``COUNT(*)``."""
+    check_url(sparql, "--sparql")
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {named_node(graph, 'graph')} {{ ?s ?p ?o }} }}"
+    reply = sparql_post(sparql, query, accept="application/sparql-results+json", credentials=credentials, timeout=timeout)
+    try:
+        results = ox.parse_query_results(reply.body, format=ox.QueryResultsFormat.JSON)
+        rows = [row["n"] for row in results]  # type: ignore[index,union-attr]
+        return int(rows[0].value)
+    except (SyntaxError, ValueError, IndexError, TypeError, KeyError, AttributeError):
+        raise KgError(f"{redact_url(sparql)}: unexpected answer to a COUNT query") from None
+
+
+def sparql_post(
+    url: str,
+    text: str,
+    *,
+    accept: str,
+    update: bool = False,
+    default_graph: str | None = None,
+    credentials: Credentials = Credentials(),
+    timeout: float = DEFAULT_TIMEOUT,
+) -> HttpReply:
+    """POST a query (or an update) to a SPARQL 1.1 Protocol endpoint, form-encoded."""
+    form = [("update" if update else "query", text)]
+    if default_graph:
+        form.append(("using-graph-uri" if update else "default-graph-uri", default_graph))
+    return http_request(
+        url,
+        method="POST",
+        body=urllib.parse.urlencode(form).encode("utf-8"),
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        credentials=credentials,
+        timeout=timeout,
+    )

@@ -1,0 +1,247 @@
+"""SHACL validation of built graphs: a thin, cached wrapper around pySHACL."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pyshacl
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH, NamespaceManager
+
+from kg.errors import InputError
+from kg.namespaces import PREFIXES
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+SHAPES_DIR = REPO_DIR / "shapes"
+ONTOLOGY_DIR = REPO_DIR / "ontology"
+SHAPES_FILE = "conflict.shapes.ttl"
+ONTOLOGY_FILE = "conflict.ttl"
+
+# rdflib parser names by file extension; kg reads only these.
+FORMATS: dict[str, str] = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".jsonld": "json-ld",
+    ".trig": "trig",
+    ".nq": "nquads",
+}
+_DATASET_FORMATS = {"trig", "nquads"}
+
+# "none", not "rdfs": RDFS inference types every subject from rdfs:domain, which hides
+# the domain and range errors the shapes exist to report; with the ontology passed as
+# ont_graph, sh:class and sh:targetClass still follow rdfs:subClassOf.
+INFERENCE = "none"
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One sh:ValidationResult, its nodes as IRIs (literals in N-Triples form)."""
+
+    focus_node: str
+    result_path: str | None
+    value: str | None
+    severity: str
+    source_shape: str
+    message: str
+
+    def sort_key(self) -> tuple[str, str, str, str, str]:
+        return (
+            self.focus_node,
+            self.result_path or "",
+            self.source_shape,
+            self.value or "",
+            self.message,
+        )
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """A pySHACL report as plain data, results sorted."""
+
+    conforms: bool
+    results: tuple[ValidationResult, ...]
+
+    def to_text(self) -> str:
+        lines = [f"Conforms: {self.conforms} ({len(self.results)} results)"]
+        for result in self.results:
+            path = compact(result.result_path) if result.result_path else "-"
+            lines.append(f"{compact(result.focus_node)}  {path}  {result.message}")
+        return "\n".join(lines)
+
+    def to_json(self) -> str:
+        rows = [
+            {
+                "focusNode": r.focus_node,
+                "resultPath": r.result_path,
+                "value": r.value,
+                "severity": r.severity,
+                "sourceShape": r.source_shape,
+                "message": r.message,
+            }
+            for r in self.results
+        ]
+        return json.dumps(rows, indent=2, ensure_ascii=False)
+
+    def keys(self) -> set[tuple[str, str | None, str]]:
+        """(focus node, path, source shape) of each result: what tests compare."""
+        return {(r.focus_node, r.result_path, r.source_shape) for r in self.results}
+
+
+@lru_cache(maxsize=8)
+def load_shapes(shapes_dir: Path | None = None) -> Graph:
+    """The SHACL shapes graph, parsed once per path. Do not modify the returned graph.
+
+    ``shapes_dir`` may be a directory holding conflict.shapes.ttl or a shapes file.
+    """
+    path = Path(shapes_dir) if shapes_dir is not None else SHAPES_DIR
+    if path.is_dir():
+        path = path / SHAPES_FILE
+    return _parse_file(path)
+
+
+@lru_cache(maxsize=8)
+def load_ontology_graph(path: Path | None = None) -> Graph:
+    """The kg ontology (ontology/conflict.ttl), parsed once. Do not modify it."""
+    path = Path(path) if path is not None else ONTOLOGY_DIR / ONTOLOGY_FILE
+    if path.is_dir():
+        path = path / ONTOLOGY_FILE
+    return _parse_file(path)
+
+
+def validate_graph(
+    data: Graph, shapes: Graph | None = None, ontology: Graph | None = None
+) -> ValidationReport:
+    """Validate ``data`` against the kg shapes, with the ontology's class hierarchy."""
+    shapes = shapes if shapes is not None else load_shapes()
+    ontology = ontology if ontology is not None else load_ontology_graph()
+    conforms, report_graph, _ = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference=INFERENCE,
+        abort_on_first=False,
+        allow_warnings=True,
+        advanced=False,
+        meta_shacl=False,
+    )
+    return report_from_graph(bool(conforms), report_graph)
+
+
+def validate_file(
+    path: Path, shapes: Graph | None = None, ontology: Graph | None = None
+) -> ValidationReport:
+    """Parse a graph file (by extension) and validate it."""
+    return validate_graph(_parse_file(Path(path)), shapes, ontology)
+
+
+def parse_graph_file(path: Path) -> Graph:
+    """Parse an RDF file chosen by extension into one graph (named graphs merged)."""
+    return _parse_file(Path(path))
+
+
+def _parse_file(path: Path) -> Graph:
+    if not path.is_file():
+        raise InputError(path, "no such file")
+    rdf_format = FORMATS.get(path.suffix.lower())
+    if rdf_format is None:
+        known = ", ".join(sorted(FORMATS))
+        raise InputError(path, f"unknown RDF file extension; use one of {known}")
+    if rdf_format == "json-ld":
+        _refuse_remote_contexts(path)
+    try:
+        if rdf_format in _DATASET_FORMATS:
+            dataset = Dataset()
+            dataset.parse(path, format=rdf_format)
+            graph = Graph()
+            for s, p, o, _ in dataset.quads((None, None, None, None)):
+                graph.add((s, p, o))
+            return graph
+        return Graph().parse(path, format=rdf_format)
+    except Exception as error:  # rdflib raises many types; the user needs one line
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise InputError(path, f"cannot parse as {rdf_format}: {first}") from error
+
+
+def _refuse_remote_contexts(path: Path) -> None:
+    """rdflib would fetch a remote @context; kg never touches the network."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputError(path, f"cannot parse as json-ld: {error}") from error
+    if _has_remote_context(document):
+        raise InputError(path, "JSON-LD with a remote @context; kg does not fetch contexts, inline it")
+
+
+def _has_remote_context(node: object) -> bool:
+    if isinstance(node, list):
+        return any(_has_remote_context(item) for item in node)
+    if not isinstance(node, dict):
+        return False
+    context = node.get("@context")
+    contexts = context if isinstance(context, list) else [context]
+    if any(isinstance(c, str) for c in contexts):
+        return True
+    return any(_has_remote_context(value) for value in node.values())
+
+
+def report_from_graph(conforms: bool, report: Graph) -> ValidationReport:
+    """A ValidationReport from pySHACL's conforms flag and results graph."""
+    results = [
+        _result(report, node) for node in report.subjects(RDF.type, SH.ValidationResult)
+    ]
+    return ValidationReport(conforms, tuple(sorted(results, key=ValidationResult.sort_key)))
+
+
+def _result(report: Graph, node: URIRef | BNode) -> ValidationResult:
+    severity = report.value(node, SH.resultSeverity)
+    messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
+    return ValidationResult(
+        focus_node=_term(report.value(node, SH.focusNode)) or "",
+        result_path=_term(report.value(node, SH.resultPath)),
+        value=_term(report.value(node, SH.value)),
+        severity=_local_name(severity) if severity is not None else "Violation",
+        source_shape=_term(report.value(node, SH.sourceShape)) or "",
+        message=messages[0] if messages else "",
+    )
+
+
+def _term(node: object) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, Literal):
+        return node.n3()
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    return str(node)
+
+
+def _local_name(iri: object) -> str:
+    text = str(iri)
+    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+@lru_cache(maxsize=1)
+def _namespace_manager() -> NamespaceManager:
+    names = NamespaceManager(Graph(bind_namespaces="none"), bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        names.bind(prefix, namespace, override=True, replace=True)
+    names.bind("sh", SH, override=True, replace=True)
+    names.bind("kgsh", "https://w3id.org/kg-conflict/shapes#", override=True, replace=True)
+    names.bind("kglint", "https://w3id.org/kg-conflict/ontology-lint#", override=True, replace=True)
+    return names
+
+
+def compact(term: str) -> str:
+    """A prefixed name for an IRI in a namespace kg binds; literals and others unchanged."""
+    if term.startswith(("_:", '"')):
+        return term
+    best: tuple[str, str] | None = None
+    for prefix, namespace in _namespace_manager().namespaces():
+        space = str(namespace)
+        local = term[len(space):]
+        if term.startswith(space) and local and not any(c in local for c in "/#?"):
+            if best is None or len(space) > len(best[1]):
+                best = (prefix, space)
+    return f"{best[0]}:{term[len(best[1]):]}" if best else f"<{term}>"
