@@ -114,7 +114,9 @@ def _first_line(error: object) -> str:
 
 @lru_cache(maxsize=1)
 def _furniture_patterns() -> tuple[list[re.Pattern[str]], re.Pattern[str]]:
-    lexicon = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
+    from kg.extract import read_yaml
+
+    lexicon = read_yaml(LEXICON_PATH)
     lines = [re.compile(p, re.IGNORECASE) for p in lexicon["furniture_lines"]]
     header = re.compile(lexicon["furniture_headers"], re.IGNORECASE)
     return lines, header

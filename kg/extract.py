@@ -24,6 +24,7 @@ PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
 OBJECTS = {"dobj", "obj"}
 RELATIVE = {"which", "that", "who", "whom", "whose"}
 PRONOUNS = {"they", "them", "their", "it", "its", "he", "his", "she", "her", "we", "our", "us", "i", "my"}
+TEMPORAL_PREPS = {"after", "before", "since", "until", "as", "while", "when", "once"}
 OBJECT_CONTROL = {"force", "oblige", "compel", "order", "allow", "help", "enable", "push", "lead", "cause", "permit", "urge", "get"}
 
 
@@ -129,9 +130,23 @@ class Lexicon:
         return set(self.raw["relations"][relation].get(key, []))
 
 
+class _WordLoader(yaml.SafeLoader):
+    """YAML 1.1 reads "on", "no" and "yes" as booleans; in a word list they are words."""
+
+
+_WordLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_yaml(path: Path) -> Any:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_WordLoader)  # noqa: S506 - safe loader subclass
+
+
 @lru_cache(maxsize=2)
 def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = read_yaml(path)
     lexicon = Lexicon(raw=raw)
     for relation, spec in raw["relations"].items():
         for verb in spec.get("verbs", []):
@@ -145,6 +160,20 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
 
 
 # --- the extractor --------------------------------------------------------------------------
+
+
+def lemma_forms(token: Token) -> set[str]:
+    """The lemma plus naive stems of the word, since the small model mislemmatises some verbs
+    ("staged" → "stag")."""
+    lower = token.lower_
+    forms = {token.lemma_.lower(), lower}
+    for suffix, replacement in (("ied", "y"), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("es", ""), ("s", "")):
+        if lower.endswith(suffix) and len(lower) > len(suffix) + 2:
+            stem = lower[: -len(suffix)] + replacement
+            forms.add(stem)
+            if len(stem) > 3 and stem[-1] == stem[-2] and replacement == "":
+                forms.add(stem[:-1])  # "stepped" → "step"
+    return forms
 
 
 class Extractor:
@@ -239,7 +268,7 @@ class Extractor:
                 pass
             else:
                 return [self.named(ent)]
-        lemma = token.lemma_.lower()
+        lemma = self.word(token, self.owned | self.force | set(self.lex.group_class) | self.civilian | self.container)
         if token.lower_ in RELATIVE and token.head.dep_ == "relcl":
             return self.args(token.head.head, depth + 1)
         if lemma in self.owned or lemma in self.force or lemma in self.lex.group_class or lemma in self.civilian:
@@ -325,10 +354,22 @@ class Extractor:
                         return before
         return None
 
+    def word(self, token: Token, vocabulary: set[str]) -> str:
+        """The form of a token found in a vocabulary (lemma first), else its lemma."""
+        lemma = token.lemma_.lower()
+        if lemma in vocabulary:
+            return lemma
+        for form in sorted(lemma_forms(token)):
+            if form in vocabulary:
+                return form
+        return lemma
+
     def generic(self, token: Token) -> list[int]:
         """Mentions for a generic noun: "Russian jets", "Syrian rebels", "Iranian-backed militias"."""
-        lemma = token.lemma_.lower()
+        lemma = self.word(token, self.owned | self.force | set(self.lex.group_class) | self.civilian)
         backer_token = self.backer_of(token)
+        if backer_token is None and token.dep_ == "compound":
+            backer_token = self.backer_of(token.head)  # "an Iranian-backed militia assault"
         backer = self.ent_key(backer_token) if backer_token is not None else None
         owners = self.owner_tokens(token)
         start, end = token.idx, token.idx + len(token.text)
@@ -375,8 +416,8 @@ class Extractor:
     def group_modifier(self, token: Token) -> int | None:
         """"rebel positions", "militia assault": a generic group noun modifying this one."""
         for child in token.children:
-            if child.dep_ in ("compound", "amod", "nmod") and child.lemma_.lower() in self.lex.group_class:
-                if self.lex.group_class[child.lemma_.lower()] != "fighters":
+            if child.dep_ in ("compound", "amod", "nmod") and self.word(child, set(self.lex.group_class)) in self.lex.group_class:
+                if self.lex.group_class[self.word(child, set(self.lex.group_class))] != "fighters":
                     mentions = self.generic(child)
                     return mentions[0] if mentions else None
         return None
@@ -408,6 +449,13 @@ class Extractor:
                 if child.lower_ in RELATIVE and verb.dep_ == "relcl":
                     return [verb.head], False
                 return [child], False
+        for aux in verb.children:  # the small model sometimes hangs the subject on "has"
+            if aux.dep_ == "aux":
+                for child in aux.children:
+                    if child.dep_ in SUBJECTS:
+                        return [child], False
+        if verb.dep_ == "acomp":  # "was able to take": climb to the copula
+            return self.subject_tokens(verb.head, depth + 1)
         if verb.dep_ == "xcomp":
             head = verb.head
             if head.lemma_.lower() in OBJECT_CONTROL:
@@ -427,6 +475,13 @@ class Extractor:
                 return self.subject_tokens(governor, depth + 1)
         if verb.dep_ == "pobj" or (verb.dep_ == "acl" and verb.head.pos_ == "NOUN"):
             return self.subject_tokens(verb.head.head, depth + 1)
+        if verb.tag_ in ("VBD", "VBZ", "VBP"):
+            # The small model reads "after insurgents … launched" as a preposition and its object.
+            for candidate in reversed(list(self.doc[verb.sent.start:verb.i])):
+                if candidate.dep_ == "pobj" and candidate.head.lower_ in TEMPORAL_PREPS and candidate.pos_ in ("NOUN", "PROPN"):
+                    return [candidate], False
+                if candidate.dep_ in ("nsubj", "nsubjpass") or candidate.pos_ == "VERB" and candidate.dep_ not in ("acl", "amod", "prep"):
+                    break
         return [], False
 
     def by_agent(self, verb: Token) -> Token | None:
@@ -435,6 +490,15 @@ class Extractor:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         return pobj
+        if verb.pos_ in ("VERB", "AUX") and self.is_passive(verb):
+            # "designated a terrorist group by the US": the parser hangs "by" on the object.
+            for obj in verb.children:
+                if obj.dep_ in ("dobj", "oprd", "attr", "xcomp"):
+                    for child in obj.children:
+                        if child.dep_ == "prep" and child.lower_ == "by":
+                            for pobj in child.children:
+                                if pobj.dep_ == "pobj":
+                                    return pobj
         return None
 
     def is_passive(self, verb: Token) -> bool:
@@ -443,7 +507,14 @@ class Extractor:
         )
 
     def objects(self, verb: Token) -> list[Token]:
-        return [c for c in verb.children if c.dep_ in OBJECTS]
+        found = []
+        for child in verb.children:
+            if child.dep_ not in OBJECTS:
+                continue
+            # "bolster Syrian forces battling rebels", misparsed as a clause inside the object.
+            clause_subjects = [s for c in child.children if c.tag_ == "VBG" and c.i < child.i for s in c.children if s.dep_ == "nsubj"]
+            found.extend(clause_subjects or [child])
+        return found
 
     def prep_objects(self, token: Token, preps: Iterable[str]) -> list[Token]:
         wanted = set(preps)
@@ -499,50 +570,47 @@ class Extractor:
     # -- pronouns and context --
 
     def resolve_pronoun(self, token: Token, relation: str | None) -> tuple[list[int], str]:
-        """Antecedents of a pronoun: a reporting subject, the clause subject, or the last event."""
+        """Antecedents of a pronoun: the clause subject (possessives), a reporting subject,
+        a quote's speaker, or the agents of the last event (the previous sentence's "They")."""
         word = token.lower_
-        verb = token.head
-        # "Rebels said they repelled…": the pronoun refers to the reporting subject.
-        current = verb
-        for _ in range(4):
-            if current.dep_ in ("ccomp", "xcomp") and current.head.lemma_.lower() in self.reporting:
-                subj, _ = self.subject_tokens(current.head)
-                for item in subj:
-                    if item.lower_ not in PRONOUNS:
-                        mentions = self.args(item)
-                        if mentions:
-                            return mentions, "explicit"
-                break
-            current = current.head
-            if current.dep_ == "ROOT":
-                break
         if word in ("its", "their", "his", "her", "our"):
-            # "Israel stepped up its strikes": the clause subject.
+            # "Israel stepped up its strikes": the subject of the clause the noun sits in.
             governor = token.head
             while governor.pos_ not in ("VERB", "AUX") and governor.head is not governor:
                 governor = governor.head
             subj, _ = self.subject_tokens(governor)
             for item in subj:
                 if item.i != token.i and item.i != token.head.i and item.lower_ not in PRONOUNS:
-                    mentions = [m for m in self.args(item) if not self.is_place_mention(m)]
+                    mentions = self.args(item)
                     if mentions:
                         return mentions, "explicit"
             before = self.actors_before(token)
             if before:
                 return before, "explicit"
+        elif word in ("they", "it", "he", "she", "we"):
+            # "Rebels said they repelled…": the pronoun's clause is what the subject said.
+            verb = token.head
+            if verb.dep_ == "ccomp" and verb.head.lemma_.lower() in self.reporting:
+                subj, _ = self.subject_tokens(verb.head)
+                for item in subj:
+                    if item.lower_ not in PRONOUNS:
+                        mentions = self.args(item)
+                        if mentions:
+                            return mentions, "explicit"
         if word in ("we", "our", "us", "i", "my"):
             speaker = self.quote_speaker(token)
             if speaker:
                 return speaker, "explicit"
-        previous = self.previous_event_agents(token, relation)
-        return previous, "implicit"
+        return self.previous_event_agents(token, relation), "implicit"
 
     def actors_before(self, token: Token) -> list[int]:
         """The nearest actor mentioned before a possessive in the same sentence."""
         sent = token.sent
         for candidate in reversed(list(self.doc[sent.start:token.i])):
-            if candidate.dep_ in ("nsubj", "nsubjpass", "conj", "appos", "dobj", "pobj") or candidate.i in self.ent_of:
-                mentions = [m for m in self.args(candidate) if not self.is_place_mention(m)]
+            if candidate.dep_ == "pobj":
+                continue  # "in Syria", "from Aleppo": places, not antecedents
+            if candidate.dep_ in ("nsubj", "nsubjpass", "conj", "appos", "dobj") or candidate.i in self.ent_of:
+                mentions = self.args(candidate)
                 if mentions:
                     return mentions
         return []
@@ -620,7 +688,7 @@ class Extractor:
                         found.extend(self.actor_args([pobj], relation)[0])
         if not found:
             governor, role = self.governing_verb(noun)
-            if governor is not None and governor.lemma_.lower() in self.light | self.reporting - {"say"}:
+            if governor is not None and lemma_forms(governor) & (self.light | self.reporting - {"say"}):
                 if role == "object":
                     subj, _ = self.subject_tokens(governor)
                     found, tier = self.actor_args(subj, relation)
@@ -659,9 +727,18 @@ class Extractor:
 
     def nominal_targets(self, noun: Token, relation: str) -> list[int]:
         preps = self.lex.rel(relation, "noun_preps")
+        if noun.lemma_.lower() in self.lex.rel(relation, "of_object_nouns"):
+            preps = preps | {"of"}
         found: list[int] = []
         for pobj in self.prep_objects(noun, preps):
             found.extend(self.args(pobj))
+        governor, role = self.governing_verb(noun)
+        if governor is not None and role == "object" and lemma_forms(governor) & self.light:
+            for pobj in self.prep_objects(governor, preps):
+                found.extend(self.args(pobj))
+        for child in noun.children:
+            if child.dep_ == "conj" and child.i in self.ent_of and self.ent_of[child.i].label_ in PLACE_LABELS:
+                found.extend(self.args(child))  # the parser's "strikes on X and rural Y"
         for child in noun.children:
             if child.dep_ == "acl" and child.lemma_.lower() in self.pass_through | {"target"}:
                 for obj in self.objects(child):
@@ -699,13 +776,15 @@ class Extractor:
             for token in sent:
                 if token.is_space or token.is_punct:
                     continue
-                lemma = token.lemma_.lower()
-                if token.pos_ in ("VERB", "AUX") or (token.pos_ == "NOUN" and lemma in self.lex.verb_relation and token.tag_.startswith("VB")):
+                if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
+                    lemma = self.word(token, set(self.lex.verb_relation))
                     for relation in self.lex.verb_relation.get(lemma, []):
                         self.verb_trigger(token, relation, sent_index)
                     self.secondary_verb(token, sent_index)
-                if token.pos_ in ("NOUN", "PROPN") and lemma in self.lex.noun_relation and token.i not in self.ent_of:
-                    self.noun_trigger(token, self.lex.noun_relation[lemma], sent_index)
+                if token.pos_ in ("NOUN", "PROPN") and token.i not in self.ent_of:
+                    lemma = self.word(token, self.trigger_nouns)
+                    if lemma in self.lex.noun_relation:
+                        self.noun_trigger(token, self.lex.noun_relation[lemma], sent_index)
                 if token.lower_ == "backed":
                     self.backed(token, sent_index)
                 if token.lower_ in self.lex.words("control_adjectives"):
@@ -719,7 +798,7 @@ class Extractor:
         )
 
     def verb_trigger(self, verb: Token, relation: str, sent_index: int) -> None:
-        lemma = verb.lemma_.lower()
+        lemma = self.word(verb, set(self.lex.verb_relation))
         spec = self.lex.raw["relations"][relation]
         if lemma in set(spec.get("motion_verbs", [])):
             if relation != "attacks":
@@ -823,7 +902,7 @@ class Extractor:
     def noun_trigger(self, noun: Token, relation: str, sent_index: int) -> None:
         if self.is_blocked(noun, relation):
             return
-        lemma = noun.lemma_.lower()
+        lemma = self.word(noun, self.trigger_nouns)
         if relation == "backs" and lemma == "help" and noun.head.lower_ == "with":
             # "the army, with the help of Iranian-backed militias, took…": helper backs the subject.
             helpers = []
@@ -855,18 +934,23 @@ class Extractor:
             return
         agents, tier = self.nominal_agents(noun, relation)
         targets = self.nominal_targets(noun, relation)
+        explicit_targets = bool(targets)
         if relation == "backs":
             targets = [m for m in targets if not self.is_place_mention(m) or self.mentions[m].key]
         places = self.place_args(noun)
+        governor, role = self.governing_verb(noun)
+        if not places and governor is not None and role == "object":
+            places = self.place_args(governor)  # "waging an offensive in Lebanon"
         if not targets and relation in ("strikes", "attacks"):
-            targets = places or self.subtree_places(noun)
+            targets = places or self.subtree_places(noun) or (self.subtree_places(governor) if governor is not None and agents else [])
             if not targets:
                 targets = self.witness_target(noun)
-        if relation in ("strikes", "attacks") and agents and self.uses_air_means(agents):
-            relation = "strikes"
-        if not agents and relation in ("strikes", "attacks") and targets:
+        if not agents and relation in ("strikes", "attacks") and explicit_targets:
+            # "at least eight strikes targeted Binish": the agent was named just before.
             agents = self.previous_event_agents(noun, relation)
             tier = "implicit"
+        if relation in ("strikes", "attacks") and agents and self.uses_air_means(agents):
+            relation = "strikes"
         self.add_event(relation, noun, agents, targets, sent_index, tier, places=places)
 
     def uses_air_means(self, agents: list[int]) -> bool:
@@ -922,6 +1006,9 @@ class Extractor:
             return
         backers, _ = self.actor_args([backer_token], "backs")
         backed, _ = self.actor_args([head], "backs")
+        if not backed:
+            group = self.group_modifier(head)
+            backed = [group] if group is not None else []
         backed = [m for m in backed if self.mentions[m].backer is not None or m not in backers]
         self.add_event("backs", token, backers, backed, sent_index, "explicit")
 

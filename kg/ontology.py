@@ -24,6 +24,7 @@ from kg.validate import ONTOLOGY_DIR, compact, parse_graph_file, report_from_gra
 
 LINT_SHAPES = "ontology-lint.shapes.ttl"
 GAZETTEER = "gazetteer.ttl"
+INCONSISTENT = ": inconsistent (HermiT)"
 DECLARATION_TYPES = (
     OWL.Class,
     OWL.ObjectProperty,
@@ -60,15 +61,15 @@ def check_ontology(
     problems += lint_ontology(files.tbox, shapes_dir / LINT_SHAPES)
     problems += undeclared_terms(files, shapes_dir)
     abox = files.gazetteer if files.gazetteer is not None else Graph()
-    what = "the ontology and gazetteer" if files.gazetteer is not None else "the ontology"
+    what = f"ontology + {files.gazetteer_path.name}" if files.gazetteer_path else "ontology"
     verdict = reason(files.tbox, [abox], what)
     problems += verdict
     if graph is not None:
         name = Path(graph).name
         data = parse_graph_file(Path(graph))
         problems += _undeclared_in(data, declared_terms(files.tbox), name)
-        if any(line.endswith("is inconsistent (HermiT)") for line in verdict):
-            problems.append(f"graph {name} not reasoned over: {what} is already inconsistent")
+        if any(line.endswith(INCONSISTENT) for line in verdict):
+            problems.append(f"graph {name}: not reasoned over, {what} is already inconsistent")
         else:
             problems += reason(files.tbox, [abox, data], f"graph {name}", tbox_report=False)
     return problems
@@ -130,7 +131,7 @@ def declared_terms(tbox: Graph) -> set[URIRef]:
 
 def undeclared_terms(files: OntologyFiles, shapes_dir: Path) -> list[str]:
     declared = declared_terms(files.tbox)
-    problems = _undeclared_in(files.tbox, declared, "the ontology")
+    problems = _undeclared_in(files.tbox, declared, None)
     for path in sorted(shapes_dir.glob("*.ttl")):
         problems += _undeclared_in(parse_graph_file(path), declared, path.name)
     if files.gazetteer is not None and files.gazetteer_path is not None:
@@ -138,10 +139,12 @@ def undeclared_terms(files: OntologyFiles, shapes_dir: Path) -> list[str]:
     return problems
 
 
-def _undeclared_in(graph: Graph, declared: set[URIRef], where: str) -> list[str]:
+def _undeclared_in(graph: Graph, declared: set[URIRef], where: str | None) -> list[str]:
+    """kg terms used in graph but not declared; where=None means the ontology itself."""
     used = {t for triple in graph for t in triple if isinstance(t, URIRef) and t.startswith(str(KG))}
+    place = f"used in {where} but" if where else "used in the ontology but"
     return [
-        f"{compact(str(t))}: used in {where} but not declared in the ontology"
+        f"{compact(str(t))}: {place} not declared as a class or property in the ontology"
         for t in sorted(used - declared)
     ]
 
@@ -159,7 +162,7 @@ def reason(tbox: Graph, aboxes: list[Graph], what: str, tbox_report: bool = True
             clashes += model.literal_clashes(abox)
         if not clashes:
             clashes = ["no disjointness or datatype clash found directly; check owl:sameAs links"]
-        return [f"{what} is inconsistent (HermiT)"] + sorted(set(clashes))
+        return [f"{what}{INCONSISTENT}"] + sorted(set(clashes))
     if not tbox_report:
         return []
     return [

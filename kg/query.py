@@ -256,7 +256,11 @@ def run(
     allow_update: bool = False,
 ) -> Result:
     """Run a query (or, with ``allow_update``, an update) against ``source``."""
-    bindings = bindings or {}
+    result = _run(text, source, bindings or {}, allow_update)
+    return _star_order(text, result) if isinstance(result, SelectResult) else result
+
+
+def _run(text: str, source: Source, bindings: dict[str, Term], allow_update: bool) -> Result:
     if source.kind == "endpoint":
         return _run_endpoint(text, source, bindings, allow_update)
     if source.kind == "file":
@@ -281,6 +285,22 @@ def run(
     if bindings:
         raise KgError("--bind works with queries, not updates")
     return _update_local(directory, text)
+
+
+def _star_order(text: str, result: SelectResult) -> SelectResult:
+    """For ``SELECT *``, columns in the order the variables first appear in the query."""
+    toks = [tok.upper() for _, tok, _ in _tokens(text)]
+    if "SELECT" not in toks:
+        return result
+    after = [tok for tok in toks[toks.index("SELECT") + 1:] if tok not in ("DISTINCT", "REDUCED")]
+    if not after or after[0] != "*":
+        return result
+    first_seen: dict[str, int] = {}
+    for kind, tok, _ in _tokens(text):
+        if kind == "var":
+            first_seen.setdefault(tok[1:], len(first_seen))
+    order = sorted(range(len(result.variables)), key=lambda i: first_seen.get(result.variables[i], len(first_seen) + i))
+    return SelectResult([result.variables[i] for i in order], [[row[i] for i in order] for row in result.rows])
 
 
 class _IsUpdate(Exception):

@@ -1,15 +1,37 @@
 """``kg load`` and ``kg query``: put a graph into a store and ask it questions."""
 from __future__ import annotations
 
+import sys
 from enum import Enum
+from functools import wraps
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Callable, Optional, TypeVar
 
 import typer
 
 from kg import query as kgquery
 from kg import store as kgstore
 from kg.errors import KgError
+
+
+F = TypeVar("F", bound=Callable[..., None])
+
+
+def _guarded(command: F) -> F:
+    """User errors become one line on stderr (``kg: …``) and exit code 2."""
+
+    @wraps(command)
+    def run(*args: object, **kwargs: object) -> None:
+        try:
+            command(*args, **kwargs)
+        except KgError as error:
+            print(f"kg: {error}", file=sys.stderr)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            print("kg: interrupted", file=sys.stderr)
+            raise typer.Exit(2) from None
+
+    return run  # type: ignore[return-value]
 
 
 class Auth(str, Enum):
@@ -38,7 +60,7 @@ def load(
     auth: Annotated[Auth, typer.Option("--auth", help="HTTP authentication scheme.")] = Auth.digest,
     sparql: Annotated[Optional[str], typer.Option(
         "--sparql", help="SPARQL query URL used to count the loaded triples (default: derived from --endpoint).")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for the server.")] = kgstore.DEFAULT_TIMEOUT,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds to wait for the server.")] = kgstore.DEFAULT_TIMEOUT,
 ) -> None:
     """Load an RDF graph into the embedded store, or into a SPARQL server."""
     if endpoint is not None:
@@ -71,7 +93,7 @@ def query(
         "--default-graph", help="Use this named graph as the default graph (default: union of all graphs).")] = None,
     user: Annotated[Optional[str], typer.Option("--user", help="Login for the endpoint (password: KG_STORE_PASSWORD or ~/.netrc).")] = None,
     auth: Annotated[Auth, typer.Option("--auth", help="HTTP authentication scheme.")] = Auth.digest,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for the server.")] = kgstore.DEFAULT_TIMEOUT,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds to wait for the server.")] = kgstore.DEFAULT_TIMEOUT,
 ) -> None:
     """Run a SPARQL query against the store, an RDF file or an endpoint."""
     source = _source(store, graph, endpoint, user, auth, timeout, default_graph)
@@ -103,5 +125,5 @@ def _source(store: Optional[Path], graph: Optional[Path], endpoint: Optional[str
 
 def register(app: typer.Typer) -> None:
     """Add ``load`` and ``query`` to the kg command line."""
-    app.command("load")(load)
-    app.command("query")(query)
+    app.command("load")(_guarded(load))
+    app.command("query")(_guarded(query))
