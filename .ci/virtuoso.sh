@@ -57,6 +57,18 @@ running_pid() {  # prints the pid of our server if it is alive
 
 print_env() { cat "$ENV_FILE"; }
 
+password_ok() {  # $1 = HTTP port, $2 = password; true when dba can log in over HTTP digest
+  KG_PW="$2" python3 - "$1" <<'PY' 2>/dev/null
+import os, sys, urllib.request
+url = f"http://127.0.0.1:{sys.argv[1]}/sparql-auth?query=ASK%7B%7D"
+manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+manager.add_password(None, url, "dba", os.environ["KG_PW"])
+opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), urllib.request.HTTPDigestAuthHandler(manager))
+with opener.open(url, timeout=5) as reply:
+    sys.exit(0 if reply.status == 200 else 1)
+PY
+}
+
 write_ini() {  # $1 = folder, $2 = SQL port, $3 = HTTP port
   cat > "$1/virtuoso.ini" <<EOF
 [Database]
@@ -121,7 +133,9 @@ start() {
   local http_port="${KG_VIRTUOSO_HTTP:-$(free_port)}"
   [ "$sql_port" != "$http_port" ] || http_port="$(free_port)"
   local password
-  password="kg$(head -c 64 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c 22)"
+  # 20 characters: Virtuoso 7.2 silently ignores a longer +pwddba value.
+  password="$(python3 -c 'import secrets, string; a = string.ascii_letters + string.digits; print("kg" + "".join(secrets.choice(a) for _ in range(18)))')"
+  [ "${#password}" -eq 20 ] || die "could not make a password"
 
   (umask 077; mkdir -p "$STATE/db" "$STATE/www" "$STATE/vad")
   write_ini "$STATE" "$sql_port" "$http_port"
@@ -147,6 +161,7 @@ start() {
     [ "$SECONDS" -lt "$deadline" ] || { stop_server; die "not ready after ${WAIT}s"; }
     sleep 0.2
   done
+  password_ok "$http_port" "$password" || { stop_server; die "the new dba password does not work"; }
 
   (umask 077; cat > "$ENV_FILE" <<EOF
 export KG_VIRTUOSO_PORT=$sql_port

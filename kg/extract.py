@@ -162,6 +162,11 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
 # --- the extractor --------------------------------------------------------------------------
 
 
+def is_pronoun(token: Token) -> bool:
+    """A personal pronoun ("they", "its"), not the name "US"."""
+    return token.lower_ in PRONOUNS and token.pos_ == "PRON"
+
+
 def lemma_forms(token: Token) -> set[str]:
     """The lemma plus naive stems of the word, since the small model mislemmatises some verbs
     ("staged" → "stag")."""
@@ -580,7 +585,7 @@ class Extractor:
                 governor = governor.head
             subj, _ = self.subject_tokens(governor)
             for item in subj:
-                if item.i != token.i and item.i != token.head.i and item.lower_ not in PRONOUNS:
+                if item.i != token.i and item.i != token.head.i and not is_pronoun(item):
                     mentions = self.args(item)
                     if mentions:
                         return mentions, "explicit"
@@ -593,7 +598,7 @@ class Extractor:
             if verb.dep_ == "ccomp" and verb.head.lemma_.lower() in self.reporting:
                 subj, _ = self.subject_tokens(verb.head)
                 for item in subj:
-                    if item.lower_ not in PRONOUNS:
+                    if not is_pronoun(item):
                         mentions = self.args(item)
                         if mentions:
                             return mentions, "explicit"
@@ -624,7 +629,7 @@ class Extractor:
                 if candidate.lemma_.lower() in self.reporting and candidate.pos_ == "VERB":
                     subj, _ = self.subject_tokens(candidate)
                     for item in subj:
-                        if item.lower_ not in PRONOUNS:
+                        if not is_pronoun(item):
                             mentions = self.args(item)
                             if mentions:
                                 return mentions
@@ -647,7 +652,7 @@ class Extractor:
         tier = "explicit"
         for token in tokens:
             for item in self.expand(token):
-                if item.lower_ in PRONOUNS:
+                if is_pronoun(item):
                     mentions, tier = self.resolve_pronoun(item, relation)
                     found.extend(mentions)
                 else:
@@ -660,13 +665,20 @@ class Extractor:
         tier = "explicit"
         for child in noun.children:
             if child.dep_ == "poss":
-                if child.lower_ in PRONOUNS:
+                if is_pronoun(child):
                     mentions, tier = self.resolve_pronoun(child, relation)
                     found.extend(mentions)
                 else:
                     found.extend(self.args(child))
         for owner in self.owner_tokens(noun):
-            found.extend(self.actor_args([owner], relation)[0])
+            ent = self.ent_of.get(owner.i)
+            if ent is None or ent.label_ == "NORP":
+                key = self.ent_key(owner)
+                means = [c.text.lower() for c in noun.children if c.dep_ == "compound" and self.word(c, self.air) in self.air]
+                head = self.word(noun, self.trigger_nouns)
+                found.append(self.add_mention(Mention(owner.idx, noun.idx + len(noun.text), f"{owner.text} {noun.text}", "force", key=key, head=means[0] if means else head)))
+            else:
+                found.extend(self.actor_args([owner], relation)[0])
         group = self.group_modifier(noun)
         if group is not None:
             found.append(group)
@@ -794,7 +806,7 @@ class Extractor:
             mentions=tuple(self.mentions),
             events=tuple(self.events),
             facts=tuple(self.facts),
-            sentences=tuple((s.start_char, s.end_char) for s in self.sentences),
+            sentences=tuple(_trimmed(s) for s in self.sentences),
         )
 
     def verb_trigger(self, verb: Token, relation: str, sent_index: int) -> None:
@@ -1117,7 +1129,7 @@ class Extractor:
         others: list[int] = []
         for child in token.children:
             if child.dep_ == "poss":
-                if child.lower_ in PRONOUNS:
+                if is_pronoun(child):
                     others.extend(m for m in self.actors_before(child) if m not in partners)
                 else:
                     others.extend(self.args(child))
@@ -1251,7 +1263,7 @@ class Extractor:
             if current.lemma_.lower() in self.reporting and current is not trigger and current.pos_ == "VERB":
                 subj, _ = self.subject_tokens(current)
                 for item in subj:
-                    if item.lower_ not in PRONOUNS:
+                    if not is_pronoun(item):
                         found.extend(self.reporter_args(item))
                 break
             if current.head is current:
@@ -1274,6 +1286,13 @@ class Extractor:
             start, end = words[0].idx, words[-1].idx + len(words[-1].text)
             return [self.add_mention(Mention(start, end, self.doc.text[start:end], "group", head="source", phrase=self.doc.text[start:end].lower()))]
         return []
+
+
+def _trimmed(sent: Span) -> tuple[int, int]:
+    """A sentence's offsets without the blank lines and spaces around it."""
+    text = sent.text
+    start = sent.start_char + (len(text) - len(text.lstrip()))
+    return start, max(start, sent.start_char + len(text.rstrip()))
 
 
 # --- casualty counts ---------------------------------------------------------------------

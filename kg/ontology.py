@@ -77,25 +77,29 @@ def check_ontology(
 
 def ontology_counts(ontology_dir: Path | None = None) -> tuple[int, int]:
     """How many kg classes and kg properties the ontology declares."""
-    files = load_ontology_files(Path(ontology_dir) if ontology_dir else ONTOLOGY_DIR, None)
+    files = load_ontology_files(Path(ontology_dir) if ontology_dir else ONTOLOGY_DIR, None, with_gazetteer=False)
     terms = declared_terms(files.tbox)
     classes = {t for t in terms if (t, RDF.type, OWL.Class) in files.tbox}
     return len(classes), len(terms - classes)
 
 
-def load_ontology_files(ontology_dir: Path, gazetteer: Path | None) -> OntologyFiles:
+def load_ontology_files(
+    ontology_dir: Path, gazetteer: Path | None, with_gazetteer: bool = True
+) -> OntologyFiles:
     if not ontology_dir.is_dir():
         raise InputError(ontology_dir, "no such ontology directory")
     gazetteer_path = Path(gazetteer) if gazetteer is not None else ontology_dir / GAZETTEER
     if gazetteer is not None and not gazetteer_path.is_file():
         raise InputError(gazetteer_path, "no such gazetteer file")
-    paths = sorted(p for p in ontology_dir.glob("*.ttl") if p.resolve() != gazetteer_path.resolve())
+    # The directory's own gazetteer is never TBox, even when another gazetteer is given.
+    skip = {gazetteer_path.resolve(), (ontology_dir / GAZETTEER).resolve()}
+    paths = sorted(p for p in ontology_dir.glob("*.ttl") if p.resolve() not in skip)
     if not paths:
         raise InputError(ontology_dir, "no ontology files (*.ttl) in this directory")
     tbox = Graph()
     for path in paths:
         tbox += parse_graph_file(path)
-    has_gazetteer = gazetteer_path.is_file()
+    has_gazetteer = with_gazetteer and gazetteer_path.is_file()
     return OntologyFiles(
         tbox=tbox,
         gazetteer=parse_graph_file(gazetteer_path) if has_gazetteer else None,

@@ -95,10 +95,17 @@ def read_query(arg: str) -> str:
             raise InputError(path, f"cannot read: {error}") from None
         if path.suffix in (".rq", ".sparql", ".ru"):
             raise InputError(path, "no such file")
-        canned = QUERIES_DIR / f"{arg}.rq"
-        if re.fullmatch(r"[A-Za-z0-9_-]+", arg) and canned.is_file():
-            return canned.read_text(encoding="utf-8")
+        if re.fullmatch(r"[A-Za-z0-9_-]+", arg):  # a bare word is never a query: a canned name
+            canned = QUERIES_DIR / f"{arg}.rq"
+            if canned.is_file():
+                return canned.read_text(encoding="utf-8")
+            raise InputError(arg, f"not a file, a SPARQL query or a canned query name ({_canned_names()})")
     return arg
+
+
+def _canned_names() -> str:
+    names = sorted(path.stem for path in QUERIES_DIR.glob("*.rq")) if QUERIES_DIR.is_dir() else []
+    return ", ".join(names) or "none installed"
 
 
 def parse_bindings(items: list[str], query: str) -> dict[str, Term]:

@@ -58,7 +58,7 @@ def run_iri(info: RunInfo) -> URIRef:
 
 
 def text_literal(text: str) -> Literal:
-    return Literal(text, datatype=XSD.string)
+    return Literal(text)
 
 
 # --- pieces --------------------------------------------------------------------------------

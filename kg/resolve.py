@@ -352,6 +352,7 @@ def _resolve_event(document, event: Event, sentences, ids, resolver: Resolver, e
     object_role = "actor" if event.relation == "backs" else "any"
     targets = ids(event.targets, object_role)
     origins = ids(event.origins, "place")
+    agents = tuple(a for a in agents if a not in targets and a not in origins)  # nobody strikes or leaves itself
     if not agents or not (origins if event.relation == "evacuates" else targets):
         return None
     date = resolve_date(event.date_text, document.date)

@@ -119,6 +119,8 @@ def open_store(directory: Path, *, read_only: bool = True) -> ox.Store:
     directory = Path(directory)
     if not directory.is_dir():
         raise KgError(f"{directory}: no store here; create one with `kg load GRAPH --store {directory}`")
+    if not (directory / "CURRENT").is_file():  # every RocksDB folder has one
+        raise KgError(f"{directory}: not a kg store (no CURRENT file); create one with `kg load GRAPH --store DIR`")
     try:
         return ox.Store.read_only(str(directory)) if read_only else ox.Store(str(directory))
     except OSError as error:
@@ -272,11 +274,16 @@ def _netrc_entry(host: str) -> tuple[str, str] | None:
     if not path.is_file():
         return None
     try:
-        found = netrc.netrc(str(path)).authenticators(host)
+        found = netrc.netrc().authenticators(host)  # no argument: Python checks the file's permissions
     except netrc.NetrcParseError as error:
-        # The parser's message can quote a token from the file (maybe a password).
-        problem = "access too permissive (chmod 600 ~/.netrc)" if "permissive" in error.msg else "cannot parse"
-        raise KgError(f"~/.netrc: {problem} (line {error.lineno})") from None
+        # The parser's message can quote a token from the file (maybe a password): never show it.
+        if "permissive" in error.msg:
+            problem = "readable by others; run chmod 600 ~/.netrc"
+        elif "owner" in error.msg:
+            problem = "not owned by you"
+        else:
+            problem = f"cannot parse line {error.lineno}"
+        raise KgError(f"~/.netrc: {problem}") from None
     except OSError as error:
         raise KgError(f"~/.netrc: {error.strerror}") from None
     if found is None or found[2] is None:

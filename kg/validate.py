@@ -13,9 +13,15 @@ from rdflib.namespace import RDF, SH, NamespaceManager
 from kg.errors import InputError
 from kg.namespaces import PREFIXES
 
-REPO_DIR = Path(__file__).resolve().parent.parent
-SHAPES_DIR = REPO_DIR / "shapes"
-ONTOLOGY_DIR = REPO_DIR / "ontology"
+
+def _resource_dir(name: str) -> Path:
+    """The repository's shapes/ or ontology/; in an installed wheel, the packaged kg/data/."""
+    repo = Path(__file__).resolve().parent.parent / name
+    return repo if repo.is_dir() else Path(__file__).resolve().parent / "data"
+
+
+SHAPES_DIR = _resource_dir("shapes")
+ONTOLOGY_DIR = _resource_dir("ontology")
 SHAPES_FILE = "conflict.shapes.ttl"
 ONTOLOGY_FILE = "conflict.ttl"
 
@@ -160,8 +166,10 @@ def _parse_file(path: Path) -> Graph:
             return graph
         return Graph().parse(path, format=rdf_format)
     except Exception as error:  # rdflib raises many types; the user needs one line
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise InputError(path, f"cannot parse as {rdf_format}: {first}") from error
+        detail = " ".join(str(error).split()) or type(error).__name__
+        if len(detail) > 200:
+            detail = detail[:197] + "..."
+        raise InputError(path, f"cannot parse as {rdf_format}: {detail}") from error
 
 
 def _refuse_remote_contexts(path: Path) -> None:

@@ -96,8 +96,8 @@ def query(
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds to wait for the server.")] = kgstore.DEFAULT_TIMEOUT,
 ) -> None:
     """Run a SPARQL query against the store, an RDF file or an endpoint."""
-    source = _source(store, graph, endpoint, user, auth, timeout, default_graph)
     text = kgquery.read_query(query_or_file)
+    source = _source(store, graph, endpoint, user, auth, timeout, default_graph)
     bindings = kgquery.parse_bindings(bind or [], text)
     result = kgquery.run(text, source, bindings, allow_update=update)
     typer.echo(kgquery.format_result(result, output.value), nl=False)

@@ -1,0 +1,57 @@
+"""Shared fixtures: the real pinned pipeline (loaded once) and one build of the seeds."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def run_kg(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    """Run the CLI as a user would, in a fresh interpreter."""
+    return subprocess.run(
+        [sys.executable, "-m", "kg", *args], capture_output=True, text=True, env=env, cwd=cwd or ROOT, timeout=timeout
+    )
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from kg.nlp import build_pipeline
+
+    return build_pipeline()
+
+
+@pytest.fixture(scope="session")
+def extract_text(nlp):
+    """text → resolved relations as (subject id, predicate, object id) triples, plus the result."""
+    from kg import gazetteer as gaz
+    from kg.build import blank_furniture
+    from kg.documents import make_document
+    from kg.extract import Extraction
+    from kg.resolve import Resolver, resolve_document
+
+    resolver = Resolver(gaz.load(gaz.default_path()))
+
+    def run(text: str, date: str | None = None):
+        raw = f"date {date}\n{text}" if date else text
+        document = make_document(raw, doc_id="t", source="t.txt")
+        doc = nlp(blank_furniture(document))
+        result = resolve_document(document, Extraction.from_dict(doc.user_data["kg"]), resolver)
+        return result
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory):
+    """`kg build seeds` once for the session, through the public function."""
+    from kg.build import build
+
+    out = tmp_path_factory.mktemp("seed-build")
+    summary = build([SEEDS], out, fmt="trig")
+    return out, summary

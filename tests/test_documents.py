@@ -1,0 +1,107 @@
+"""Loading, metadata, normalisation and page-furniture detection."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.documents import decode, furniture_spans, load_documents, make_document, normalise
+from kg.errors import InputError
+
+
+def test_normalise_keeps_text_readable() -> None:
+    text = normalise("Syria\u2019s\u00a0rebels \u201cwon\u201d\r\nIdlib\u200b fell")
+    assert text == "Syria's rebels \"won\"\nIdlib fell"
+
+
+def test_date_line_is_metadata_not_text() -> None:
+    doc = make_document(" date 2024-12-01 Rescue workers assist. Picture: WHITE HELMETS/REUTERS\nAmman - Jets struck.", doc_id="a", source="a.txt")
+    assert doc.date == dt.date(2024, 12, 1)
+    assert not doc.text.startswith("date")
+
+
+def test_front_matter_sets_title_date_url() -> None:
+    raw = "---\ntitle: Strikes on Kharkiv\ndate: 2023-05-03\nurl: https://example.org/a\n---\nRussian missiles struck Kharkiv.\n"
+    doc = make_document(raw, doc_id="a", source="a.md")
+    assert (doc.title, doc.date, doc.url) == ("Strikes on Kharkiv", dt.date(2023, 5, 3), "https://example.org/a")
+    assert doc.text.startswith("Russian missiles")
+
+
+def test_bad_date_names_the_file() -> None:
+    with pytest.raises(InputError, match="a.md: date"):
+        make_document("---\ndate: yesterday\n---\ntext\n", doc_id="a", source="a.md")
+
+
+def _skipped(text: str) -> list[str]:
+    return [text[s:e] for s, e in furniture_spans(text)]
+
+
+def test_furniture_blocks_and_captions_are_marked() -> None:
+    text = (
+        "Israeli jets struck Rafah on Monday.\n\n"
+        "Articles You May Like\n\nRussian jets strike Idlib\nMarkets rally as oil slides\n\n"
+        "Picture: AFP\n"
+        "Please use Chrome browser for a more accessible video player\n"
+        "0:59\n"
+        "Read more: Houthis attack ships\n"
+        "The army said it repelled the assault.\n"
+    )
+    skipped = _skipped(text)
+    assert "Russian jets strike Idlib" in skipped
+    assert "Markets rally as oil slides" in skipped
+    assert "Picture: AFP" in skipped
+    assert "0:59" in skipped
+    assert any(s.startswith("Read more") for s in skipped)
+    assert not any("Israeli jets" in s or "repelled" in s for s in skipped)
+
+
+@pytest.mark.parametrize("line, dateline", [
+    ("AMMAN - Russian jets struck.", "AMMAN - "),
+    ("Amman \u2014 Russian jets struck.", "Amman \u2014 "),
+    ("KYIV, May 3 (Reuters) - Missiles hit Kyiv.", "KYIV, May 3 (Reuters) - "),
+    ("TEHRAN (AP) \u2014 Iran said.", "TEHRAN (AP) \u2014 "),
+])
+def test_datelines_are_marked(line: str, dateline: str) -> None:
+    assert _skipped(line) == [dateline]
+
+
+def test_sentence_starting_with_a_name_is_not_a_dateline() -> None:
+    assert _skipped("Russia said on Monday that its forces had captured the town.") == []
+
+
+def test_jsonl_articles(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps({"id": "x1", "title": "T", "date": "2024-01-02", "text": "Rebels seized Sirte."}) + "\n\n", encoding="utf-8")
+    (doc,) = list(load_documents([path]))
+    assert (doc.id, doc.title, doc.date) == ("x1", "T", dt.date(2024, 1, 2))
+
+
+@pytest.mark.parametrize("line, message", [
+    ("{not json", "a.jsonl:1: malformed JSON"),
+    ('{"id": "x"}', 'a.jsonl:1: missing or empty "text"'),
+    ("[1, 2]", "a.jsonl:1: each line must be a JSON object"),
+])
+def test_jsonl_errors_name_file_and_line(tmp_path: Path, line: str, message: str) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        list(load_documents([path]))
+    assert str(info.value).endswith(message.split(": ", 1)[1]) and "a.jsonl:1" in str(info.value)
+
+
+def test_encodings() -> None:
+    assert decode("\ufeffIdlib".encode("utf-8"), "f") == "Idlib"
+    assert decode("Idlib".encode("utf-16"), "f") == "Idlib"
+    with pytest.raises(InputError, match="--encoding latin-1"):
+        decode("Alep caf\u00e9".encode("latin-1"), "f")
+    assert decode("caf\u00e9".encode("latin-1"), "f", "latin-1") == "caf\u00e9"
+    with pytest.raises(InputError, match="binary"):
+        decode(b"\x89PNG\r\n\x1a\n\x00\x00", "f")
+
+
+def test_html_is_stripped() -> None:
+    doc = make_document("<html><body><nav>Menu</nav><p>Rebels seized <b>Sirte</b>.</p><script>x()</script></body></html>", doc_id="h", source="h.html")
+    assert "Rebels seized Sirte ." in doc.text or "Rebels seized Sirte." in doc.text
+    assert "Menu" not in doc.text and "x()" not in doc.text
