@@ -20,6 +20,7 @@ from kg.build import analyse, read_documents
 from kg.documents import DEFAULT_MAX_BYTES
 from kg.errors import InputError
 from kg.extract import CORE
+from kg.documents import Document
 from kg.resolve import DocumentResult, Relation
 
 SYMMETRIC = {"allyOf"}
@@ -285,6 +286,32 @@ def score(preds: list[Prediction], gold: list[GoldLine], docs: set[str]) -> Eval
             score_.fn += 1
             misses.append(line)
     return EvalReport(dict(scores), false_positives, misses, len(docs))
+
+
+def load_cases(path: Path) -> tuple[list["Document"], list[GoldLine]]:
+    """Single-sentence test cases: {"id", "text", "date", "expect": [{"s", "p", "o"}]} a line.
+
+    Each case becomes a document; its expectations become explicit gold lines, so a case with
+    no expectations scores every prediction as a false positive."""
+    from kg.documents import make_document
+
+    documents, gold = [], []
+    for number, record in _read_jsonl(path):
+        if "id" not in record or "text" not in record:
+            raise InputError(f"{path}:{number}", 'a case needs "id" and "text"')
+        raw = f"date {record['date']}\n{record['text']}" if record.get("date") else record["text"]
+        documents.append(make_document(raw, doc_id=record["id"], source=f"{path.name}#{number}"))
+        for item in record.get("expect", []):
+            gold.append(GoldLine(record["id"], item["s"], item["p"], item["o"], item.get("tier", "explicit"), record["text"]))
+    return documents, gold
+
+
+def evaluate_cases(cases_path: Path, entities_path: Path, *, model: str | None = None) -> EvalReport:
+    index = load_entities(entities_path)
+    documents, gold = load_cases(cases_path)
+    results, _ = analyse(documents, model=model)
+    preds = predictions(results, index, {d.id: d.id for d in documents})
+    return score(preds, gold, {d.id for d in documents})
 
 
 def evaluate_corpus(inputs: list[Path], gold_path: Path, entities_path: Path, *, model: str | None = None) -> EvalReport:

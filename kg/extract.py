@@ -24,6 +24,8 @@ PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
 OBJECTS = {"dobj", "obj"}
 RELATIVE = {"which", "that", "who", "whom", "whose"}
 PRONOUNS = {"they", "them", "their", "it", "its", "he", "his", "she", "her", "we", "our", "us", "i", "my"}
+# A relative clause, subject or apposition is not in the scope of the verb it hangs from.
+SCOPE_ISLANDS = {"relcl", "nsubj", "nsubjpass", "csubj", "appos"}
 TEMPORAL_PREPS = {"after", "before", "since", "until", "as", "while", "when", "once"}
 OBJECT_CONTROL = {"force", "oblige", "compel", "order", "allow", "help", "enable", "push", "lead", "cause", "permit", "urge", "get"}
 
@@ -184,8 +186,9 @@ def lemma_forms(token: Token) -> set[str]:
 class Extractor:
     """One pass over one ``Doc``. Keeps mention indices stable in order of creation."""
 
-    def __init__(self, doc: Doc, lexicon: Lexicon, demonyms: dict[str, str]) -> None:
+    def __init__(self, doc: Doc, lexicon: Lexicon, demonyms: dict[str, str], groups: frozenset[str] = frozenset()) -> None:
         self.doc = doc
+        self.groups = groups  # gazetteer ids of armed groups, for "the group" anaphora
         self.lex = lexicon
         self.demonyms = demonyms
         self.mentions: list[Mention] = []
@@ -217,6 +220,10 @@ class Extractor:
         self.blocking_modals = lexicon.words("blocking_modals")
         self.reporting = lexicon.words("reporting_verbs")
         self.trigger_nouns = set(lexicon.noun_relation)
+        self.ground = lexicon.words("ground_means")
+        self.name_preps = lexicon.words("container_name_preps")
+        self.anaphoric = lexicon.words("anaphoric_group_nouns")
+        self.shift_openers = tuple(lexicon.raw.get("topic_shift_openers", []))
 
     # -- mentions --
 
@@ -295,10 +302,22 @@ class Extractor:
         return []
 
     def descend(self, token: Token, depth: int) -> list[int]:
+        """"the city of Idlib", "towns in Idlib", "Kherson's Dniprovskyi district", "cities such as X".
+
+        A name given by a compound, "of", "including" or "such as" wins over "in Y", which only
+        says where the named place is."""
         found: list[int] = []
         for child in token.children:
-            if child.dep_ == "compound" and child.i in self.ent_of:
+            if child.dep_ in ("compound", "poss", "nmod") and child.i in self.ent_of and self.ent_of[child.i].label_ != "NORP":
                 found.extend(self.args(child, depth + 1))
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ in self.name_preps:
+                for pobj in child.children:
+                    if pobj.dep_ in ("pobj", "pcomp"):
+                        # "cities such as Kharkiv and Odesa amount to…" misparsed: names hang below
+                        found.extend(self.args(pobj, depth + 1) or self.modifier_entities(pobj))
+        if found:
+            return list(dict.fromkeys(found))
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ in self.container_preps:
                 for pobj in child.children:
@@ -403,8 +422,21 @@ class Extractor:
                 found.append(self.add_mention(Mention(owner.idx, end, text, "force", key=key, head=lemma)))
         if found:
             return found
+        appositive = self.appositive_entity(token)
+        if appositive:
+            return appositive  # "Hezbollah, an Iran-backed militia": the militia is Hezbollah
         if backer is not None:
             return [self.add_mention(Mention(backer_token.idx, end, self.doc[backer_token.i:token.i + 1].text, "group", backer=backer, head=group_class or lemma, phrase=phrase))]
+        for child in token.children:  # "fighters of the LNA", "troops of the Wagner Group"
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for pobj in child.children:
+                    ent = self.ent_of.get(pobj.i)
+                    if pobj.dep_ == "pobj" and ent is not None and ent.label_ in ("ORG", "NORP", "PERSON"):
+                        return self.args(pobj)
+        if lemma in self.anaphoric and any(c.lower_ == "the" for c in token.children):
+            antecedent = self.previous_group(token)
+            if antecedent is not None:
+                return [antecedent]
         if lemma in self.civilian:
             return [self.add_mention(Mention(start, end, token.text, "civilians", head="civilians"))]
         if group_class in ("rebels", "militias", "militants"):
@@ -417,6 +449,27 @@ class Extractor:
             return [self.add_mention(Mention(start, end, token.text, "force", head=lemma))]
         group = self.group_modifier(token)
         return [group] if group is not None else []
+
+    def appositive_entity(self, token: Token) -> list[int]:
+        """The named entity a descriptive noun phrase stands in apposition to."""
+        current = token
+        for _ in range(3):
+            if current.dep_ == "appos" and current.head.i in self.ent_of:
+                return self.args(current.head)
+            if current.dep_ == "pobj" and current.head.lower_ == "of":
+                current = current.head.head  # "an umbrella of Iran-backed groups"
+                continue
+            break
+        return []
+
+    def previous_group(self, token: Token) -> int | None:
+        """"the group", "the movement": the last armed group named in this or the last sentences."""
+        first = self.sentences[max(0, self.sent_of.get(token.i, 0) - 3)].start
+        for candidate in reversed(list(self.doc[first:token.i])):
+            ent = self.ent_of.get(candidate.i)
+            if ent is not None and candidate.i == ent.root.i and ent.ent_id_ in self.groups:
+                return self.named(ent)
+        return None
 
     def group_modifier(self, token: Token) -> int | None:
         """"rebel positions", "militia assault": a generic group noun modifying this one."""
@@ -551,7 +604,7 @@ class Extractor:
                         return True
                 if child.dep_ == "mark" and child.lower_ in self.blocking_marks:
                     return True
-                if child.dep_ == "aux" and child.lower_ in self.blocking_modals:
+                if child.dep_ == "aux" and child.lower_ in self.blocking_modals and relation != "backs":
                     return True
             lemma = current.lemma_.lower()
             if current is not token and lemma in self.blocking:
@@ -560,6 +613,8 @@ class Extractor:
                 break
             if current.dep_ == "ROOT" or current.head is current:
                 break
+            if current.dep_ in SCOPE_ISLANDS:
+                break  # "Sirte, which the LNA seized," is asserted whatever the main clause plans
             current = current.head
         if relation in ("strikes", "attacks", "captures", "evacuates") and token.pos_ == "VERB":
             # Present simple in running text states a habit or policy, not an event.
@@ -606,7 +661,20 @@ class Extractor:
             speaker = self.quote_speaker(token)
             if speaker:
                 return speaker, "explicit"
+        if word in ("he", "she", "his", "her"):
+            person = self.previous_person(token)
+            if person is not None:
+                return [person], "explicit" if self.sent_of.get(token.i) == self.sent_of.get(self.doc.char_span(self.mentions[person].start, self.mentions[person].end, alignment_mode="expand")[0].i) else "implicit"
         return self.previous_event_agents(token, relation), "implicit"
+
+    def previous_person(self, token: Token) -> int | None:
+        """"He thanked Britain…": the last person named in this or the previous two sentences."""
+        first = self.sentences[max(0, self.sent_of.get(token.i, 0) - 2)].start
+        for candidate in reversed(list(self.doc[first:token.i])):
+            ent = self.ent_of.get(candidate.i)
+            if ent is not None and ent.label_ == "PERSON" and candidate.i == ent.root.i:
+                return self.named(ent)
+        return None
 
     def actors_before(self, token: Token) -> list[int]:
         """The nearest actor mentioned before a possessive in the same sentence."""
@@ -637,9 +705,11 @@ class Extractor:
 
     def previous_event_agents(self, token: Token, relation: str | None) -> list[int]:
         sent_index = self.sent_of.get(token.i, 0)
+        if self.sentences[sent_index].text.strip().lower().startswith(self.shift_openers):
+            return []  # "Separately, a drone attack on…" starts a new story
         family = {"strikes", "attacks"} if relation in ("strikes", "attacks") else {relation}
         for event in reversed(self.events):
-            if event.sentence < sent_index - 2 or event.sentence > sent_index:
+            if event.sentence < sent_index - 1 or event.sentence > sent_index:
                 continue
             if event.relation in family and event.agents and event.trigger_start < token.idx:
                 return list(event.agents)
@@ -663,8 +733,9 @@ class Extractor:
         """Agents of a nominal trigger: possessive, modifiers, "by X", "with X", a light verb."""
         found: list[int] = []
         tier = "explicit"
+        poss_is_object = self.word(noun, self.lex.rel("backs", "poss_object_nouns")) in self.lex.rel("backs", "poss_object_nouns") and relation == "backs"
         for child in noun.children:
-            if child.dep_ == "poss":
+            if child.dep_ == "poss" and not poss_is_object:
                 if is_pronoun(child):
                     mentions, tier = self.resolve_pronoun(child, relation)
                     found.extend(mentions)
@@ -739,11 +810,16 @@ class Extractor:
 
     def nominal_targets(self, noun: Token, relation: str) -> list[int]:
         preps = self.lex.rel(relation, "noun_preps")
-        if noun.lemma_.lower() in self.lex.rel(relation, "of_object_nouns"):
-            preps = preps | {"of"}
+        lemma = self.word(noun, self.trigger_nouns)
+        if relation == "backs" and (lemma in self.lex.rel(relation, "of_object_nouns") or (noun.dep_ == "pobj" and noun.head.lower_ == "in")):
+            preps = preps | {"of"}  # "the key backers of Assad", "in support of its ally Hamas"
+        if relation == "backs" and lemma in self.lex.rel("backs", "poss_object_nouns"):
+            owners = [c for c in noun.children if c.dep_ == "poss"]
+            if owners:  # "Israel's main arms supplier"
+                return [m for o in owners for m in self.actor_args([o], relation)[0]]
         found: list[int] = []
         for pobj in self.prep_objects(noun, preps):
-            found.extend(self.args(pobj))
+            found.extend(self.args(pobj) or (self.event_owner(pobj) if relation == "backs" else []))
         governor, role = self.governing_verb(noun)
         if governor is not None and role == "object" and lemma_forms(governor) & self.light:
             for pobj in self.prep_objects(governor, preps):
@@ -755,7 +831,11 @@ class Extractor:
             if child.dep_ == "acl" and child.lemma_.lower() in self.pass_through | {"target"}:
                 for obj in self.objects(child):
                     found.extend(self.args(obj))
-        if noun.dep_ in SUBJECTS and noun.head.lemma_.lower() in self.pass_through:
+        for child in noun.children:
+            if child.dep_ in ("xcomp", "relcl") and self.word(child, self.pass_through) in self.pass_through and not any(c.dep_ in SUBJECTS for c in child.children):
+                for obj in self.objects(child):
+                    found.extend(self.victims(obj, child))
+        if noun.dep_ in SUBJECTS and self.word(noun.head, self.pass_through) in self.pass_through:
             for obj in self.objects(noun.head):
                 found.extend(self.victims(obj, noun.head))
             for pobj in self.prep_objects(noun.head, ("on", "in", "at")):
@@ -764,6 +844,16 @@ class Extractor:
         if noun.dep_ == "pobj" and noun.head.lower_ == "in" and noun.head.head.lemma_.lower() in self.lex.words("killed_words"):
             pass
         return list(dict.fromkeys(found))
+
+    def event_owner(self, token: Token) -> list[int]:
+        """"support for Israel's war": the backed one is whoever wages the war."""
+        if self.word(token, self.lex.rel("backs", "event_nouns")) not in self.lex.rel("backs", "event_nouns"):
+            return []
+        for child in token.children:
+            if child.dep_ == "poss":
+                return self.actor_args([child], "backs")[0]
+        agents, _ = self.nominal_agents(token, "attacks") if self.word(token, self.trigger_nouns) in self.trigger_nouns else ([], "")
+        return agents
 
     def victims(self, obj: Token, verb: Token) -> list[int]:
         """Objects of kill/wound verbs count as targets only when they are armed actors or places."""
@@ -793,8 +883,10 @@ class Extractor:
                     for relation in self.lex.verb_relation.get(lemma, []):
                         self.verb_trigger(token, relation, sent_index)
                     self.secondary_verb(token, sent_index)
-                if token.pos_ in ("NOUN", "PROPN") and token.i not in self.ent_of:
+                if (token.pos_ in ("NOUN", "PROPN") or self.is_gerund_noun(token)) and token.i not in self.ent_of:
                     lemma = self.word(token, self.trigger_nouns)
+                    if token.tag_ == "VBG":
+                        lemma = token.lower_
                     if lemma in self.lex.noun_relation:
                         self.noun_trigger(token, self.lex.noun_relation[lemma], sent_index)
                 if token.lower_ == "backed":
@@ -809,7 +901,18 @@ class Extractor:
             sentences=tuple(_trimmed(s) for s in self.sentences),
         )
 
+    def is_gerund_noun(self, token: Token) -> bool:
+        """"Russian shelling hit…": a gerund with a demonym and no subject acts as a noun."""
+        return (
+            token.tag_ == "VBG"
+            and token.lower_ in self.trigger_nouns
+            and not any(c.dep_ in SUBJECTS | OBJECTS for c in token.children)
+            and any(c.dep_ in ("amod", "poss", "compound", "det") for c in token.children)
+        )
+
     def verb_trigger(self, verb: Token, relation: str, sent_index: int) -> None:
+        if self.is_gerund_noun(verb):
+            return
         lemma = self.word(verb, set(self.lex.verb_relation))
         spec = self.lex.raw["relations"][relation]
         if lemma in set(spec.get("motion_verbs", [])):
@@ -845,9 +948,6 @@ class Extractor:
             patient = [c for c in verb.children if c.dep_ in PASSIVE_SUBJECTS]
             if not patient and verb.dep_ in ("acl", "amod", "relcl"):
                 patient = [verb.head]
-            if not agents and relation in ("strikes", "attacks"):
-                agents = self.previous_event_agents(verb, relation)
-                tier = "implicit"
         else:
             subj, _ = self.subject_tokens(verb)
             if any(s.lemma_.lower() in self.trigger_nouns for s in subj) and relation in ("strikes", "attacks"):
@@ -859,7 +959,7 @@ class Extractor:
             return
         targets: list[int] = []
         for item in patient:
-            targets.extend(self.args(item))
+            targets.extend(self.args(item) or (self.event_owner(item) if relation == "backs" else []))
         if lemma in set(spec.get("motion_verbs", [])):
             targets = []
             for item in self.prep_objects(verb, spec.get("motion_preps", [])):
@@ -870,6 +970,10 @@ class Extractor:
         places = self.place_args(verb)
         if not targets and relation in ("strikes", "attacks") and places:
             targets = places
+        if not targets and verb.dep_ == "relcl" and not any(c.dep_ in OBJECTS for c in verb.children):
+            targets = self.args(verb.head)  # "the town (that) the army seized"
+        if relation in ("strikes", "attacks") and lemma != "attack" and self.mentions and agents:
+            relation = self.by_means(relation, verb, agents)
         self.add_event(relation, verb, agents, targets, sent_index, tier, places=places)
 
     def evacuation(self, verb: Token, relation: str, agents: list[int], tier: str, patient: list[Token], passive: bool, sent_index: int) -> None:
@@ -896,6 +1000,8 @@ class Extractor:
         destinations = []
         for item in self.prep_objects(verb, ("to", "into", "towards", "toward", "for")):
             destinations.extend(m for m in self.args(item) if self.is_place_mention(m))
+        if not origins and verb.dep_ == "relcl" and not patient:
+            origins = [m for m in self.args(verb.head) if self.is_place_mention(m)]  # "the town troops abandoned"
         if not origins:
             origins = self.own_location(agents, verb)
         self.add_event(relation, verb, agents, [], sent_index, tier, origins=origins, destinations=destinations)
@@ -915,13 +1021,24 @@ class Extractor:
         if self.is_blocked(noun, relation):
             return
         lemma = self.word(noun, self.trigger_nouns)
-        if relation == "backs" and lemma == "help" and noun.head.lower_ == "with":
-            # "the army, with the help of Iranian-backed militias, took…": helper backs the subject.
+        helper_nouns = self.lex.rel("backs", "helper_nouns")
+        if relation == "backs" and lemma in helper_nouns and noun.dep_ == "pobj" and noun.head.lower_ == "with":
+            # "the army, with the help of Iranian-backed militias, took…": the helper backs the subject.
             helpers = []
-            for pobj in self.prep_objects(noun, ("of",)):
+            for pobj in self.prep_objects(noun, ("of", "from")):
                 helpers.extend(self.args(pobj))
             clause = noun.head.head
-            subj, _ = self.subject_tokens(clause) if clause.pos_ in ("VERB", "AUX") else ([], False)
+            while clause.pos_ not in ("VERB", "AUX") and clause.head is not clause:
+                clause = clause.head
+            subj, _ = self.subject_tokens(clause)
+            helped, tier = self.actor_args(subj, relation)
+            self.add_event(relation, noun, helpers, helped, sent_index, tier)
+            return
+        if relation == "backs" and lemma in helper_nouns and noun.dep_ == "pobj" and noun.head.lower_ == "for" and self.word(noun.head.head, self.lex.rel("backs", "thanks_verbs")) in self.lex.rel("backs", "thanks_verbs"):
+            # "He thanked Britain and France for their support": the thanked back the thanker.
+            verb = noun.head.head
+            helpers = [m for o in self.objects(verb) for m in self.actor_args([o], relation)[0]]
+            subj, _ = self.subject_tokens(verb)
             helped, tier = self.actor_args(subj, relation)
             self.add_event(relation, noun, helpers, helped, sent_index, tier)
             return
@@ -961,12 +1078,28 @@ class Extractor:
             # "at least eight strikes targeted Binish": the agent was named just before.
             agents = self.previous_event_agents(noun, relation)
             tier = "implicit"
-        if relation in ("strikes", "attacks") and agents and self.uses_air_means(agents):
-            relation = "strikes"
+        relation = self.by_means(relation, noun, agents)
         self.add_event(relation, noun, agents, targets, sent_index, tier, places=places)
 
-    def uses_air_means(self, agents: list[int]) -> bool:
+    def uses_air_means(self, agents: list[int], trigger: Token | None = None) -> bool:
+        if trigger is not None and any(c.dep_ == "compound" and self.word(c, self.air) in self.air for c in trigger.children):
+            return True  # "a drone attack", "missile attacks"
         return any(self.mentions[a].kind == "force" and self.mentions[a].head in self.air for a in agents)
+
+    def uses_ground_means(self, agents: list[int]) -> bool:
+        return bool(agents) and all(
+            self.mentions[a].kind in ("force", "group") and self.mentions[a].head in self.ground | set(self.lex.group_class) for a in agents
+        )
+
+    def by_means(self, relation: str, trigger: Token, agents: list[int]) -> str:
+        """A raid by jets is a strike; a raid by special forces is an attack on the ground."""
+        if relation not in ("strikes", "attacks"):
+            return relation
+        if self.uses_air_means(agents, trigger):
+            return "strikes"
+        if self.word(trigger, self.lex.rel("attacks", "means_dependent")) in self.lex.rel("attacks", "means_dependent") and self.uses_ground_means(agents):
+            return "attacks"
+        return relation
 
     def subtree_places(self, noun: Token) -> list[int]:
         """"an assault … to gain ground in the Rashideen area": a place inside the trigger's phrase."""
@@ -1042,6 +1175,15 @@ class Extractor:
 
     def secondary_verb(self, verb: Token, sent_index: int) -> None:
         lemma = verb.lemma_.lower()
+        forms = lemma_forms(verb)
+        if forms & self.lex.rel("strikes", "fire_verbs"):
+            self.firing(verb, sent_index)
+        if forms & self.lex.rel("backs", "alongside_verbs"):
+            self.alongside(verb, sent_index)
+        if forms & self.lex.words("control_verbs"):
+            self.control_verb(verb, sent_index)
+        if forms & self.lex.words("ally_verbs"):
+            self.ally_verb(verb, sent_index)
         if lemma in self.lex.words("designate_verbs"):
             self.designation(verb, sent_index)
         if lemma in self.lex.words("repel_verbs"):
@@ -1054,6 +1196,72 @@ class Extractor:
                 for led in self.args(verb.head):
                     for boss in self.args(leader):
                         self.add_fact("leaderOf", boss, led, verb, sent_index)
+
+    def firing(self, verb: Token, sent_index: int) -> None:
+        """"Hezbollah fired rockets at a base in northern Israel": firing weapons at X strikes X."""
+        weapons = self.lex.rel("strikes", "fire_objects")
+        objects = self.objects(verb) or ([c for c in verb.children if c.dep_ in PASSIVE_SUBJECTS] if self.is_passive(verb) else [])
+        def is_weapon(token: Token) -> bool:
+            return self.word(token, weapons) in weapons or any(
+                c.dep_ == "prep" and c.lower_ == "of" and any(self.word(g, weapons) in weapons for g in c.children) for c in token.children
+            )
+        if not any(is_weapon(o) or any(is_weapon(c) for c in o.conjuncts) for o in objects) or self.is_blocked(verb, "strikes"):
+            return
+        targets: list[int] = []
+        for item in self.prep_objects(verb, self.lex.rel("strikes", "fire_preps")):
+            targets.extend(self.args(item))
+        for obj in objects:
+            for item in self.prep_objects(obj, self.lex.rel("strikes", "fire_preps")):
+                targets.extend(self.args(item))
+        if self.is_passive(verb):
+            agent = self.by_agent(verb)
+            agents, tier = self.actor_args([agent] if agent is not None else [], "strikes")
+        else:
+            subj, _ = self.subject_tokens(verb)
+            agents, tier = self.actor_args(subj, "strikes")
+        self.add_event("strikes", verb, agents, targets, sent_index, tier, places=self.place_args(verb))
+
+    def alongside(self, verb: Token, sent_index: int) -> None:
+        """"Wagner mercenaries, who had fought alongside the LNA": fighting beside X backs X."""
+        partners = [m for p in self.prep_objects(verb, ("alongside",)) for m in self.args(p)]
+        if not partners or self.is_blocked(verb, "backs"):
+            return
+        subj, _ = self.subject_tokens(verb)
+        agents, tier = self.actor_args(subj, "backs")
+        self.add_event("backs", verb, agents, partners, sent_index, tier)
+
+    def control_verb(self, verb: Token, sent_index: int) -> None:
+        """"the Houthis, who control much of northern Yemen", "the town was run by the Kaniyat"."""
+        if self.is_blocked(verb, "controls") and verb.tag_ not in ("VBZ", "VBP"):
+            return
+        if any(c.dep_ == "neg" for c in verb.children):
+            return
+        if self.is_passive(verb):
+            agent = self.by_agent(verb)
+            holders = self.actor_args([agent], None)[0] if agent is not None else []
+            patient = [c for c in verb.children if c.dep_ in PASSIVE_SUBJECTS] or ([verb.head] if verb.dep_ in ("acl", "amod") else [])
+        else:
+            subj, _ = self.subject_tokens(verb)
+            holders = self.actor_args(subj, None)[0]
+            patient = self.objects(verb)
+            if not patient and verb.dep_ == "relcl":
+                patient = [verb.head]
+        patient = patient + self.prep_objects(verb, ("including",))
+        places = [m for p in patient for m in self.args(p) if self.is_place_mention(m)]
+        for holder in holders:
+            for place in places:
+                self.add_fact("controls", holder, place, verb, sent_index)
+
+    def ally_verb(self, verb: Token, sent_index: int) -> None:
+        """"a militia that allied itself with Haftar"."""
+        partners = [m for p in self.prep_objects(verb, ("with", "to")) for m in self.args(p)]
+        if not partners or any(c.dep_ == "neg" for c in verb.children):
+            return
+        subj, _ = self.subject_tokens(verb)
+        for holder in self.actor_args(subj, None)[0]:
+            for partner in partners:
+                if holder != partner:
+                    self.add_fact("allyOf", holder, partner, verb, sent_index)
 
     def designation(self, verb: Token, sent_index: int) -> None:
         if not any(t.lemma_.lower() in self.lex.words("terror_words") for t in verb.subtree):
@@ -1370,8 +1578,8 @@ def casualties(sentence: str, lexicon: Lexicon | None = None) -> dict[str, Any]:
     return out
 
 
-def extract(doc: Doc, lexicon: Lexicon | None = None, demonyms: dict[str, str] | None = None) -> Extraction:
-    return Extractor(doc, lexicon or load_lexicon(), demonyms or {}).run()
+def extract(doc: Doc, lexicon: Lexicon | None = None, demonyms: dict[str, str] | None = None, groups: frozenset[str] = frozenset()) -> Extraction:
+    return Extractor(doc, lexicon or load_lexicon(), demonyms or {}, groups).run()
 
 
 def iter_core(extraction: Extraction) -> Iterator[tuple[str, int, int, Event]]:

@@ -38,10 +38,12 @@ def line_breaks(doc: Doc) -> Doc:
 class RelationComponent:
     def __init__(self, gazetteer_path: str, lexicon_path: str) -> None:
         self.lexicon = load_lexicon(Path(lexicon_path))
-        self.demonyms = gaz.load(Path(gazetteer_path)).demonyms if gazetteer_path else {}
+        gazetteer = gaz.load(Path(gazetteer_path)) if gazetteer_path else None
+        self.demonyms = gazetteer.demonyms if gazetteer else {}
+        self.groups = frozenset(e.id for e in gazetteer.entries.values() if "ArmedGroup" in e.types) if gazetteer else frozenset()
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.user_data[RESULT_KEY] = extract(doc, self.lexicon, self.demonyms).to_dict()
+        doc.user_data[RESULT_KEY] = extract(doc, self.lexicon, self.demonyms, self.groups).to_dict()
         return doc
 
 

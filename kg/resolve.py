@@ -184,25 +184,39 @@ class Resolver:
                 self.label_index.setdefault(name.lower(), entry.id)
 
     def main_country(self, extraction: Extraction) -> str | None:
+        """Where the article's war is: counted from the places it names, not its actors.
+
+        A town or region counts fully; a sovereign state named as such (the US, Britain) only a
+        little, since articles name outside powers far from where the fighting is."""
         counts: Counter[str] = Counter()
         first: dict[str, int] = {}
         for index, mention in enumerate(extraction.mentions):
-            if mention.key is None:
+            if mention.key is None or mention.kind != "named":
+                continue
+            entry = self.gaz.get(mention.key)
+            if entry is None or not entry.is_place:
                 continue
             country = self.gaz.country_of(mention.key)
             if country is None:
-                entry = self.gaz.get(mention.key)
-                stands = entry.stands_for if entry else None
-                country = self.gaz.country_of(stands) if stands else None
-            if country is not None:
-                counts[country] += 1
-                first.setdefault(country, index)
+                continue
+            counts[country] += 0.25 if "State" in entry.types else 1.0
+            first.setdefault(country, index)
         if not counts:
             return None
         return min(counts, key=lambda c: (-counts[c], first[c]))
 
-    def entity(self, mention: Mention, role: str, country: str | None, entities: dict[str, Entity]) -> str | None:
+    def force_owners(self, extraction: Extraction) -> Counter[str]:
+        """Owners of the forces an article names ("Israeli troops", "Russian jets")."""
+        owners: Counter[str] = Counter()
+        for mention in extraction.mentions:
+            if mention.kind == "force" and mention.key:
+                owners[self.gaz.actor_for(mention.key)] += 1
+        return owners
+
+    def entity(self, mention: Mention, role: str, country: str | None, entities: dict[str, Entity], default_force: str | None = None) -> str | None:
         """Canonical entity id for a mention in a role: "actor" or "place" (or "any")."""
+        if mention.kind == "force" and not mention.key and default_force:
+            mention = Mention(mention.start, mention.end, mention.text, "force", key=default_force, head=mention.head)
         found = self._resolve(mention, role, country)
         if found is None:
             return None
@@ -298,6 +312,9 @@ class Resolver:
 
 def resolve_document(document: Document, extraction: Extraction, resolver: Resolver) -> DocumentResult:
     country = resolver.main_country(extraction)
+    owners = resolver.force_owners(extraction)
+    # "the army", "the military": the force the article names most, else the main country's.
+    default_force = min(owners, key=lambda o: (-owners[o], o)) if owners else None
     entities: dict[str, Entity] = {}
     relations: list[Relation] = []
     events: list[ResolvedEvent] = []
@@ -305,7 +322,7 @@ def resolve_document(document: Document, extraction: Extraction, resolver: Resol
     mentions = extraction.mentions
 
     def resolve(index: int, role: str) -> str | None:
-        return resolver.entity(mentions[index], role, country, entities)
+        return resolver.entity(mentions[index], role, country, entities, default_force)
 
     def ids(indices: tuple[int, ...], role: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(x for x in (resolve(i, role) for i in indices) if x is not None))
@@ -343,6 +360,7 @@ def resolve_document(document: Document, extraction: Extraction, resolver: Resol
                 (fact.trigger_start, fact.trigger_end), fact.tier, mentions[fact.subject].text, mentions[fact.object].text,
             )
         )
+    relations = [r for r in relations if r.predicate != "leaderOf" or "Person" in entities[r.subject].types]
     _type_by_role(relations, entities)
     return DocumentResult(document, entities, _dedupe(relations), events)
 
