@@ -244,9 +244,10 @@ def predictions(results: list[DocumentResult], index: EntityIndex, file_names: d
 
 def _candidates(entity_id: str, labels: dict[str, str], surface: str, index: EntityIndex, gazetteer: gaz.Gazetteer) -> set[str]:
     entry = gazetteer.get(entity_id)
-    names = [labels.get(entity_id, entity_id), surface]
+    names = [labels.get(entity_id, entity_id)]
     if entry is not None:
         names.extend(entry.alt_labels)
+    names.append(surface)  # a minted name, or a metonym such as "Tripoli" for the GNA, comes last
     found = index.lookup(*names)
     return found or {f"?{entity_id}"}
 
@@ -310,7 +311,7 @@ def evaluate_cases(cases_path: Path, entities_path: Path, *, model: str | None =
     index = load_entities(entities_path)
     documents, gold = load_cases(cases_path)
     results, _ = analyse(documents, model=model)
-    preds = predictions(results, index, {d.id: d.id for d in documents})
+    preds = [p for p in predictions(results, index, {d.id: d.id for d in documents}) if p.predicate in CORE]
     return score(preds, gold, {d.id for d in documents})
 
 

@@ -27,7 +27,7 @@ PRONOUNS = {"they", "them", "their", "it", "its", "he", "his", "she", "her", "we
 # A relative clause, subject or apposition is not in the scope of the verb it hangs from.
 SCOPE_ISLANDS = {"relcl", "nsubj", "nsubjpass", "csubj", "appos"}
 TEMPORAL_PREPS = {"after", "before", "since", "until", "as", "while", "when", "once"}
-OBJECT_CONTROL = {"force", "oblige", "compel", "order", "allow", "help", "enable", "push", "lead", "cause", "permit", "urge", "get"}
+OBJECT_CONTROL = {"prompt", "drive", "persuade", "convince", "ask", "tell", "instruct", "force", "oblige", "compel", "order", "allow", "help", "enable", "push", "lead", "cause", "permit", "urge", "get"}
 
 
 # --- plain data ---------------------------------------------------------------------------
@@ -186,9 +186,12 @@ def lemma_forms(token: Token) -> set[str]:
 class Extractor:
     """One pass over one ``Doc``. Keeps mention indices stable in order of creation."""
 
-    def __init__(self, doc: Doc, lexicon: Lexicon, demonyms: dict[str, str], groups: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, doc: Doc, lexicon: Lexicon, demonyms: dict[str, str], groups: frozenset[str] = frozenset(), actors: frozenset[str] = frozenset()
+    ) -> None:
         self.doc = doc
         self.groups = groups  # gazetteer ids of armed groups, for "the group" anaphora
+        self.actors = actors  # gazetteer ids that can act (states, groups, people, capitals)
         self.lex = lexicon
         self.demonyms = demonyms
         self.mentions: list[Mention] = []
@@ -247,8 +250,17 @@ class Extractor:
             return ent.ent_id_
         return self.demonyms.get(token.lower_)
 
+    def is_actor_mention(self, index: int) -> bool:
+        """Could this mention be an antecedent that acts? Towns and regions cannot."""
+        mention = self.mentions[index]
+        if mention.kind != "named":
+            return True
+        if mention.key:
+            return mention.key in self.actors or not self.actors
+        return mention.label in ("ORG", "PERSON", "NORP")
+
     def is_place_mention(self, index: int) -> bool:
-        return self.mentions[index].kind == "named" and self.mentions[index].label in PLACE_LABELS
+        return self.mentions[index].kind == "named" and self.mentions[index].label in PLACE_LABELS | {"FAC"}
 
     # -- argument resolution --
 
@@ -275,6 +287,8 @@ class Extractor:
         if depth > 6:
             return []
         ent = self.ent_of.get(token.i)
+        if ent is not None and not ent.ent_id_ and self.word(ent.root, self.force) in self.force and token.i == ent.root.i:
+            ent = None  # NER's "defence ministry": a generic noun whose owner is outside the span
         if ent is not None and not (ent.label_ == "NORP" and token.dep_ in ("amod", "compound")):
             if ent.label_ == "NORP" and token.lemma_.lower() in set(self.lex.group_class) | self.force:
                 pass
@@ -308,14 +322,19 @@ class Extractor:
         says where the named place is."""
         found: list[int] = []
         for child in token.children:
-            if child.dep_ in ("compound", "poss", "nmod") and child.i in self.ent_of and self.ent_of[child.i].label_ != "NORP":
-                found.extend(self.args(child, depth + 1))
-        for child in token.children:
             if child.dep_ == "prep" and child.lower_ in self.name_preps:
                 for pobj in child.children:
                     if pobj.dep_ in ("pobj", "pcomp"):
                         # "cities such as Kharkiv and Odesa amount to…" misparsed: names hang below
                         found.extend(self.args(pobj, depth + 1) or self.modifier_entities(pobj))
+        if not found:
+            for child in token.children:
+                if child.dep_ in ("compound", "poss", "nmod") and child.i in self.ent_of and self.ent_of[child.i].label_ not in ("NORP", "PERSON"):
+                    found.extend(self.args(child, depth + 1))
+            known = [m for m in found if self.mentions[m].key]
+            found = known or found  # "Kherson's Dniprovskyi district": the gazetteer's Kherson
+        if not found:
+            found = self.anaphoric_place(token) + self.demonym_place(token)
         if found:
             return list(dict.fromkeys(found))
         for child in token.children:
@@ -329,6 +348,36 @@ class Extractor:
                         if pobj.dep_ == "pobj":
                             found.extend(self.args(pobj, depth + 1))
         return list(dict.fromkeys(found))
+
+    def anaphoric_place(self, token: Token) -> list[int]:
+        """"took control of the town": the last place named before, in this or the last sentence."""
+        if self.word(token, self.lex.words("anaphoric_place_nouns")) not in self.lex.words("anaphoric_place_nouns"):
+            return []
+        if not any(c.lower_ == "the" for c in token.children) or any(c.dep_ in ("compound", "amod", "poss") for c in token.children if c.i in self.ent_of):
+            return []
+        countries = set(self.demonyms.values())
+        index = self.sent_of.get(token.i, 0)
+        # This sentence first, else the one before; two candidate places make it ambiguous.
+        for start, end in ((self.sentences[index].start, token.i), (self.sentences[index - 1].start, self.sentences[index - 1].end) if index else (0, 0)):
+            candidates: dict[str, Span] = {}
+            for candidate in self.doc[start:end]:
+                ent = self.ent_of.get(candidate.i)
+                if ent is not None and ent.label_ in PLACE_LABELS and candidate.i == ent.root.i and ent.ent_id_ not in countries:
+                    role = candidate.dep_ if candidate.dep_ != "compound" else candidate.head.dep_
+                    if role in ("pobj", "dobj", "nsubjpass", "appos", "conj", "ROOT", "attr", "nsubj"):
+                        candidates.setdefault(ent.ent_id_ or ent.text, ent)
+            if len(candidates) == 1:
+                return [self.named(next(iter(candidates.values())))]
+            if candidates:
+                return []
+        return []
+
+    def demonym_place(self, token: Token) -> list[int]:
+        """"Ukrainian cities": a demonym on a place noun names the country."""
+        for child in token.children:
+            if child.dep_ == "amod" and child.i in self.ent_of and self.ent_of[child.i].label_ == "NORP" and self.ent_key(child):
+                return [self.add_mention(Mention(child.idx, token.idx + len(token.text), f"{child.text} {token.text}", "named", key=self.ent_key(child), label="GPE"))]
+        return []
 
     def modifier_entities(self, token: Token) -> list[int]:
         found = []
@@ -362,7 +411,8 @@ class Extractor:
                     if self.ent_key(conj) is not None or conj.i in self.ent_of:
                         owners.append(conj)
                 continue
-            stack.extend(c for c in child.children if c.i < child.i or c.dep_ == "conj")
+            if child.dep_ != "poss":  # "the Palestinian group's attack": the group is the owner, not "Palestinian"
+                stack.extend(c for c in child.children if c.i < child.i or c.dep_ == "conj")
         return list(dict.fromkeys(owners))
 
     def backer_of(self, token: Token) -> Token | None:
@@ -394,6 +444,18 @@ class Extractor:
         backer_token = self.backer_of(token)
         if backer_token is None and token.dep_ == "compound":
             backer_token = self.backer_of(token.head)  # "an Iranian-backed militia assault"
+        loyal = self.loyal_to(token)
+        if loyal:
+            return loyal
+        for child in token.children:
+            if child.dep_ == "poss" and is_pronoun(child):  # "its troops"
+                owners_of_pronoun, _ = self.resolve_pronoun(child, None)
+                if owners_of_pronoun:
+                    return owners_of_pronoun
+        if lemma in self.anaphoric and any(c.lower_ == "the" for c in token.children):
+            antecedent = self.previous_group(token)
+            if antecedent is not None:
+                return [antecedent]
         backer = self.ent_key(backer_token) if backer_token is not None else None
         owners = self.owner_tokens(token)
         start, end = token.idx, token.idx + len(token.text)
@@ -427,17 +489,31 @@ class Extractor:
             return appositive  # "Hezbollah, an Iran-backed militia": the militia is Hezbollah
         if backer is not None:
             return [self.add_mention(Mention(backer_token.idx, end, self.doc[backer_token.i:token.i + 1].text, "group", backer=backer, head=group_class or lemma, phrase=phrase))]
-        for child in token.children:  # "fighters of the LNA", "troops of the Wagner Group"
-            if child.dep_ == "prep" and child.lower_ == "of":
+        for child in token.children:  # "fighters of the LNA", "a source in Ukraine's SBU"
+            if child.dep_ == "prep" and child.lower_ in ("of", "in", "at", "for", "within"):
                 for pobj in child.children:
                     ent = self.ent_of.get(pobj.i)
-                    if pobj.dep_ == "pobj" and ent is not None and ent.label_ in ("ORG", "NORP", "PERSON"):
-                        return self.args(pobj)
+                    if pobj.dep_ == "pobj" and ent is not None and ent.label_ in ("ORG", "NORP", "PERSON", "GPE"):
+                        found = [m for m in self.args(pobj) if self.is_actor_mention(m)]
+                        if found:
+                            return found
+                    elif pobj.dep_ == "pobj" and ent is None and self.word(pobj, self.force) in self.force:
+                        found = self.generic(pobj)  # "a source in Ukraine's SBU security service"
+                        if found:
+                            return found
+            if child.dep_ == "prep" and child.lower_ == "from" and (group_class or lemma in self.force):
+                for pobj in child.children:  # "forces from Misrata"
+                    ent = self.ent_of.get(pobj.i)
+                    if pobj.dep_ == "pobj" and ent is not None and ent.label_ in PLACE_LABELS and ent.ent_id_:
+                        return [self.add_mention(Mention(token.idx, pobj.idx + len(pobj.text), self.doc[token.i:pobj.i + 1].text, "group", key=ent.ent_id_, head=token.lower_))]
         if lemma in self.anaphoric and any(c.lower_ == "the" for c in token.children):
             antecedent = self.previous_group(token)
             if antecedent is not None:
                 return [antecedent]
         if lemma in self.civilian:
+            if lemma not in self.lex.words("plain_civilian_nouns"):
+                # "aid workers", "medical staff": a named kind of civilian, not the population
+                return [self.add_mention(Mention(start, end, token.text, "civilians", head="specific", phrase=self.phrase(token)))]
             return [self.add_mention(Mention(start, end, token.text, "civilians", head="civilians"))]
         if group_class in ("rebels", "militias", "militants"):
             qualifier = self.qualifier(token)
@@ -449,6 +525,16 @@ class Extractor:
             return [self.add_mention(Mention(start, end, token.text, "force", head=lemma))]
         group = self.group_modifier(token)
         return [group] if group is not None else []
+
+    def loyal_to(self, token: Token) -> list[int]:
+        """"forces loyal to the Government of National Accord" are that government's."""
+        loyal_words = self.lex.words("loyal_adjectives")
+        for child in token.children:
+            if child.dep_ in ("amod", "acl", "relcl") and child.lower_ in loyal_words:
+                found = [m for p in self.prep_objects(child, ("to", "with")) for m in self.args(p)]
+                if found:
+                    return found
+        return []
 
     def appositive_entity(self, token: Token) -> list[int]:
         """The named entity a descriptive noun phrase stands in apposition to."""
@@ -492,7 +578,7 @@ class Extractor:
         """Descriptive words before a head noun, excluding determiners and the backer part."""
         words = []
         for child in token.lefts:
-            if child.dep_ in ("amod", "compound") and child.lower_ != "backed" and child.i not in self.ent_of and not child.text[:1].isupper():
+            if child.dep_ in ("amod", "compound") and child.lower_ != "backed" and child.i not in self.ent_of and child.pos_ != "PROPN":
                 words.append(child.text.lower())
         return " ".join(words + [token.text.lower()])
 
@@ -609,6 +695,8 @@ class Extractor:
             lemma = current.lemma_.lower()
             if current is not token and lemma in self.blocking:
                 return True
+            if current is not token and self.is_false_hearsay(current):
+                return True
             if current is not token and lemma in self.reporting:
                 break
             if current.dep_ == "ROOT" or current.head is current:
@@ -616,11 +704,21 @@ class Extractor:
             if current.dep_ in SCOPE_ISLANDS:
                 break  # "Sirte, which the LNA seized," is asserted whatever the main clause plans
             current = current.head
+        if any(self.is_false_hearsay(a) for a in token.ancestors):
+            return True
         if relation in ("strikes", "attacks", "captures", "evacuates") and token.pos_ == "VERB":
             # Present simple in running text states a habit or policy, not an event.
             if token.tag_ in ("VBZ", "VBP") and not self.in_headline(token):
                 return True
         return False
+
+    def is_false_hearsay(self, token: Token) -> bool:
+        """"Reports that the LNA had captured Mitiga were false": the report is denied."""
+        if self.word(token, self.lex.words("hearsay_nouns")) not in self.lex.words("hearsay_nouns"):
+            return False
+        predicate = token.head
+        false_words = self.lex.words("false_words")
+        return any(c.dep_ in ("acomp", "attr", "oprd") and c.lower_ in false_words for c in predicate.children) or predicate.lower_ in false_words
 
     def in_headline(self, token: Token) -> bool:
         sent = token.sent
@@ -644,6 +742,9 @@ class Extractor:
                     mentions = self.args(item)
                     if mentions:
                         return mentions, "explicit"
+            reporter = self.reporting_subject(governor)
+            if reporter:
+                return reporter, "explicit"  # "The army said its jets had struck…"
             before = self.actors_before(token)
             if before:
                 return before, "explicit"
@@ -676,16 +777,36 @@ class Extractor:
                 return self.named(ent)
         return None
 
+    def reporting_subject(self, verb: Token) -> list[int]:
+        """The subject of the reporting verb whose complement holds this verb."""
+        current = verb
+        for _ in range(4):
+            if current.dep_ in ("ccomp", "xcomp", "conj") and self.word(current.head, self.reporting) in self.reporting:
+                subj, _ = self.subject_tokens(current.head)
+                found = [m for item in subj if not is_pronoun(item) for m in self.args(item) if self.is_actor_mention(m)]
+                return found
+            if current.head is current:
+                break
+            current = current.head
+        return []
+
     def actors_before(self, token: Token) -> list[int]:
         """The nearest actor mentioned before a possessive in the same sentence."""
         sent = token.sent
         for candidate in reversed(list(self.doc[sent.start:token.i])):
             if candidate.dep_ == "pobj":
                 continue  # "in Syria", "from Aleppo": places, not antecedents
-            if candidate.dep_ in ("nsubj", "nsubjpass", "conj", "appos", "dobj") or candidate.i in self.ent_of:
-                mentions = self.args(candidate)
+            if candidate.dep_ in ("nsubj", "nsubjpass", "conj", "appos") or candidate.i in self.ent_of:
+                mentions = [m for m in self.args(candidate) if self.is_actor_mention(m)]
                 if mentions:
                     return mentions
+        index = self.sent_of.get(token.i, 0)
+        if index > 0:  # "Islamic State launched an offensive. … its fighters had captured Mosul"
+            for candidate in self.sentences[index - 1]:
+                if candidate.dep_ in ("nsubj", "nsubjpass") and not is_pronoun(candidate):
+                    mentions = self.args(candidate)
+                    if mentions:
+                        return mentions
         return []
 
     def quote_speaker(self, token: Token) -> list[int]:
@@ -930,6 +1051,8 @@ class Extractor:
         if relation == "captures" and lemma in set(spec.get("fall_verbs", [])):
             self.fell(verb, sent_index)
             return
+        if relation == "captures" and lemma in set(spec.get("lose_verbs", [])):
+            return  # secondary_verb's lost_to reads "lost X to Y"
         if lemma in ("strike", "hit", "target", "pound") and relation == "strikes":
             subj, _ = self.subject_tokens(verb)
             if any(s.lemma_.lower() in self.trigger_nouns for s in subj):
@@ -948,6 +1071,16 @@ class Extractor:
             patient = [c for c in verb.children if c.dep_ in PASSIVE_SUBJECTS]
             if not patient and verb.dep_ in ("acl", "amod", "relcl"):
                 patient = [verb.head]
+            if agent is None and not agents:
+                for conj in verb.conjuncts:  # "funded and armed by Iran"
+                    shared = self.by_agent(conj)
+                    if shared is not None:
+                        agents, tier = self.actor_args([shared], relation)
+                        break
+            if not agents and relation in ("strikes", "attacks"):
+                # "The port of Izmail was hit": by whoever struck in the sentence before.
+                agents = self.previous_event_agents(verb, relation)
+                tier = "implicit"
         else:
             subj, _ = self.subject_tokens(verb)
             if any(s.lemma_.lower() in self.trigger_nouns for s in subj) and relation in ("strikes", "attacks"):
@@ -968,8 +1101,8 @@ class Extractor:
             for item in self.prep_objects(verb, spec.get("preps", [])):
                 targets.extend(self.args(item))
         places = self.place_args(verb)
-        if not targets and relation in ("strikes", "attacks") and places:
-            targets = places
+        if not targets and relation in ("strikes", "attacks"):
+            targets = places or [m for item in patient for m in self.subtree_places(item)]
         if not targets and verb.dep_ == "relcl" and not any(c.dep_ in OBJECTS for c in verb.children):
             targets = self.args(verb.head)  # "the town (that) the army seized"
         if relation in ("strikes", "attacks") and lemma != "attack" and self.mentions and agents:
@@ -1027,12 +1160,32 @@ class Extractor:
             helpers = []
             for pobj in self.prep_objects(noun, ("of", "from")):
                 helpers.extend(self.args(pobj))
+            for owner in self.owner_tokens(noun):  # "with US air support"
+                helpers.extend(self.actor_args([owner], relation)[0] or ([self.demonym_state(owner)[0]] if self.demonym_state(owner) else []))
             clause = noun.head.head
             while clause.pos_ not in ("VERB", "AUX") and clause.head is not clause:
                 clause = clause.head
             subj, _ = self.subject_tokens(clause)
             helped, tier = self.actor_args(subj, relation)
             self.add_event(relation, noun, helpers, helped, sent_index, tier)
+            return
+        if relation == "backs" and lemma in helper_nouns and noun.dep_ == "pobj" and noun.head.lower_ == "in":
+            # "its attacks are in support of Hamas": whoever the clause is about backs Hamas.
+            backed = [m for p in self.prep_objects(noun, ("of",)) for m in self.actor_args([p], relation)[0]]
+            clause = noun.head.head
+            while clause.pos_ not in ("VERB", "AUX") and clause.head is not clause:
+                clause = clause.head
+            subj, _ = self.subject_tokens(clause)
+            backers: list[int] = []
+            tier = "explicit"
+            for item in subj:
+                if self.word(item, self.trigger_nouns) in self.trigger_nouns:
+                    found, tier = self.nominal_agents(item, "attacks")
+                    backers.extend(found)
+                else:
+                    found, tier = self.actor_args([item], relation)
+                    backers.extend(found)
+            self.add_event(relation, noun, backers, backed, sent_index, tier)
             return
         if relation == "backs" and lemma in helper_nouns and noun.dep_ == "pobj" and noun.head.lower_ == "for" and self.word(noun.head.head, self.lex.rel("backs", "thanks_verbs")) in self.lex.rel("backs", "thanks_verbs"):
             # "He thanked Britain and France for their support": the thanked back the thanker.
@@ -1071,7 +1224,7 @@ class Extractor:
         if not places and governor is not None and role == "object":
             places = self.place_args(governor)  # "waging an offensive in Lebanon"
         if not targets and relation in ("strikes", "attacks"):
-            targets = places or self.subtree_places(noun) or (self.subtree_places(governor) if governor is not None and agents else [])
+            targets = places or self.subtree_places(noun) or (self.purpose_places(governor) if governor is not None and agents else [])
             if not targets:
                 targets = self.witness_target(noun)
         if not agents and relation in ("strikes", "attacks") and explicit_targets:
@@ -1082,7 +1235,7 @@ class Extractor:
         self.add_event(relation, noun, agents, targets, sent_index, tier, places=places)
 
     def uses_air_means(self, agents: list[int], trigger: Token | None = None) -> bool:
-        if trigger is not None and any(c.dep_ == "compound" and self.word(c, self.air) in self.air for c in trigger.children):
+        if trigger is not None and any(c.dep_ in ("compound", "nmod") and self.word(c, self.air) in self.air for c in trigger.children):
             return True  # "a drone attack", "missile attacks"
         return any(self.mentions[a].kind == "force" and self.mentions[a].head in self.air for a in agents)
 
@@ -1104,15 +1257,27 @@ class Extractor:
     def subtree_places(self, noun: Token) -> list[int]:
         """"an assault … to gain ground in the Rashideen area": a place inside the trigger's phrase."""
         found = []
+        if noun.pos_ == "PRON" or noun.lower_ in RELATIVE:
+            return []
         for token in noun.subtree:
             if token.i != noun.i and token.dep_ == "pobj" and token.head.lower_ in ("in", "into", "on"):
                 found.extend(m for m in self.args(token) if self.is_place_mention(m))
         return found[:3]
 
+    def purpose_places(self, verb: Token) -> list[int]:
+        """"repelled an assault … to gain ground in the Rashideen area": the purpose clause's place."""
+        found = []
+        for child in verb.children:
+            if child.dep_ in ("advcl", "xcomp") and any(c.lower_ == "to" and c.dep_ == "aux" for c in child.children):
+                found.extend(self.place_args(child))
+        return found
+
     def witness_target(self, noun: Token) -> list[int]:
         """"Idlib is witnessing massacres by …": the subject suffers the event."""
         verb = noun.head
-        if noun.dep_ in OBJECTS and verb.lemma_.lower() in ("witness", "see", "suffer", "face", "endure", "experience", "undergo"):
+        if noun.dep_ == "pobj" and noun.head.lower_ == "under":
+            verb = noun.head.head  # "Kupiansk came under heavy Russian shelling"
+        if (noun.dep_ in OBJECTS or noun.head.lower_ == "under") and self.word(verb, self.lex.words("suffer_verbs")) in self.lex.words("suffer_verbs"):
             subj, _ = self.subject_tokens(verb)
             found = []
             for item in subj:
@@ -1184,6 +1349,10 @@ class Extractor:
             self.control_verb(verb, sent_index)
         if forms & self.lex.words("ally_verbs"):
             self.ally_verb(verb, sent_index)
+        if forms & self.lex.words("landing_verbs"):
+            self.landing(verb, sent_index)
+        if forms & self.lex.rel("captures", "lose_verbs"):
+            self.lost_to(verb, sent_index)
         if lemma in self.lex.words("designate_verbs"):
             self.designation(verb, sent_index)
         if lemma in self.lex.words("repel_verbs"):
@@ -1221,6 +1390,29 @@ class Extractor:
             agents, tier = self.actor_args(subj, "strikes")
         self.add_event("strikes", verb, agents, targets, sent_index, tier, places=self.place_args(verb))
 
+    def landing(self, verb: Token, sent_index: int) -> None:
+        """"The regime's barrel bombs fell on Douma": the weapon's owner strikes the place."""
+        weapons = self.lex.words("weapon_nouns")
+        subj, _ = self.subject_tokens(verb)
+        if not subj or self.word(subj[0], weapons) not in weapons or self.is_blocked(verb, "strikes"):
+            return
+        weapon = subj[0]
+        owners: list[int] = []
+        for child in weapon.children:
+            if child.dep_ == "poss":
+                owners.extend(self.actor_args([child], "strikes")[0])
+        for owner in self.owner_tokens(weapon):
+            owners.extend(self.generic(weapon) if owner.i in self.ent_of and self.ent_of[owner.i].label_ == "NORP" else self.actor_args([owner], "strikes")[0])
+        targets = [m for p in self.prep_objects(verb, ("on", "in", "into", "onto")) for m in self.args(p)]
+        self.add_event("strikes", verb, list(dict.fromkeys(owners)), targets, sent_index, "explicit")
+
+    def lost_to(self, verb: Token, sent_index: int) -> None:
+        """"Islamic State lost the city to forces from Misrata": the forces captured it."""
+        captors = [m for p in self.prep_objects(verb, ("to",)) for m in self.args(p)]
+        places = [m for o in self.objects(verb) for m in self.args(o) if self.is_place_mention(m)]
+        if captors and places and not self.is_blocked(verb, "captures"):
+            self.add_event("captures", verb, captors, places, sent_index, "explicit")
+
     def alongside(self, verb: Token, sent_index: int) -> None:
         """"Wagner mercenaries, who had fought alongside the LNA": fighting beside X backs X."""
         partners = [m for p in self.prep_objects(verb, ("alongside",)) for m in self.args(p)]
@@ -1250,7 +1442,8 @@ class Extractor:
         places = [m for p in patient for m in self.args(p) if self.is_place_mention(m)]
         for holder in holders:
             for place in places:
-                self.add_fact("controls", holder, place, verb, sent_index)
+                if holder != place and self.mentions[holder].key != self.mentions[place].key:
+                    self.add_fact("controls", holder, place, verb, sent_index)
 
     def ally_verb(self, verb: Token, sent_index: int) -> None:
         """"a militia that allied itself with Haftar"."""
@@ -1296,7 +1489,23 @@ class Extractor:
         """"Iran sent militias to Syria": sending fighters or arms to X backs X."""
         sent_objects = self.lex.rel("backs", "send_objects")
         objects = self.objects(verb)
-        things = [o for o in objects if o.lemma_.lower() in sent_objects or any(c.dep_ == "prep" and c.lower_ == "of" and any(g.lemma_.lower() in sent_objects for g in c.children) for c in o.children)]
+
+        def is_thing(token: Token) -> bool:
+            return self.word(token, sent_objects) in sent_objects or any(
+                c.dep_ == "prep" and c.lower_ == "of" and any(self.word(g, sent_objects) in sent_objects for g in c.children) for c in token.children
+            )
+
+        things = [o for o in objects if is_thing(o)]
+        with_things = [p for p in self.prep_objects(verb, ("with",)) if is_thing(p)]
+        if with_things and objects and not things:
+            # "Iran has supplied Russia with Shahed drones": the object receives.
+            if self.is_blocked(verb, "backs"):
+                return
+            subj, _ = self.subject_tokens(verb)
+            senders, tier = self.actor_args(subj, "backs")
+            receivers = [m for o in objects for m in self.actor_args([o], "backs")[0]]
+            self.add_event("backs", verb, senders, receivers, sent_index, tier)
+            return
         if not things or self.is_blocked(verb, "backs"):
             return
         subj, _ = self.subject_tokens(verb)
@@ -1374,9 +1583,22 @@ class Extractor:
             return []
         return [self.add_mention(Mention(token.idx, token.idx + len(token.text), token.text, "force", key=key, head="state"))]
 
+    def named_place(self, token: Token) -> list[int]:
+        """A place named directly, or by "the province of X": nothing vaguer ("near the border")."""
+        ent = self.ent_of.get(token.i)
+        if ent is not None:
+            return [self.named(ent)] if ent.label_ in PLACE_LABELS else []
+        if self.word(token, self.container) in self.container:
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ == "of":
+                    return [m for p in child.children if p.dep_ == "pobj" for m in self.named_place(p)]
+                if child.dep_ == "compound" and child.i in self.ent_of and self.ent_of[child.i].label_ in PLACE_LABELS:
+                    return [self.named(self.ent_of[child.i])]
+        return []
+
     def located(self, noun: Token, sent_index: int) -> None:
         """"Binish, Saraqeb and Jisr al Shaqour – main towns in the province of Idlib"."""
-        containers = [m for p in self.prep_objects(noun, ("in", "of")) for m in self.args(p) if self.is_place_mention(m)]
+        containers = [m for p in self.prep_objects(noun, ("in", "of")) for m in self.named_place(p)]
         if not containers:
             return
         inside: list[int] = []
@@ -1578,8 +1800,11 @@ def casualties(sentence: str, lexicon: Lexicon | None = None) -> dict[str, Any]:
     return out
 
 
-def extract(doc: Doc, lexicon: Lexicon | None = None, demonyms: dict[str, str] | None = None, groups: frozenset[str] = frozenset()) -> Extraction:
-    return Extractor(doc, lexicon or load_lexicon(), demonyms or {}, groups).run()
+def extract(
+    doc: Doc, lexicon: Lexicon | None = None, demonyms: dict[str, str] | None = None,
+    groups: frozenset[str] = frozenset(), actors: frozenset[str] = frozenset(),
+) -> Extraction:
+    return Extractor(doc, lexicon or load_lexicon(), demonyms or {}, groups, actors).run()
 
 
 def iter_core(extraction: Extraction) -> Iterator[tuple[str, int, int, Event]]:

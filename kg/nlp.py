@@ -40,10 +40,12 @@ class RelationComponent:
         self.lexicon = load_lexicon(Path(lexicon_path))
         gazetteer = gaz.load(Path(gazetteer_path)) if gazetteer_path else None
         self.demonyms = gazetteer.demonyms if gazetteer else {}
-        self.groups = frozenset(e.id for e in gazetteer.entries.values() if "ArmedGroup" in e.types) if gazetteer else frozenset()
+        entries = gazetteer.entries.values() if gazetteer else []
+        self.groups = frozenset(e.id for e in entries if "ArmedGroup" in e.types)
+        self.actors = frozenset(e.id for e in entries if e.is_actor or e.stands_for)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.user_data[RESULT_KEY] = extract(doc, self.lexicon, self.demonyms, self.groups).to_dict()
+        doc.user_data[RESULT_KEY] = extract(doc, self.lexicon, self.demonyms, self.groups, self.actors).to_dict()
         return doc
 
 

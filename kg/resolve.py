@@ -250,6 +250,8 @@ class Resolver:
                 return None
             return self._gazetteer(owner, "actor")
         if mention.kind == "civilians":
+            if mention.head == "specific" and mention.phrase:
+                return slugify(mention.phrase), mention.phrase, ("Civilians",), False
             prefix = self._demonym(mention.key or country)
             label = f"{prefix} civilians" if prefix else "civilians"
             return slugify(label), label, ("Civilians",), False
