@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 KG := $(VENV)/bin/kg
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install bench fuzz eval clean
+.PHONY: run test install bench fuzz eval golden clean
 
 install: $(STAMP)
 
@@ -24,6 +24,14 @@ test: $(STAMP)
 
 eval: $(STAMP)
 	$(KG) eval --gold eval/seeds.gold.jsonl --entities eval/entities.jsonl seeds
+
+# Regenerate the golden graph after an intended change to extraction or RDF mapping; review the diff.
+golden: $(STAMP)
+	rm -rf .golden-tmp && mkdir -p .golden-tmp/in
+	cp seeds/004_0ed98a606f84a882.txt .golden-tmp/in/
+	$(KG) build .golden-tmp/in -o .golden-tmp/out -q
+	cp .golden-tmp/out/graph.ttl tests/golden/004_0ed98a606f84a882.ttl
+	rm -rf .golden-tmp
 
 clean:
 	rm -rf out .pytest_cache

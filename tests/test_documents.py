@@ -88,7 +88,7 @@ def test_jsonl_errors_name_file_and_line(tmp_path: Path, line: str, message: str
     path.write_text(line + "\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
         list(load_documents([path]))
-    assert str(info.value).endswith(message.split(": ", 1)[1]) and "a.jsonl:1" in str(info.value)
+    assert message.split(": ", 1)[1] in str(info.value) and "a.jsonl:1" in str(info.value)
 
 
 def test_encodings() -> None:
