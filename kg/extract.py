@@ -1133,11 +1133,31 @@ class Extractor:
         destinations = []
         for item in self.prep_objects(verb, ("to", "into", "towards", "toward", "for")):
             destinations.extend(m for m in self.args(item) if self.is_place_mention(m))
+        for item in self.prep_objects(verb, ("from", "out")):  # "from eastern Aleppo to Idlib"
+            for inner in self.prep_objects(item, ("to", "into", "towards", "toward")):
+                destinations.extend(m for m in self.args(inner) if self.is_place_mention(m))
+        count = self.headcount(patient if (lemma == "evacuate") else [s for s in self.subject_tokens(verb)[0]])
         if not origins and verb.dep_ == "relcl" and not patient:
             origins = [m for m in self.args(verb.head) if self.is_place_mention(m)]  # "the town troops abandoned"
         if not origins:
             origins = self.own_location(agents, verb)
-        self.add_event(relation, verb, agents, [], sent_index, tier, origins=origins, destinations=destinations)
+        self.add_event(relation, verb, agents, [], sent_index, tier, origins=origins, destinations=destinations, count=count)
+
+    def headcount(self, tokens: list[Token]) -> tuple[int | None, str | None]:
+        """"40.000 of rebels", "about 300 civilians", "thousands": how many, and how sure."""
+        qualifiers = [q.split() for q in self.lex.raw["count_qualifiers"]]
+        for token in tokens:
+            number = token if token.like_num else next((c for c in token.children if c.dep_ == "nummod"), None)
+            if number is None:
+                if token.lower_ in self.lex.words("vague_counts"):
+                    return None, token.lower_
+                continue
+            text = " ".join(t.text for t in number.subtree if t.like_num or t.lower_ in ("million", "thousand"))
+            value = parse_number(text or number.text)
+            before = [t.lower_ for t in self.doc[max(number.left_edge.i - 3, 0):number.left_edge.i + 1] if not t.like_num]
+            qualifier = next((" ".join(q) for q in qualifiers if before[-len(q):] == q), None)
+            return value, qualifier
+        return None, None
 
     def own_location(self, agents: list[int], verb: Token) -> list[int]:
         """"the rebels in Aleppo … leave the area": where the evacuees are is where they leave."""
@@ -1197,20 +1217,22 @@ class Extractor:
             return
         if relation == "evacuates":
             agents: list[int] = []
-            for pobj in self.prep_objects(noun, ("of",)):
+            evacuees = self.prep_objects(noun, ("of",))
+            for pobj in evacuees:
                 agents.extend(m for m in self.args(pobj) if not self.is_place_mention(m))
             tier = "explicit"
             if not agents:
                 agents, tier = self.nominal_agents(noun, relation)
             origins = []
-            for pobj in self.prep_objects(noun, ("from", "out")):
+            # "the evacuation of 300 civilians from Mariupol": "from" may hang on the evacuees
+            for pobj in self.prep_objects(noun, ("from", "out")) + [p for e in evacuees for p in self.prep_objects(e, ("from", "out"))]:
                 origins.extend(m for m in self.args(pobj) if self.is_place_mention(m))
             destinations = []
             for pobj in self.prep_objects(noun, ("to", "into", "towards")):
                 destinations.extend(m for m in self.args(pobj) if self.is_place_mention(m))
             if agents and not origins:
                 origins = self.nearest_place_before(noun)
-            self.add_event(relation, noun, agents, [], sent_index, tier, origins=origins, destinations=destinations)
+            self.add_event(relation, noun, agents, [], sent_index, tier, origins=origins, destinations=destinations, count=self.headcount(evacuees))
             return
         if relation == "captures" and lemma == "fall":
             return
@@ -1626,6 +1648,7 @@ class Extractor:
         places: list[int] | None = None,
         origins: list[int] | None = None,
         destinations: list[int] | None = None,
+        count: tuple[int | None, str | None] = (None, None),
     ) -> None:
         agents = [a for a in dict.fromkeys(agents) if not self.is_place_mention(a) or self.mentions[a].key]
         targets = [t for t in dict.fromkeys(targets) if t not in agents]
@@ -1635,6 +1658,7 @@ class Extractor:
             return
         sent = self.sentences[sent_index]
         details = self.details(trigger, sent)
+        details["count"], details["count_qualifier"] = count
         self.events.append(
             Event(
                 relation=relation,
