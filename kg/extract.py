@@ -401,7 +401,8 @@ class Extractor:
             if child.dep_ == "cc":
                 continue
             key = self.ent_key(child)
-            if key is not None or (child.i in self.ent_of and self.ent_of[child.i].label_ != "NORP"):
+            own_span = child.i in self.ent_of and token.i in range(self.ent_of[child.i].start, self.ent_of[child.i].end)
+            if not own_span and (key is not None or (child.i in self.ent_of and self.ent_of[child.i].label_ != "NORP")):
                 ent = self.ent_of.get(child.i)
                 if ent is not None:
                     owners.append(ent.root)
@@ -796,6 +797,8 @@ class Extractor:
         for candidate in reversed(list(self.doc[sent.start:token.i])):
             if candidate.dep_ == "pobj":
                 continue  # "in Syria", "from Aleppo": places, not antecedents
+            if candidate.dep_ in ("dobj", "dative") and self.word(candidate.head, self.reporting) in self.reporting:
+                continue  # "told Reuters its drones…": the addressee is not the antecedent
             if candidate.dep_ in ("nsubj", "nsubjpass", "conj", "appos") or candidate.i in self.ent_of:
                 mentions = [m for m in self.args(candidate) if self.is_actor_mention(m)]
                 if mentions:
@@ -1353,7 +1356,8 @@ class Extractor:
         if not holders:
             return
         head = token.head
-        places = [m for m in self.args(head) if self.is_place_mention(m)]
+        # "rebel-held Idlib", "the rebel-held city of Idlib"; not "opposition-run White Helmets"
+        places = self.named_place(head) + [m for c in head.conjuncts for m in self.named_place(c)]
         for holder_mention in holders:
             for place in places:
                 self.add_fact("controls", holder_mention, place, token, sent_index)

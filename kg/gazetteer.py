@@ -107,11 +107,15 @@ def token_pattern(name: str) -> list[dict[str, object]]:
     """A case-tolerant token pattern: acronyms match exactly, names need a capital letter."""
     name = re.sub(r"^(the|The)\s+", "", name.strip())
     pieces = _split_like_spacy(name)
+    # The last capitalised word must be capitalised in the text too: "Hit" never matches "hit",
+    # while "south Lebanon" and "northern Gaza" still match "South Lebanon" and "Northern Gaza".
+    capitals = [i for i, piece in enumerate(pieces) if piece[:1].isupper()]
+    anchor = capitals[-1] if capitals else None
     pattern: list[dict[str, object]] = []
     for index, piece in enumerate(pieces):
         if _ACRONYM.match(piece) and piece.upper() == piece and any(c.isalpha() for c in piece):
             pattern.append({"ORTH": piece})
-        elif index == 0 and piece[:1].isupper():
+        elif index == anchor:
             pattern.append({"LOWER": piece.lower(), "IS_LOWER": False})
         else:
             pattern.append({"LOWER": piece.lower()})
