@@ -463,6 +463,11 @@ class Extractor:
         phrase = self.phrase(token)
         found: list[int] = []
         group_class = self.lex.group_class.get(lemma)
+        if group_class == "fighters":  # "militant groups", "rebel forces": the modifier names the class
+            for child in token.children:
+                refined = self.lex.group_class.get(self.word(child, set(self.lex.group_class)))
+                if child.dep_ in ("amod", "compound") and refined and refined != "fighters":
+                    group_class = refined
         for owner in owners:
             ent = self.ent_of.get(owner.i)
             key = self.ent_key(owner)
@@ -569,6 +574,8 @@ class Extractor:
 
     def qualifier(self, token: Token) -> str | None:
         for child in token.children:
+            if self.word(child, set(self.lex.group_class)) in self.lex.group_class:
+                continue  # "Rebel fighters" at the start of a sentence: a class word, not a name
             if child.dep_ in ("amod", "compound") and child.i < token.i and child.text[:1].isupper() and child.i not in self.ent_of:
                 return child.text
             if child.dep_ in ("amod", "compound") and child.i in self.ent_of and self.ent_of[child.i].label_ == "NORP" and not self.ent_key(child):

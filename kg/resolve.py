@@ -27,6 +27,10 @@ ARMED_WORDS = re.compile(
 )
 
 
+# Canonical names of generic group classes (see group_nouns in the lexicon).
+GROUP_CLASS_LABEL = {"rebels": "rebels", "militias": "militias", "militants": "militants", "fighters": "armed groups"}
+
+
 @dataclass
 class Entity:
     id: str
@@ -271,9 +275,10 @@ class Resolver:
             label = clean_name(mention.text)
             return slugify(label), label, ("Organization",), False
         if mention.backer:
+            # "Iranian-backed militia" and "Iran-backed militias" are one group across articles.
             backer = self.gaz.get(mention.backer)
             backer_name = backer.label if backer else mention.backer
-            label = f"{backer_name}-backed {mention.phrase or head}"
+            label = f"{backer_name}-backed {GROUP_CLASS_LABEL.get(head, head)}"
             return slugify(label), label, ("ArmedGroup",), False
         if mention.key:
             entry = self.gaz.get(mention.key)
@@ -283,9 +288,10 @@ class Resolver:
                 prefix = self._demonym(mention.key) or (entry.label if entry else mention.key)
                 label = f"{prefix} {head}"
         elif mention.qualifier:
-            label = f"{mention.qualifier} {head}"
+            label = f"{mention.qualifier} {GROUP_CLASS_LABEL.get(head, head)}"
         else:
             prefix = self._demonym(country)
+            head = GROUP_CLASS_LABEL.get(head, head)
             label = f"{prefix} {head}" if prefix else head
         return slugify(label), label, ("ArmedGroup",), False
 
