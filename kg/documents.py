@@ -172,10 +172,14 @@ def document_id(name: str) -> str:
     return Path(name).stem
 
 
-def _guess_title(body: str) -> str | None:
+def _guess_title(body: str, skip: list[tuple[int, int]]) -> str | None:
+    """The first line, if it reads like a headline; captions and datelines are not titles."""
+    offset = 0
     for line in body.split("\n"):
-        if line.strip():
-            return line.strip() if _is_headline_like(line) else None
+        start, offset = offset, offset + len(line) + 1
+        if not line.strip() or any(s <= start < e for s, e in skip):
+            continue
+        return line.strip() if _is_headline_like(line) else None
     return None
 
 
@@ -191,14 +195,15 @@ def make_document(
     if not text.strip():
         raise InputError(source, "no article text (the file is empty or only metadata)")
     title = meta.get("title")
+    skip = furniture_spans(text)
     return Document(
         id=str(meta.get("id") or doc_id),
         text=text,
         source=source,
-        title=normalise(str(title)).strip() if title else _guess_title(text),
+        title=normalise(str(title)).strip() if title else _guess_title(text, skip),
         date=parse_date(meta.get("date"), source),
         url=str(meta["url"]).strip() if meta.get("url") else None,
-        skip=tuple(furniture_spans(text)),
+        skip=tuple(skip),
     )
 
 

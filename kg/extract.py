@@ -26,6 +26,8 @@ RELATIVE = {"which", "that", "who", "whom", "whose"}
 PRONOUNS = {"they", "them", "their", "it", "its", "he", "his", "she", "her", "we", "our", "us", "i", "my"}
 # A relative clause, subject or apposition is not in the scope of the verb it hangs from.
 SCOPE_ISLANDS = {"relcl", "nsubj", "nsubjpass", "csubj", "appos"}
+# "two days", "recent months", "the second day": spans, not the date of an event.
+DURATION = re.compile(r"(?:the |about |some |nearly |over |the past |past |recent |several |many |a few )*(?:\w+ )?(?:days?|weeks?|months?|years?|hours?|decades?)")
 TEMPORAL_PREPS = {"after", "before", "since", "until", "as", "while", "when", "once"}
 OBJECT_CONTROL = {"prompt", "drive", "persuade", "convince", "ask", "tell", "instruct", "force", "oblige", "compel", "order", "allow", "help", "enable", "push", "lead", "cause", "permit", "urge", "get"}
 
@@ -1701,7 +1703,7 @@ class Extractor:
         return out
 
     def date_text(self, trigger: Token, sent: Span) -> str | None:
-        dates = [e for e in sent.ents if e.label_ == "DATE"]
+        dates = [e for e in sent.ents if e.label_ == "DATE" and (e.text.lower().startswith(("last ", "this ", "next ")) or not DURATION.fullmatch(e.text.lower()))]
         if not dates:
             return None
         clause = {t.i for t in trigger.head.subtree} if trigger.dep_ != "ROOT" else {t.i for t in trigger.subtree}

@@ -136,6 +136,12 @@ def resolve_date(text: str | None, anchor: dt.date | None) -> dt.date | None:
         return anchor
     if re.search(r"\b(yesterday|last night)\b", lowered):
         return anchor - dt.timedelta(days=1)
+    ago = re.fullmatch(r"(\w+) days? ago", lowered.strip())
+    if ago:
+        from kg.extract import parse_number
+
+        days = parse_number(ago.group(1))
+        return anchor - dt.timedelta(days=days) if days is not None else None
     for index, name in enumerate(WEEKDAYS):
         if re.search(rf"\b{name}\b", lowered) and not re.search(r"\b(last|next|every|each|since|until)\b|\bweeks?\b", lowered):
             back = (anchor.weekday() - index) % 7

@@ -21,6 +21,7 @@ SUNDAY = dt.date(2024, 12, 1)
     ("the 20th of October", dt.date(2024, 10, 20)),
     ("3 May 2023", dt.date(2023, 5, 3)),
     ("recent days", None),
+    ("two days ago", dt.date(2024, 11, 29)),
     ("last week", None),
     ("in November", None),
 ])
