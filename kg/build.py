@@ -7,6 +7,7 @@ failed build leaves ``out`` as it was.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -14,7 +15,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from rdflib import Dataset, Graph
 
@@ -22,14 +23,20 @@ import kg
 from kg import gazetteer as gaz
 from kg.documents import DEFAULT_MAX_BYTES, Document, iter_input_files, load_file
 from kg.errors import InputError, KgError
-from kg.extract import Extraction
+from kg.extract import Event, Extraction, Fact, Mention
 from kg.namespaces import PREFIXES, new_graph
 from kg.nlp import RESULT_KEY, build_pipeline, model_meta
 from kg.rdf import RunInfo, add_run, document_graph, entities_graph, run_iri
 from kg.resolve import DocumentResult, Entity, ResolvedEvent, Resolver, resolve_document
 
+if TYPE_CHECKING:
+    from spacy.language import Language
+
 FORMATS = {"turtle": "ttl", "nt": "nt", "json-ld": "jsonld", "jsonld": "jsonld", "trig": "trig"}
 BATCH_SIZE = 16
+# Longer texts go to spaCy in pieces cut at paragraph or sentence ends: spaCy refuses texts over
+# nlp.max_length (1,000,000 characters, error E088) and its memory grows with the text.
+CHUNK_CHARS = 100_000
 
 
 @dataclass
@@ -73,19 +80,26 @@ def blank_furniture(document: Document) -> str:
 def read_documents(
     inputs: list[Path], *, encoding: str | None, max_bytes: int, keep_going: bool, skipped: list[str]
 ) -> list[Document]:
+    """Every article in ``inputs``. A bad input stops the build, or with ``keep_going`` is
+    listed in ``skipped`` (a bad JSONL line skips that line, not the file)."""
+
+    def problem(error: InputError) -> None:
+        if not keep_going:
+            raise error
+        skipped.append(str(error))
+
     documents: list[Document] = []
     seen: dict[str, str] = {}
-    for path in iter_input_files(inputs):
+    for path in iter_input_files(inputs, on_error=problem):
         try:
-            for document in load_file(path, encoding=encoding, max_bytes=max_bytes):
+            for document in load_file(path, encoding=encoding, max_bytes=max_bytes, on_error=problem if keep_going else None):
                 if document.id in seen:
-                    raise InputError(document.source, f"duplicate article id {document.id!r} (also in {seen[document.id]})")
+                    problem(InputError(document.source, f"duplicate article id {document.id!r} (also in {seen[document.id]})"))
+                    continue
                 seen[document.id] = document.source
                 documents.append(document)
         except InputError as error:
-            if not keep_going:
-                raise
-            skipped.append(str(error))
+            problem(error)
     if not documents:
         raise KgError("no articles to build" + (f" ({len(skipped)} inputs skipped)" if skipped else ""))
     return documents
@@ -98,21 +112,103 @@ def analyse(
     workers: int = 1,
     gazetteer_path: Path | None = None,
     progress: Callable[[int], None] | None = None,
+    nlp: "Language | None" = None,
+    chunk_chars: int | None = None,
 ) -> tuple[list[DocumentResult], RunInfo]:
-    """Run the NLP pipeline and resolution over documents, in input order."""
+    """Run the NLP pipeline and resolution over documents, in input order.
+
+    ``nlp`` is a pipeline from ``kg.nlp.build_pipeline`` to reuse (tests load it once).
+    Texts over ``chunk_chars`` (default CHUNK_CHARS) are analysed in pieces and the pieces'
+    extractions joined, offsets relative to the whole text.
+    """
     gazetteer = gaz.load(gazetteer_path or gaz.default_path())
-    nlp = build_pipeline(model, gazetteer_path)
+    nlp = nlp if nlp is not None else build_pipeline(model, gazetteer_path)
+    limit = max(1, chunk_chars or CHUNK_CHARS)
     resolver = Resolver(gazetteer)
     name, version = model_meta(nlp)
     results: list[DocumentResult] = []
-    texts = ((blank_furniture(d), i) for i, d in enumerate(documents))
-    for spacy_doc, index in nlp.pipe(texts, as_tuples=True, batch_size=BATCH_SIZE, n_process=max(1, workers)):
-        extraction = Extraction.from_dict(spacy_doc.user_data[RESULT_KEY])
+    pieces: dict[int, list[tuple[int, Extraction]]] = {}
+    texts = _chunked_texts(documents, limit)
+    for spacy_doc, (index, offset, last) in nlp.pipe(texts, as_tuples=True, batch_size=BATCH_SIZE, n_process=max(1, workers)):
+        pieces.setdefault(index, []).append((offset, Extraction.from_dict(spacy_doc.user_data[RESULT_KEY])))
+        if not last:
+            continue
+        extraction = join_extractions(pieces.pop(index))
         results.append(resolve_document(documents[index], extraction, resolver))
         if progress is not None:
             progress(1)
     info = RunInfo(kg.__version__, name, version, tuple(d.id for d in documents))
     return results, info
+
+
+def _chunked_texts(documents: list[Document], limit: int) -> Iterator[tuple[str, tuple[int, int, bool]]]:
+    """(text, (document index, offset, is last piece)) for spaCy, in order."""
+    for index, document in enumerate(documents):
+        text = blank_furniture(document)
+        spans = chunk_spans(text, limit)
+        for number, (start, end) in enumerate(spans):
+            yield text[start:end], (index, start, number == len(spans) - 1)
+
+
+# Where to cut, best first: after a blank line, a line break, a sentence end, any space.
+_CUTS = (re.compile(r"\n[ \t]*\n\s*"), re.compile(r"\n\s*"), re.compile(r"[.!?][\"')\]]*\s+"), re.compile(r"\s+"))
+
+
+def chunk_spans(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+    """Consecutive (start, end) spans covering ``text``, each at most ``limit`` characters,
+    cut at the best boundary in the second half of each window (a hard cut if none)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > limit:
+        window_start, window_end = start + limit // 2, start + limit
+        cut = window_end
+        for pattern in _CUTS:
+            ends = [m.end() for m in pattern.finditer(text, window_start, window_end) if m.end() <= window_end]
+            if ends:
+                cut = ends[-1]
+                break
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, len(text)))
+    return spans
+
+
+def join_extractions(parts: list[tuple[int, Extraction]]) -> Extraction:
+    """One extraction from the extractions of consecutive pieces of a text.
+
+    Character offsets move by the piece's offset; mention and sentence indices by the counts of
+    the pieces before it.
+    """
+    if len(parts) == 1 and parts[0][0] == 0:
+        return parts[0][1]
+    mentions: list[Mention] = []
+    events: list[Event] = []
+    facts: list[Fact] = []
+    sentences: list[tuple[int, int]] = []
+    for offset, part in parts:
+        m, n = len(mentions), len(sentences)
+
+        def moved(indices: tuple[int, ...]) -> tuple[int, ...]:
+            return tuple(i + m for i in indices)
+
+        mentions.extend(replace(x, start=x.start + offset, end=x.end + offset) for x in part.mentions)
+        events.extend(
+            replace(
+                e, agents=moved(e.agents), targets=moved(e.targets), places=moved(e.places), origins=moved(e.origins),
+                destinations=moved(e.destinations), reported_by=moved(e.reported_by), sentence=e.sentence + n,
+                trigger_start=e.trigger_start + offset, trigger_end=e.trigger_end + offset,
+            )
+            for e in part.events
+        )
+        facts.extend(
+            replace(
+                f, subject=f.subject + m, object=f.object + m, sentence=f.sentence + n,
+                trigger_start=f.trigger_start + offset, trigger_end=f.trigger_end + offset,
+            )
+            for f in part.facts
+        )
+        sentences.extend((start + offset, end + offset) for start, end in part.sentences)
+    return Extraction(tuple(mentions), tuple(events), tuple(facts), tuple(sentences))
 
 
 def merge_events(results: Iterable[DocumentResult]) -> dict[str, ResolvedEvent]:
@@ -221,11 +317,19 @@ def serialise_trig(default: Graph, named: list[Graph]) -> str:
     return dataset.serialize(format="trig")
 
 
+def check_out_dir(out_dir: Path) -> None:
+    """Fail before the slow stages if ``out_dir`` cannot be an output folder."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise KgError(f"{out_dir}: exists and is not a folder; choose another --out")
+
+
 def write_outputs(out_dir: Path, files: dict[str, str]) -> list[Path]:
     """Write every file to a temporary folder, then move each into ``out_dir``."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    temporary = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir.parent))
+    check_out_dir(out_dir)
+    temporary: Path | None = None
     try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        temporary = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir.parent))
         for name, content in files.items():
             (temporary / name).write_text(content, encoding="utf-8")
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -234,8 +338,11 @@ def write_outputs(out_dir: Path, files: dict[str, str]) -> list[Path]:
             os.replace(temporary / name, out_dir / name)
             written.append(out_dir / name)
         return written
+    except OSError as error:
+        raise KgError(f"{error.filename or out_dir}: cannot write the output: {error.strerror or error}") from None
     finally:
-        shutil.rmtree(temporary, ignore_errors=True)
+        if temporary is not None:
+            shutil.rmtree(temporary, ignore_errors=True)
 
 
 def build(
@@ -256,6 +363,7 @@ def build(
 
     if fmt not in FORMATS:
         raise KgError(f"unknown format {fmt!r}; choose one of turtle, nt, json-ld, trig")
+    check_out_dir(out_dir)
     summary = BuildSummary()
     clock = time.perf_counter()
     documents = read_documents(inputs, encoding=encoding, max_bytes=max_bytes, keep_going=keep_going, skipped=summary.skipped)

@@ -4,6 +4,7 @@ Exit codes follow pySHACL: 0 success / conforms, 1 does not conform, 2 error (on
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Callable, List, Optional, TypeVar
@@ -23,13 +24,32 @@ app = typer.Typer(
 T = TypeVar("T")
 
 
+def one_line(message: str) -> str:
+    """A message as one printable line: file names and input may hold line breaks, controls,
+    bidi marks or undecodable bytes."""
+    text = " ".join(message.splitlines())
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def fail(message: str) -> "typer.Exit":
-    print(f"kg: {message}", file=sys.stderr)
+    print(f"kg: {one_line(message)}", file=sys.stderr)
     return typer.Exit(2)
 
 
+def debugging() -> bool:
+    return os.environ.get("KG_DEBUG", "") not in ("", "0")
+
+
+def internal_error(error: BaseException) -> str:
+    detail = " ".join(str(error).split())
+    if len(detail) > 300:
+        detail = detail[:297] + "..."
+    return f"internal error: {type(error).__name__}: {detail} (set KG_DEBUG=1 for the traceback)"
+
+
 def guarded(action: Callable[[], T]) -> T:
-    """Run an action; user errors become one line on stderr and exit code 2."""
+    """Run an action; user errors become one line on stderr and exit code 2. Anything else is a
+    bug in kg: one line too, unless KG_DEBUG=1 asks for the traceback."""
     try:
         return action()
     except KgError as error:
@@ -38,6 +58,10 @@ def guarded(action: Callable[[], T]) -> T:
         raise fail("interrupted") from None
     except MemoryError:
         raise fail("out of memory") from None
+    except Exception as error:
+        if debugging():
+            raise
+        raise fail(internal_error(error)) from None
 
 
 class Progress:
@@ -85,7 +109,7 @@ def build(
         )
     )
     for problem in summary.skipped:
-        print(f"kg: skipped {problem}", file=sys.stderr)
+        print(f"kg: skipped {one_line(problem)}", file=sys.stderr)
     if not quiet:
         for line in summary.lines():
             print(line)
@@ -120,7 +144,17 @@ _register_optional()
 
 
 def main() -> None:
-    app()
+    """Entry point; commands outside ``guarded`` get the same one-line errors."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        print("kg: interrupted", file=sys.stderr)
+        sys.exit(2)
+    except Exception as error:
+        if debugging():
+            raise
+        print(f"kg: {one_line(internal_error(error))}", file=sys.stderr)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

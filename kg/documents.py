@@ -6,15 +6,17 @@ listed in ``skip`` so the NLP stage blanks it out without shifting offsets.
 """
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import html
 import json
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, Optional
 
 import yaml
 
@@ -23,6 +25,11 @@ from kg.errors import InputError
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+# Article dates outside this range are typos, and relative dates ("yesterday") would overflow.
+MIN_DATE, MAX_DATE = dt.date(1000, 1, 1), dt.date(9999, 12, 1)
+
+# Called with each bad input when the caller skips bad inputs (--keep-going); None raises.
+OnError = Optional[Callable[[InputError], None]]
 LEXICON_PATH = Path(__file__).with_name("data") / "lexicon.yaml"
 
 
@@ -82,10 +89,15 @@ def parse_date(value: object, where: str) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise InputError(where, "date must be text in the form YYYY-MM-DD")
     try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
+        date = dt.date.fromisoformat(str(value).strip()[:10])
     except ValueError:
         raise InputError(where, f"date {str(value)[:40]!r} is not YYYY-MM-DD") from None
+    if not MIN_DATE <= date <= MAX_DATE:
+        raise InputError(where, f"date {date.isoformat()} is out of range ({MIN_DATE.year} to {MAX_DATE.year})")
+    return date
 
 
 def split_metadata(raw: str, where: str) -> tuple[dict[str, object], str]:
@@ -96,6 +108,8 @@ def split_metadata(raw: str, where: str) -> tuple[dict[str, object], str]:
             meta = yaml.safe_load(match.group(1)) or {}
         except yaml.YAMLError as error:
             raise InputError(where, f"front matter is not valid YAML ({_first_line(error)})") from None
+        except RecursionError:
+            raise InputError(where, "front matter is nested too deeply") from None
         if not isinstance(meta, dict):
             raise InputError(where, "front matter must be a mapping of keys to values")
         return {str(k).lower(): v for k, v in meta.items()}, raw[match.end():]
@@ -184,31 +198,43 @@ def _guess_title(body: str, skip: list[tuple[int, int]]) -> str | None:
 
 
 def make_document(
-    raw: str, *, doc_id: str, source: str, meta: dict[str, object] | None = None
+    raw: str, *, doc_id: str, source: str, meta: dict[str, object] | None = None, where: str | None = None
 ) -> Document:
+    """One article from its raw text; errors name ``where`` (default ``source``)."""
+    where = where or source
     meta = dict(meta or {})
-    file_meta, body = split_metadata(raw, source)
+    file_meta, body = split_metadata(raw, where)
     meta = {**file_meta, **{k: v for k, v in meta.items() if v not in (None, "")}}
+    for key in ("id", "title", "url"):
+        value = meta.get(key)
+        if value not in (None, "") and (isinstance(value, bool) or not isinstance(value, (str, int, float))):
+            raise InputError(where, f"{key} must be text, not {type(value).__name__}")
     if _looks_like_html(body):
         body = strip_html(body)
     text = normalise(body)
     if not text.strip():
-        raise InputError(source, "no article text (the file is empty or only metadata)")
+        raise InputError(where, "no article text (the file is empty or only metadata)")
     title = meta.get("title")
     skip = furniture_spans(text)
     return Document(
-        id=str(meta.get("id") or doc_id),
+        id=clean_name(str(meta.get("id") or doc_id)),
         text=text,
-        source=source,
+        source=clean_name(source),
         title=normalise(str(title)).strip() if title else _guess_title(text, skip),
-        date=parse_date(meta.get("date"), source),
-        url=str(meta["url"]).strip() if meta.get("url") else None,
+        date=parse_date(meta.get("date"), where),
+        url=clean_name(str(meta["url"])).strip() if meta.get("url") else None,
         skip=tuple(skip),
     )
 
 
+def clean_name(value: str) -> str:
+    """An id, file name or URL as written, minus lone surrogates (undecodable file-name
+    bytes, JSON escapes like "\\ud800"), which UTF-8 output cannot hold."""
+    return _SURROGATE.sub("\ufffd", value)
+
+
 _HTML_HINT = re.compile(r"<\s*(html|body|p|div|article|head|!doctype)\b", re.IGNORECASE)
-_HTML_DROP = re.compile(r"<(script|style|nav|header|footer|aside|figure|noscript)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_DROP_OPEN = re.compile(r"<(script|style|nav|header|footer|aside|figure|noscript)\b", re.IGNORECASE)
 _HTML_BLOCK = re.compile(r"</?(p|div|br|h[1-6]|li|tr|article|section|title|blockquote)\b[^>]*>", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<[^>]+>")
 
@@ -219,21 +245,101 @@ def _looks_like_html(body: str) -> bool:
 
 def strip_html(body: str) -> str:
     """Article text from an HTML page: scripts, navigation and figures dropped, blocks as lines."""
-    body = _HTML_DROP.sub(" ", body)
-    body = _HTML_BLOCK.sub("\n", body)
-    body = _HTML_TAG.sub(" ", body)
+    body = _drop_elements(body)
+    body = _sub_before_last_gt(_HTML_BLOCK, "\n", body)
+    body = _sub_before_last_gt(_HTML_TAG, " ", body)
     body = html.unescape(body)
     return "\n".join(" ".join(line.split()) for line in body.split("\n"))
 
 
+def _drop_elements(body: str) -> str:
+    """Remove <script>…</script> and the like, in linear time.
+
+    The regex ``<script\\b.*?</script\\s*>`` rescans to the end of the page for every unclosed
+    tag, which is quadratic on hostile pages; here a missing closing tag is sought only once.
+    """
+    parts: list[str] = []
+    position = search = 0
+    unclosed: set[str] = set()
+    while True:
+        opening = _HTML_DROP_OPEN.search(body, search)
+        if opening is None:
+            break
+        name = opening.group(1).lower()
+        closing = None
+        if name not in unclosed:
+            closing = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(body, opening.end())
+        if closing is None:
+            unclosed.add(name)
+            search = opening.start() + 1
+            continue
+        parts.append(body[position:opening.start()])
+        parts.append(" ")
+        position = search = closing.end()
+    parts.append(body[position:])
+    return "".join(parts)
+
+
+def _sub_before_last_gt(pattern: re.Pattern[str], replacement: str, body: str) -> str:
+    """``pattern.sub`` for a pattern whose matches end in ">": text after the last ">" cannot
+    match, and trying it at every "<" there would be quadratic."""
+    end = body.rfind(">") + 1
+    return pattern.sub(replacement, body[:end]) + body[end:]
+
+
+# Formats that can pass for text in their first bytes (a PDF header is ASCII): magic numbers.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive, .docx or .epub"),
+    (b"PK\x05\x06", "a ZIP archive"),
+    (b"PK\x07\x08", "a ZIP archive"),
+    (b"\x1f\x8b", "a gzip file"),
+    (b"BZh", "a bzip2 file"),
+    (b"\xfd7zXZ\x00", "an xz file"),
+    (b"(\xb5/\xfd", "a zstd file"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"\x7fELF", "an executable"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document"),
+)
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),  # before UTF-16 LE, whose mark it starts with
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def binary_kind(data: bytes) -> str | None:
+    """Which known binary format ``data`` starts like, or None."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    return None
+
+
+def _wide_encoding(encoding: str | None) -> bool:
+    """UTF-16 and UTF-32 text is full of NUL bytes."""
+    try:
+        return encoding is not None and codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+    except LookupError:
+        return False
+
+
 def decode(data: bytes, where: object, encoding: str | None = None) -> str:
     """Bytes → text: UTF-8 (or the BOM's encoding); other encodings only when asked for."""
-    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    kind = binary_kind(data)
+    if kind is not None:
+        raise InputError(where, f"binary file ({kind}), not an article; extract its text first")
+    bom = next((name for mark, name in _BOMS if data.startswith(mark)), None)
+    if b"\x00" in data and bom in (None, "utf-8-sig") and not _wide_encoding(encoding):
         raise InputError(where, "binary file (contains NUL bytes), not an article")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data, encoding = data[3:], encoding or "utf-8"
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
+    if bom is not None:  # a byte-order mark is stronger evidence than --encoding
+        encoding = bom
     try:
         return data.decode(encoding or "utf-8")
     except (UnicodeDecodeError, LookupError) as error:
@@ -243,12 +349,20 @@ def decode(data: bytes, where: object, encoding: str | None = None) -> str:
         raise InputError(where, f"not valid {encoding or 'UTF-8'} text at byte {error.start}{hint}") from None
 
 
-def read_bytes(path: Path, max_bytes: int) -> bytes:
+def read_bytes(path: Path, max_bytes: int | None) -> bytes:
+    """The file's bytes, refused over ``max_bytes`` or if not a regular file (a FIFO or a link
+    to /dev/zero named x.txt would block or never end)."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(path, f"file is {size:,} bytes, over the limit of {max_bytes:,} (--max-bytes)")
-        return path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(path, "not a regular file")
+        if max_bytes is not None and info.st_size > max_bytes:
+            raise InputError(path, _too_big(f"file is {info.st_size:,} bytes,", max_bytes))
+        with path.open("rb") as handle:
+            data = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
+        if max_bytes is not None and len(data) > max_bytes:  # it grew while being read
+            raise InputError(path, _too_big("file is", max_bytes))
+        return data
     except PermissionError:
         raise InputError(path, "permission denied: cannot read the file") from None
     except IsADirectoryError:
@@ -259,80 +373,127 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
         raise InputError(path, f"cannot read: {error.strerror or error}") from None
 
 
-def iter_input_files(inputs: list[Path]) -> Iterator[Path]:
-    """Files named, and article files found under folders named, in a stable order."""
+def _too_big(what: str, max_bytes: int) -> str:
+    return f"{what} over the limit of {max_bytes:,} bytes per article (raise it with --max-bytes)"
+
+
+def iter_input_files(inputs: list[Path], on_error: OnError = None) -> Iterator[Path]:
+    """Files named, and article files found under folders named, in a stable order.
+
+    A bad input raises InputError, or with ``on_error`` is reported to it and skipped.
+    """
     for item in inputs:
-        if not item.exists() and not item.is_symlink():
-            raise InputError(item, "no such file or folder")
-        if item.is_dir():
-            found = sorted(_walk(item), key=lambda p: p.as_posix())
-            if not found:
-                raise InputError(item, "folder has no articles (.txt, .md, .html or .jsonl files)")
-            yield from found
-        else:
-            yield item
+        try:
+            if not item.exists() and not item.is_symlink():
+                raise InputError(item, "no such file or folder")
+            if item.is_dir():
+                found = sorted(_walk(item, on_error), key=lambda p: p.as_posix())
+                if not found:
+                    raise InputError(item, "folder has no articles (.txt, .md, .html or .jsonl files)")
+                yield from found
+            else:
+                yield item
+        except InputError as error:
+            if on_error is None:
+                raise
+            on_error(error)
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: Path, on_error: OnError = None) -> Iterator[Path]:
+    """Article files under ``folder``. A link back to a folder above it is a loop (reported);
+    a folder reached twice by other links is read once."""
     seen: set[tuple[int, int]] = set()
-    stack = [folder]
+    stack: list[tuple[Path, frozenset[tuple[int, int]]]] = [(folder, frozenset())]
     while stack:
-        current = stack.pop()
+        current, ancestors = stack.pop()
         try:
-            stat = current.stat()
+            info = current.stat()
+            key = (info.st_dev, info.st_ino)
+            if key in ancestors:
+                raise InputError(current, "symbolic link loop (a link to a folder above it)")
+            if key in seen:
+                continue
+            seen.add(key)
+            try:
+                entries = sorted(current.iterdir(), key=lambda p: p.name)
+            except PermissionError:
+                raise InputError(current, "permission denied: cannot list the folder") from None
+        except InputError as error:
+            if on_error is None:
+                raise
+            on_error(error)
+            continue
         except OSError as error:
-            raise InputError(current, f"cannot read folder: {error.strerror or error}") from None
-        if (stat.st_dev, stat.st_ino) in seen:
-            raise InputError(current, "symbolic link loop")
-        seen.add((stat.st_dev, stat.st_ino))
-        try:
-            entries = sorted(current.iterdir(), key=lambda p: p.name)
-        except PermissionError:
-            raise InputError(current, "permission denied: cannot list the folder") from None
+            problem = InputError(current, f"cannot read folder: {error.strerror or error}")
+            if on_error is None:
+                raise problem from None
+            on_error(problem)
+            continue
         for entry in entries:
             if entry.name.startswith("."):
                 continue
             if entry.is_dir():
-                stack.append(entry)
+                stack.append((entry, ancestors | {key}))
             elif entry.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES:
                 yield entry
 
 
-def load_file(path: Path, *, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document]:
-    """The documents in one file: one for text files, one a line for JSONL."""
+def load_file(
+    path: Path, *, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, on_error: OnError = None
+) -> Iterator[Document]:
+    """The documents in one file: one for text files, one a line for JSONL.
+
+    ``max_bytes`` limits each article: a text file's size, a JSONL line's text. With
+    ``on_error``, a bad JSONL line is reported to it and the other lines are still read.
+    """
     suffix = path.suffix.lower()
     if suffix not in TEXT_SUFFIXES | JSONL_SUFFIXES:
         raise InputError(path, f"unsupported file type {suffix or '(none)'}; use .txt, .md, .html or .jsonl")
-    raw = decode(read_bytes(path, max_bytes), path, encoding)
     if suffix in JSONL_SUFFIXES:
-        yield from _load_jsonl(path, raw, max_bytes)
+        raw = decode(read_bytes(path, None), path, encoding)
+        yield from _load_jsonl(path, raw, max_bytes, on_error)
     else:
-        yield make_document(raw, doc_id=document_id(path.name), source=path.name)
+        raw = decode(read_bytes(path, max_bytes), path, encoding)
+        yield make_document(raw, doc_id=document_id(path.name), source=path.name, where=str(path))
 
 
-def _load_jsonl(path: Path, raw: str, max_bytes: int) -> Iterator[Document]:
-    count = 0
+def _load_jsonl(path: Path, raw: str, max_bytes: int, on_error: OnError = None) -> Iterator[Document]:
+    count = bad = 0
     for number, line in enumerate(raw.split("\n"), start=1):
         if not line.strip():
             continue
-        where = f"{path}:{number}"
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise InputError(where, f"malformed JSON ({error.msg} at column {error.colno})") from None
-        if not isinstance(record, dict):
-            raise InputError(where, "each line must be a JSON object")
-        text = record.get("text")
-        if not isinstance(text, str) or not text.strip():
-            raise InputError(where, 'missing or empty "text"')
-        if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-            raise InputError(where, f"article text is over the limit of {max_bytes:,} bytes (--max-bytes)")
-        doc_id = str(record.get("id") or f"{path.stem}-{number}")
-        meta = {k: record.get(k) for k in ("title", "date", "url")}
-        yield make_document(text, doc_id=doc_id, source=f"{path.name}#{number}", meta=meta)
-        count += 1
-    if count == 0:
+            yield _jsonl_document(path, number, line, max_bytes)
+            count += 1
+        except InputError as error:
+            if on_error is None:
+                raise
+            on_error(error)
+            bad += 1
+    if count == 0 and bad == 0:
         raise InputError(path, "no articles in the file")
+
+
+def _jsonl_document(path: Path, number: int, line: str, max_bytes: int) -> Document:
+    where = f"{path}:{number}"
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise InputError(where, f"malformed JSON ({error.msg} at column {error.colno})") from None
+    except RecursionError:
+        raise InputError(where, "malformed JSON (nested too deeply)") from None
+    except ValueError as error:  # e.g. an integer with more digits than Python converts
+        raise InputError(where, f"malformed JSON ({_first_line(error)})") from None
+    if not isinstance(record, dict):
+        raise InputError(where, "each line must be a JSON object")
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(where, 'missing or empty "text"')
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        raise InputError(where, _too_big(f"article text is {size:,} bytes,", max_bytes))
+    meta = {k: record.get(k) for k in ("id", "title", "date", "url")}
+    return make_document(text, doc_id=f"{path.stem}-{number}", source=f"{path.name}#{number}", meta=meta, where=where)
 
 
 def load_documents(

@@ -27,7 +27,7 @@ PRONOUNS = {"they", "them", "their", "it", "its", "he", "his", "she", "her", "we
 # A relative clause, subject or apposition is not in the scope of the verb it hangs from.
 SCOPE_ISLANDS = {"relcl", "nsubj", "nsubjpass", "csubj", "appos"}
 # "two days", "recent months", "the second day": spans, not the date of an event.
-DURATION = re.compile(r"(?:the |about |some |nearly |over |the past |past |recent |several |many |a few )*(?:\w+ )?(?:days?|weeks?|months?|years?|hours?|decades?)")
+DURATION = re.compile(r"\S*year-old|(?:the |about |some |nearly |over |the past |past |recent |several |many |a few )*(?:\w+ )?(?:days?|weeks?|months?|years?|hours?|decades?)")
 TEMPORAL_PREPS = {"after", "before", "since", "until", "as", "while", "when", "once"}
 OBJECT_CONTROL = {"prompt", "drive", "persuade", "convince", "ask", "tell", "instruct", "force", "oblige", "compel", "order", "allow", "help", "enable", "push", "lead", "cause", "permit", "urge", "get"}
 
@@ -526,10 +526,11 @@ class Extractor:
         if group_class in ("rebels", "militias", "militants"):
             qualifier = self.qualifier(token)
             return [self.add_mention(Mention(start, end, token.text, "group", head=group_class, qualifier=qualifier, phrase=phrase))]
-        if lemma in self.state_nouns and token.pos_ in ("NOUN", "PROPN"):
+        if (lemma in self.state_nouns or lemma in self.lex.words("platform_nouns")) and token.pos_ in ("NOUN", "PROPN"):
             group = self.group_modifier(token)
             if group is not None:
                 return [group]
+            # "the army", "Drones": whose is decided from context (previous event, the article)
             return [self.add_mention(Mention(start, end, token.text, "force", head=lemma))]
         group = self.group_modifier(token)
         return [group] if group is not None else []
@@ -860,7 +861,16 @@ class Extractor:
                     found.extend(mentions)
                 else:
                     found.extend(m for m in self.arg(item) if not self.is_place_mention(m) or self.mentions[m].key)
+        if relation in ("strikes", "attacks") and found and all(self.is_unowned_force(m) for m in found) and tokens:
+            # "Drones also attacked a bus": whose drones the sentence before said.
+            previous = self.previous_event_agents(next(iter(tokens)) if isinstance(tokens, list) else found and self.doc[0], relation)
+            if previous:
+                return previous, "implicit"
         return list(dict.fromkeys(found)), tier
+
+    def is_unowned_force(self, index: int) -> bool:
+        mention = self.mentions[index]
+        return mention.kind == "force" and mention.key is None
 
     def nominal_agents(self, noun: Token, relation: str) -> tuple[list[int], str]:
         """Agents of a nominal trigger: possessive, modifiers, "by X", "with X", a light verb."""
@@ -1250,6 +1260,12 @@ class Extractor:
             return
         agents, tier = self.nominal_agents(noun, relation)
         targets = self.nominal_targets(noun, relation)
+        partner = noun.head if noun.dep_ == "conj" and self.word(noun.head, self.trigger_nouns) in self.trigger_nouns else None
+        if partner is not None:  # "Israeli air strikes and ground operations have killed … in Gaza"
+            agents = agents or self.nominal_agents(partner, relation)[0]
+            targets = targets or self.nominal_targets(partner, relation)
+            if not targets and partner.dep_ in SUBJECTS:
+                targets = [m for p in self.prep_objects(partner.head, ("on", "in", "at")) for m in self.args(p) if self.is_place_mention(m)]
         explicit_targets = bool(targets)
         if relation == "backs":
             targets = [m for m in targets if not self.is_place_mention(m) or self.mentions[m].key]
@@ -1282,6 +1298,8 @@ class Extractor:
         """A raid by jets is a strike; a raid by special forces is an attack on the ground."""
         if relation not in ("strikes", "attacks"):
             return relation
+        if any(c.dep_ in ("compound", "amod") and c.lower_ in ("ground", "land") for c in trigger.children):
+            return "attacks"  # "ground operations", "a land offensive"
         if self.uses_air_means(agents, trigger):
             return "strikes"
         if self.word(trigger, self.lex.rel("attacks", "means_dependent")) in self.lex.rel("attacks", "means_dependent") and self.uses_ground_means(agents):
