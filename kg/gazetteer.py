@@ -84,6 +84,17 @@ class Gazetteer:
         entry = self.entries.get(country_id)
         return entry.demonyms[0] if entry and entry.demonyms else None
 
+    def phrases(self) -> list[tuple[str, str, str]]:
+        """(name, spaCy label, entry id) for every label, alias and demonym, in a stable order."""
+        found: list[tuple[str, str, str]] = []
+        for entry in sorted(self.entries.values(), key=lambda e: e.id):
+            label = SPACY_LABEL.get(entry.types[0], "ORG")
+            for name in sorted({entry.label, *entry.alt_labels}):
+                found.append((re.sub(r"^(the|The)\s+", "", name.strip()), label, entry.id))
+            for demonym in sorted(set(entry.demonyms)):
+                found.append((demonym, "NORP", entry.id))
+        return [f for f in found if f[0]]
+
     def ruler_patterns(self) -> list[dict[str, object]]:
         """Entity-ruler token patterns for every label, alias and demonym, in a stable order."""
         patterns: list[dict[str, object]] = []
