@@ -189,11 +189,13 @@ class Extractor:
     """One pass over one ``Doc``. Keeps mention indices stable in order of creation."""
 
     def __init__(
-        self, doc: Doc, lexicon: Lexicon, demonyms: dict[str, str], groups: frozenset[str] = frozenset(), actors: frozenset[str] = frozenset()
+        self, doc: Doc, lexicon: Lexicon, demonyms: dict[str, str], groups: frozenset[str] = frozenset(),
+        actors: frozenset[str] = frozenset(), places: frozenset[str] = frozenset(),
     ) -> None:
         self.doc = doc
         self.groups = groups  # gazetteer ids of armed groups, for "the group" anaphora
         self.actors = actors  # gazetteer ids that can act (states, groups, people, capitals)
+        self.places = places  # gazetteer ids that are places
         self.lex = lexicon
         self.demonyms = demonyms
         self.mentions: list[Mention] = []
@@ -333,6 +335,8 @@ class Extractor:
             for child in token.children:
                 if child.dep_ in ("compound", "poss", "nmod") and child.i in self.ent_of and self.ent_of[child.i].label_ not in ("NORP", "PERSON"):
                     found.extend(self.args(child, depth + 1))
+                elif child.dep_ == "poss" and child.i not in self.ent_of:
+                    found.extend(self.anaphoric_place(child))  # "the city's eastern neighbourhoods"
             known = [m for m in found if self.mentions[m].key]
             found = known or found  # "Kherson's Dniprovskyi district": the gazetteer's Kherson
         if not found:
@@ -364,7 +368,8 @@ class Extractor:
             candidates: dict[str, Span] = {}
             for candidate in self.doc[start:end]:
                 ent = self.ent_of.get(candidate.i)
-                if ent is not None and ent.label_ in PLACE_LABELS and candidate.i == ent.root.i and ent.ent_id_ not in countries:
+                known_place = ent is not None and (ent.ent_id_ in self.places if ent.ent_id_ and self.places else True)
+                if ent is not None and known_place and ent.label_ in PLACE_LABELS and candidate.i == ent.root.i and ent.ent_id_ not in countries:
                     role = candidate.dep_ if candidate.dep_ != "compound" else candidate.head.dep_
                     if role in ("pobj", "dobj", "nsubjpass", "appos", "conj", "ROOT", "attr", "nsubj"):
                         candidates.setdefault(ent.ent_id_ or ent.text, ent)
@@ -630,6 +635,9 @@ class Extractor:
                 return self.subject_tokens(governor, depth + 1)
         if verb.dep_ == "pobj" or (verb.dep_ == "acl" and verb.head.pos_ == "NOUN"):
             return self.subject_tokens(verb.head.head, depth + 1)
+        for child in verb.children:  # "Bakhmut fell …": the tagger read the name as an adverb
+            if child.dep_ in ("advmod", "npadvmod", "dep") and child.i < verb.i and child.i in self.ent_of and self.ent_of[child.i].label_ != "DATE":
+                return [child], False
         if verb.tag_ in ("VBD", "VBZ", "VBP"):
             # The small model reads "after insurgents … launched" as a preposition and its object.
             for candidate in reversed(list(self.doc[verb.sent.start:verb.i])):
@@ -669,6 +677,8 @@ class Extractor:
             # "bolster Syrian forces battling rebels", misparsed as a clause inside the object.
             clause_subjects = [s for c in child.children if c.tag_ == "VBG" and c.i < child.i for s in c.children if s.dep_ == "nsubj"]
             found.extend(clause_subjects or [child])
+        if not found:  # "recaptured Mosul from …" with "Mosul" read as an adverb
+            found = [c for c in verb.children if c.dep_ in ("advmod", "npadvmod", "dep") and c.i > verb.i and c.i in self.ent_of and self.ent_of[c.i].label_ in PLACE_LABELS | {"ORG"}]
         return found
 
     def prep_objects(self, token: Token, preps: Iterable[str]) -> list[Token]:
@@ -964,8 +974,9 @@ class Extractor:
         for pobj in self.prep_objects(noun, preps):
             found.extend(self.args(pobj) or (self.event_owner(pobj) if relation == "backs" else []))
         governor, role = self.governing_verb(noun)
-        if governor is not None and role == "object" and lemma_forms(governor) & self.light:
-            for pobj in self.prep_objects(governor, preps):
+        if governor is not None and role == "object" and not found:
+            # "staged strikes on X", "repelled an assault on Krynky": the parser hangs "on" on the verb
+            for pobj in self.prep_objects(governor, preps - {"of", "to"}):
                 found.extend(self.args(pobj))
         for child in noun.children:
             if child.dep_ == "conj" and child.i in self.ent_of and self.ent_of[child.i].label_ in PLACE_LABELS:
@@ -1435,6 +1446,9 @@ class Extractor:
         for obj in objects:
             for item in self.prep_objects(obj, self.lex.rel("strikes", "fire_preps")):
                 targets.extend(self.args(item))
+        if not targets:  # "launched drones at a military headquarters in Safed"
+            for item in self.prep_objects(verb, self.lex.rel("strikes", "fire_preps")) + [p for o in objects for p in self.prep_objects(o, self.lex.rel("strikes", "fire_preps"))]:
+                targets.extend(self.subtree_places(item))
         if self.is_passive(verb):
             agent = self.by_agent(verb)
             agents, tier = self.actor_args([agent] if agent is not None else [], "strikes")
@@ -1857,9 +1871,9 @@ def casualties(sentence: str, lexicon: Lexicon | None = None) -> dict[str, Any]:
 
 def extract(
     doc: Doc, lexicon: Lexicon | None = None, demonyms: dict[str, str] | None = None,
-    groups: frozenset[str] = frozenset(), actors: frozenset[str] = frozenset(),
+    groups: frozenset[str] = frozenset(), actors: frozenset[str] = frozenset(), places: frozenset[str] = frozenset(),
 ) -> Extraction:
-    return Extractor(doc, lexicon or load_lexicon(), demonyms or {}, groups, actors).run()
+    return Extractor(doc, lexicon or load_lexicon(), demonyms or {}, groups, actors, places).run()
 
 
 def iter_core(extraction: Extraction) -> Iterator[tuple[str, int, int, Event]]:

@@ -100,9 +100,10 @@ class RelationComponent:
         entries = gazetteer.entries.values() if gazetteer else []
         self.groups = frozenset(e.id for e in entries if "ArmedGroup" in e.types)
         self.actors = frozenset(e.id for e in entries if e.is_actor or e.stands_for)
+        self.places = frozenset(e.id for e in entries if e.is_place)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.user_data[RESULT_KEY] = extract(doc, self.lexicon, self.demonyms, self.groups, self.actors).to_dict()
+        doc.user_data[RESULT_KEY] = extract(doc, self.lexicon, self.demonyms, self.groups, self.actors, self.places).to_dict()
         return doc
 
 

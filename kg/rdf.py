@@ -6,10 +6,12 @@ hash of document and offsets, so the same input always mints the same IRIs.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Iterable
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
+import pyoxigraph
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
@@ -29,12 +31,19 @@ class RunInfo:
     documents: tuple[str, ...]
 
 
+def iri_segment(value: str) -> str:
+    """A path segment for any string: percent-encoded UTF-8, one-to-one. "." and ".." are
+    encoded too, as tools that normalise IRIs would read them as dot segments."""
+    segment = quote(value.encode("utf-8", "surrogatepass"), safe="-._~")
+    return segment.replace(".", "%2E") if not segment.strip(".") else segment
+
+
 def entity_iri(entity_id: str) -> URIRef:
-    return ENT[quote(entity_id, safe="-._~")]
+    return ENT[iri_segment(entity_id)]
 
 
 def doc_iri(doc_id: str) -> URIRef:
-    return DOC[quote(doc_id, safe="-._~")]
+    return DOC[iri_segment(doc_id)]
 
 
 def evidence_key(doc_id: str, span: tuple[int, int]) -> str:
@@ -74,13 +83,44 @@ def add_document(graph: Graph, document: Document) -> URIRef:
         graph.add((node, DCTERMS.title, text_literal(document.title)))
     if document.date:
         graph.add((node, DCTERMS.date, Literal(document.date.isoformat(), datatype=XSD.date)))
-    if document.url and _is_safe_iri(document.url):
-        graph.add((node, DCTERMS.source, URIRef(document.url)))
+    source = web_iri(document.url) if document.url else None
+    if source is not None:
+        graph.add((node, DCTERMS.source, URIRef(source)))
     return node
 
 
-def _is_safe_iri(value: str) -> bool:
-    return value.startswith(("http://", "https://")) and not any(c in value for c in ' <>"{}|\\^`\n\r\t')
+def _not_iri_class() -> str:
+    """A regex class of code points outside RFC 3987's iunreserved/reserved: controls, space,
+    <>"{}|\\^`, surrogates, private use, noncharacters (each plane's last two, FDD0-FDEF)."""
+    ranges = [(0x00, 0x20), (0x7F, 0x9F), (0xD800, 0xF8FF), (0xFDD0, 0xFDEF), (0xFFF0, 0xFFFF), (0xE0000, 0xE0FFF)]
+    ranges += [(plane * 0x10000 + 0xFFFE, plane * 0x10000 + 0xFFFF) for plane in range(1, 15)]
+    ranges += [(0xF0000, 0x10FFFF)]
+    return "[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + re.escape('<>"{}|\\^`') + "]"
+
+
+# Percent-encoded in URLs written as IRIs; so is a "%" that does not start an escape.
+_NOT_IRI = re.compile(_not_iri_class() + "|%(?![0-9A-Fa-f]{2})")
+
+
+def _percent_encode(match: re.Match[str]) -> str:
+    return quote(match.group(0).encode("utf-8", "surrogatepass"), safe="")
+
+
+def web_iri(url: str) -> str | None:
+    """An http(s) URL as a valid IRI, stray characters percent-encoded; None if it is not an
+    http(s) URL or still not a valid IRI (a bad host or port): left out, never written broken."""
+    url = url.strip()
+    if not url.lower().startswith(("http://", "https://")):
+        return None
+    head, hash_, fragment = url.partition("#")
+    iri = _NOT_IRI.sub(_percent_encode, head)
+    if hash_:
+        iri += "#" + _NOT_IRI.sub(_percent_encode, fragment).replace("#", "%23")
+    try:
+        pyoxigraph.NamedNode(iri)  # the RFC 3987 parser pyoxigraph and SPARQL stores use
+        return iri if urlsplit(iri).hostname else None
+    except ValueError:
+        return None
 
 
 def add_evidence(graph: Graph, document: Document, span: tuple[int, int]) -> URIRef:

@@ -62,6 +62,7 @@ def test_furniture_blocks_and_captions_are_marked() -> None:
     ("Amman \u2014 Russian jets struck.", "Amman \u2014 "),
     ("KYIV, May 3 (Reuters) - Missiles hit Kyiv.", "KYIV, May 3 (Reuters) - "),
     ("TEHRAN (AP) \u2014 Iran said.", "TEHRAN (AP) \u2014 "),
+    ("DUBAI, United Arab Emirates (AP) \u2014 Houthi rebels fired.", "DUBAI, United Arab Emirates (AP) \u2014 "),
 ])
 def test_datelines_are_marked(line: str, dateline: str) -> None:
     assert _skipped(line) == [dateline]
