@@ -895,6 +895,8 @@ class Extractor:
                 else:
                     found.extend(self.args(child))
         for owner in self.owner_tokens(noun):
+            if poss_is_object and owner.dep_ == "poss":
+                continue  # "Israel's main arms supplier": Israel is supplied, not the supplier
             ent = self.ent_of.get(owner.i)
             if ent is None or ent.label_ == "NORP":
                 key = self.ent_key(owner)
@@ -1136,6 +1138,9 @@ class Extractor:
         places = self.place_args(verb)
         if not targets and relation in ("strikes", "attacks"):
             targets = places or [m for item in patient for m in self.subtree_places(item)]
+        if relation in ("strikes", "attacks"):
+            # "struck 18 Houthi targets …, including the capital, Sanaa, and the port of Hodeidah"
+            targets += [m for p in self.prep_objects(verb, ("including",)) for m in self.args(p) if self.is_place_mention(m)]
         if not targets and verb.dep_ == "relcl" and not any(c.dep_ in OBJECTS for c in verb.children):
             targets = self.args(verb.head)  # "the town (that) the army seized"
         if relation in ("strikes", "attacks") and lemma != "attack" and self.mentions and agents:
