@@ -1133,7 +1133,10 @@ class Extractor:
             for item in self.prep_objects(verb, spec.get("motion_preps", [])):
                 targets.extend(self.args(item))
         if not targets:
-            for item in self.prep_objects(verb, spec.get("preps", [])):
+            preps = set(spec.get("preps", []))
+            if verb.tag_ == "VBG" and verb.dep_ in SUBJECTS | OBJECTS | {"pobj"}:
+                preps.add("of")  # "RSF shelling of the Abu Shouk and Zamzam camps has intensified"
+            for item in self.prep_objects(verb, preps):
                 targets.extend(self.args(item))
         places = self.place_args(verb)
         if not targets and relation in ("strikes", "attacks"):
