@@ -333,8 +333,8 @@ class Extractor:
                         found.extend(self.args(pobj, depth + 1) or self.modifier_entities(pobj))
         if not found:
             for child in token.children:
-                if child.dep_ in ("compound", "poss", "nmod") and child.i in self.ent_of and self.ent_of[child.i].label_ not in ("NORP", "PERSON"):
-                    found.extend(self.args(child, depth + 1))
+                if child.dep_ in ("compound", "poss", "nmod") and child.i in self.ent_of and self.ent_of[child.i].label_ in PLACE_LABELS:
+                    found.extend(self.args(child, depth + 1))  # not "the Lukoil refinery in Kstovo"
                 elif child.dep_ == "poss" and child.i not in self.ent_of:
                     found.extend(self.anaphoric_place(child))  # "the city's eastern neighbourhoods"
             known = [m for m in found if self.mentions[m].key]
@@ -405,6 +405,8 @@ class Extractor:
                 continue
             if child.lower_ == "backed" or child.lower_ in self.lex.words("control_adjectives"):
                 continue
+            if self.hyphen_modifier(child):
+                continue  # "an al-Qaida-linked group" is not al-Qaida
             if child.dep_ == "cc":
                 continue
             key = self.ent_key(child)
@@ -422,6 +424,12 @@ class Extractor:
             if child.dep_ != "poss":  # "the Palestinian group's attack": the group is the owner, not "Palestinian"
                 stack.extend(c for c in child.children if c.i < child.i or c.dep_ == "conj")
         return list(dict.fromkeys(owners))
+
+    def hyphen_modifier(self, token: Token) -> bool:
+        """Is this token the X of "X-linked", "X-made", "X-based" (not an owner)?"""
+        ent = self.ent_of.get(token.i)
+        end = ent.end if ent is not None else token.i + 1
+        return end + 1 < len(self.doc) and self.doc[end].text == "-" and self.doc[end + 1].lower_ in self.lex.words("hyphen_not_owner")
 
     def backer_of(self, token: Token) -> Token | None:
         """In "Iranian-backed militias" the token for Iran; ``None`` when not backed."""
@@ -466,6 +474,9 @@ class Extractor:
                 return [antecedent]
         backer = self.ent_key(backer_token) if backer_token is not None else None
         owners = self.owner_tokens(token)
+        named_owners = [o for o in owners if o.i in self.ent_of and self.ent_of[o.i].label_ in ("ORG", "PERSON")]
+        if named_owners:
+            owners = named_owners  # "Russian Wagner mercenaries" are Wagner's
         start, end = token.idx, token.idx + len(token.text)
         phrase = self.phrase(token)
         found: list[int] = []
@@ -853,8 +864,8 @@ class Extractor:
             return []  # "Separately, a drone attack on…" starts a new story
         family = {"strikes", "attacks"} if relation in ("strikes", "attacks") else {relation}
         for event in reversed(self.events):
-            if event.sentence < sent_index - 1 or event.sentence > sent_index:
-                continue
+            if event.sentence < sent_index - 1 or event.sentence >= sent_index:
+                continue  # an earlier event in the same sentence is usually someone else's
             if event.relation in family and event.agents and event.trigger_start < token.idx:
                 return list(event.agents)
         return []
@@ -978,7 +989,7 @@ class Extractor:
         governor, role = self.governing_verb(noun)
         if governor is not None and role == "object" and not found:
             # "staged strikes on X", "repelled an assault on Krynky": the parser hangs "on" on the verb
-            for pobj in self.prep_objects(governor, preps - {"of", "to"}):
+            for pobj in self.prep_objects(governor, preps - ({"of"} if relation == "backs" else {"of", "to"})):
                 found.extend(self.args(pobj))
         for child in noun.children:
             if child.dep_ == "conj" and child.i in self.ent_of and self.ent_of[child.i].label_ in PLACE_LABELS:
@@ -997,8 +1008,11 @@ class Extractor:
             for pobj in self.prep_objects(noun.head, ("on", "in", "at")):
                 if relation in ("strikes", "attacks"):
                     found.extend(self.args(pobj))
-        if noun.dep_ == "pobj" and noun.head.lower_ == "in" and noun.head.head.lemma_.lower() in self.lex.words("killed_words"):
-            pass
+        if noun.dep_ == "pobj" and noun.head.lower_ in ("in", "by") and self.word(noun.head.head, self.lex.words("killed_words") | self.lex.words("injured_words")) in self.lex.words("killed_words") | self.lex.words("injured_words"):
+            verb = noun.head.head  # "The Turkish soldiers were killed in an airstrike by Syrian forces"
+            for subj in verb.children:
+                if subj.dep_ in PASSIVE_SUBJECTS:
+                    found.extend(self.victims(subj, verb))
         return list(dict.fromkeys(found))
 
     def event_owner(self, token: Token) -> list[int]:
@@ -1296,7 +1310,8 @@ class Extractor:
             targets = places or self.subtree_places(noun) or (self.purpose_places(governor) if governor is not None and agents else [])
             if not targets:
                 targets = self.witness_target(noun)
-        if not agents and relation in ("strikes", "attacks") and explicit_targets:
+        killed_in = noun.dep_ == "pobj" and noun.head.lower_ in ("in", "by")
+        if not agents and relation in ("strikes", "attacks") and explicit_targets and not killed_in:
             # "at least eight strikes targeted Binish": the agent was named just before.
             agents = self.previous_event_agents(noun, relation)
             tier = "implicit"
@@ -1403,7 +1418,7 @@ class Extractor:
             return
         head = token.head
         # "rebel-held Idlib", "the rebel-held city of Idlib"; not "opposition-run White Helmets"
-        places = self.named_place(head) + [m for c in head.conjuncts for m in self.named_place(c)]
+        places = self.named_place(head)  # not its conjuncts: "rebel-held Idlib and rural Aleppo" is ambiguous
         for holder_mention in holders:
             for place in places:
                 self.add_fact("controls", holder_mention, place, token, sent_index)
@@ -1479,7 +1494,12 @@ class Extractor:
         for owner in self.owner_tokens(weapon):
             owners.extend(self.generic(weapon) if owner.i in self.ent_of and self.ent_of[owner.i].label_ == "NORP" else self.actor_args([owner], "strikes")[0])
         targets = [m for p in self.prep_objects(verb, ("on", "in", "into", "onto")) for m in self.args(p)]
-        self.add_event("strikes", verb, list(dict.fromkeys(owners)), targets, sent_index, "explicit")
+        if not targets:  # "A ballistic missile hit an industrial facility in Bila Tserkva"
+            targets = [m for o in self.objects(verb) for m in self.args(o) or self.subtree_places(o)]
+        tier = "explicit"
+        if not owners:
+            owners, tier = self.previous_event_agents(verb, "strikes"), "implicit"
+        self.add_event("strikes", verb, list(dict.fromkeys(owners)), targets, sent_index, tier)
 
     def lost_to(self, verb: Token, sent_index: int) -> None:
         """"Islamic State lost the city to forces from Misrata": the forces captured it."""
@@ -1587,7 +1607,7 @@ class Extractor:
         senders, tier = self.actor_args(subj, "backs")
         receivers = []
         for item in self.prep_objects(verb, ("to",)):
-            receivers.extend(self.actor_args([item], "backs")[0])
+            receivers.extend(m for m in self.actor_args([item], "backs")[0] if self.is_actor_mention(m))  # not "to Al-Jufra" airbase
         for child in verb.children:
             if child.dep_ == "dative":
                 receivers.extend(self.actor_args([child], "backs")[0])

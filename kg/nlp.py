@@ -44,6 +44,7 @@ class GazetteerMatcher:
         from spacy.matcher import PhraseMatcher
 
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.facility_heads = set(load_lexicon(LEXICON_PATH).raw.get("facility_heads", []))
         self.variants: dict[str, list[tuple[list[dict[str, object]], str, str]]] = {}
         gazetteer = gaz.load(Path(gazetteer_path)) if gazetteer_path else None
         names: dict[str, list[str]] = {}
@@ -80,6 +81,9 @@ class GazetteerMatcher:
                 if self._fits(tokens, pattern):
                     spans.append(Span(doc, start, end, label=label, span_id=entry_id))
                     break
+        facility = self.facility_heads
+        # "Tripoli International Airport": a name that runs on into a facility's name is not the place
+        spans = [s for s in spans if s.end >= len(doc) or doc[s.end].text not in facility or doc[s.end].is_sent_start]
         found = filter_spans(spans)
         taken = {i for span in found for i in range(span.start, span.end)}
         kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
