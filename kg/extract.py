@@ -633,6 +633,9 @@ class Extractor:
                 for child in head.children:
                     if child.dep_ in OBJECTS:
                         return [child], False
+            for child in head.children:  # "are estimated to have fled", "were forced to leave"
+                if child.dep_ in PASSIVE_SUBJECTS:
+                    return [child], False
             return self.subject_tokens(head, depth + 1)
         if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
             return self.subject_tokens(verb.head, depth + 1)
@@ -680,7 +683,7 @@ class Extractor:
             verb.tag_ == "VBN" and verb.dep_ in ("acl", "amod") and not any(c.dep_ == "aux" for c in verb.children)
         )
 
-    def objects(self, verb: Token) -> list[Token]:
+    def objects(self, verb: Token, depth: int = 0) -> list[Token]:
         found = []
         for child in verb.children:
             if child.dep_ not in OBJECTS:
@@ -688,6 +691,12 @@ class Extractor:
             # "bolster Syrian forces battling rebels", misparsed as a clause inside the object.
             clause_subjects = [s for c in child.children if c.tag_ == "VBG" and c.i < child.i for s in c.children if s.dep_ == "nsubj"]
             found.extend(clause_subjects or [child])
+        if not found and depth == 0:  # "funds, arms and trains the Iraqi militias": one object for all
+            for conj in verb.conjuncts:
+                if conj.pos_ in ("VERB", "AUX") and conj.i > verb.i:
+                    found = self.objects(conj, depth=1)
+                    if found:
+                        break
         if not found:  # "recaptured Mosul from …" with "Mosul" read as an adverb
             found = [c for c in verb.children if c.dep_ in ("advmod", "npadvmod", "dep") and c.i > verb.i and c.i in self.ent_of and self.ent_of[c.i].label_ in PLACE_LABELS | {"ORG"}]
         return found
@@ -882,7 +891,7 @@ class Extractor:
                     found.extend(mentions)
                 else:
                     found.extend(m for m in self.arg(item) if not self.is_place_mention(m) or self.mentions[m].key)
-        if relation in ("strikes", "attacks") and found and all(self.is_unowned_force(m) for m in found) and tokens:
+        if relation in CORE and found and all(self.is_unowned_force(m) for m in found) and tokens:
             # "Drones also attacked a bus": whose drones the sentence before said.
             previous = self.previous_event_agents(next(iter(tokens)) if isinstance(tokens, list) else found and self.doc[0], relation)
             if previous:
@@ -948,6 +957,10 @@ class Extractor:
                             agent = agent or self.by_agent(prt)
                     if agent is not None:
                         found, tier = self.actor_args([agent], relation)
+            for child in noun.children:  # "the offensive that Haftar launched"
+                if not found and child.dep_ == "relcl" and lemma_forms(child) & self.light:
+                    subj, _ = self.subject_tokens(child)
+                    found, tier = self.actor_args([t for t in subj if t.i != noun.i], relation)
             if not found and noun.dep_ == "attr":
                 subj, _ = self.subject_tokens(noun.head)
                 found, tier = self.actor_args(subj, relation)
@@ -1155,7 +1168,7 @@ class Extractor:
         places = self.place_args(verb)
         if not targets and relation in ("strikes", "attacks"):
             targets = places or [m for item in patient for m in self.subtree_places(item)]
-        if relation in ("strikes", "attacks"):
+        if relation in ("strikes", "attacks", "captures"):
             # "struck 18 Houthi targets …, including the capital, Sanaa, and the port of Hodeidah"
             targets += [m for p in self.prep_objects(verb, ("including",)) for m in self.args(p) if self.is_place_mention(m)]
         if not targets and verb.dep_ == "relcl" and not any(c.dep_ in OBJECTS for c in verb.children):
