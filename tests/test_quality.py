@@ -25,6 +25,12 @@ def heldout_report():
 
 
 @pytest.fixture(scope="module")
+def heldout2_report():
+    root = ROOT / "eval" / "heldout2"
+    return evaluate_corpus([root / "articles"], root / "gold.jsonl", root / "entities.jsonl")
+
+
+@pytest.fixture(scope="module")
 def cases_report():
     return evaluate_cases(DATA / "sentences.jsonl", DATA / "entities.jsonl")
 
@@ -44,6 +50,12 @@ def test_heldout_articles_from_other_wars(heldout_report) -> None:
     core = heldout_report.core
     assert core.precision >= 0.80, heldout_report.to_text()
     assert core.f1 >= 0.65, heldout_report.to_text()
+
+
+def test_second_heldout_set(heldout2_report) -> None:
+    core = heldout2_report.core
+    assert core.precision >= 0.82, heldout2_report.to_text()
+    assert core.f1 >= 0.58, heldout2_report.to_text()
 
 
 def test_single_sentence_cases(cases_report) -> None:
