@@ -546,8 +546,10 @@ class Extractor:
             group = self.group_modifier(token)
             if group is not None:
                 return [group]
-            # "the army", "Drones": whose is decided from context (previous event, the article)
-            return [self.add_mention(Mention(start, end, token.text, "force", head=lemma))]
+            # "the army", "Drones": whose is decided from context (previous event, the article);
+            # "government forces", "regime troops" always mean the article's own government.
+            own = any(self.word(c, {"government", "regime"}) in ("government", "regime") for c in token.children if c.dep_ in ("compound", "amod"))
+            return [self.add_mention(Mention(start, end, token.text, "force", head="government" if own or lemma in ("government", "regime") else lemma))]
         group = self.group_modifier(token)
         return [group] if group is not None else []
 
@@ -575,12 +577,18 @@ class Extractor:
 
     def previous_group(self, token: Token) -> int | None:
         """"the group", "the movement": the last armed group named in this or the last sentences."""
-        first = self.sentences[max(0, self.sent_of.get(token.i, 0) - 3)].start
-        for candidate in reversed(list(self.doc[first:token.i])):
+        # The most often named group so far, the latest on a tie: articles keep returning to their subject.
+        counts: dict[str, int] = {}
+        latest: dict[str, Span] = {}
+        for candidate in self.doc[: token.i]:
             ent = self.ent_of.get(candidate.i)
             if ent is not None and candidate.i == ent.root.i and ent.ent_id_ in self.groups:
-                return self.named(ent)
-        return None
+                counts[ent.ent_id_] = counts.get(ent.ent_id_, 0) + 1
+                latest[ent.ent_id_] = ent
+        if not counts:
+            return None
+        best = max(counts, key=lambda k: (counts[k], latest[k].start))
+        return self.named(latest[best])
 
     def group_modifier(self, token: Token) -> int | None:
         """"rebel positions", "militia assault": a generic group noun modifying this one."""
@@ -1106,8 +1114,9 @@ class Extractor:
                 return
         if relation == "captures" and lemma in set(spec.get("control_verbs", [])) and lemma not in ("seize",):
             if not any(o.lemma_.lower() == "control" for o in self.objects(verb)):
-                if lemma in ("take", "win", "gain", "regain", "assume", "establish", "wrest"):
-                    return
+                takes_place = lemma == "take" and any(o.i in self.ent_of and self.ent_of[o.i].label_ in PLACE_LABELS for o in self.objects(verb))
+                if lemma in ("take", "win", "gain", "regain", "assume", "establish", "wrest") and not takes_place:
+                    return  # "took part", "gained ground"; but "Israeli tanks take Rafah crossing" is a capture
         if relation == "backs" and lemma in set(spec.get("send_verbs", [])):
             return  # handled by secondary_verb's sending rule
         if relation == "captures" and lemma in set(spec.get("fall_verbs", [])):
@@ -1168,6 +1177,9 @@ class Extractor:
         places = self.place_args(verb)
         if not targets and relation in ("strikes", "attacks"):
             targets = places or [m for item in patient for m in self.subtree_places(item)]
+        if relation in ("strikes", "attacks") and targets and not any(self.is_place_mention(t) for t in targets):
+            # "struck Hezbollah infrastructure in the villages of Aitaroun and Kfarkela": where, too
+            targets += [m for item in patient for m in self.subtree_places(item)]
         if relation in ("strikes", "attacks", "captures"):
             # "struck 18 Houthi targets …, including the capital, Sanaa, and the port of Hodeidah"
             targets += [m for p in self.prep_objects(verb, ("including",)) for m in self.args(p) if self.is_place_mention(m)]

@@ -225,7 +225,7 @@ class Resolver:
 
     def entity(self, mention: Mention, role: str, country: str | None, entities: dict[str, Entity], default_force: str | None = None) -> str | None:
         """Canonical entity id for a mention in a role: "actor" or "place" (or "any")."""
-        if mention.kind == "force" and not mention.key and default_force:
+        if mention.kind == "force" and not mention.key and default_force and mention.head != "government":
             mention = Mention(mention.start, mention.end, mention.text, "force", key=default_force, head=mention.head)
         found = self._resolve(mention, role, country)
         if found is None:
