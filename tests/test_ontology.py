@@ -88,7 +88,7 @@ def test_alignments(onto: Graph) -> None:
     ]:
         assert (sub, RDFS.subClassOf, sup) in onto
     for sub, sup in [
-        (KG.agent, SEM.hasActor), (KG.agent, PROV.wasAssociatedWith), (KG.target, SEM.hasActor),
+        (KG.agent, SEM.hasActor), (KG.agent, PROV.wasAttributedTo), (KG.target, SEM.hasActor),
         (KG.place, SEM.hasPlace), (KG.origin, SEM.hasPlace), (KG.destination, SEM.hasPlace),
         (KG.date, SEM.hasTimeStamp),
     ]:
@@ -96,7 +96,7 @@ def test_alignments(onto: Graph) -> None:
     # External terms are declared (with a label), never imported.
     for term in (SEM.Actor, SEM.Place, SEM.Event, PROV.Agent, PROV.Entity):
         assert (term, RDF.type, OWL.Class) in onto and onto.value(term, RDFS.label)
-    for term in (SEM.hasActor, SEM.hasPlace, PROV.wasAssociatedWith):
+    for term in (SEM.hasActor, SEM.hasPlace, PROV.wasAttributedTo):
         assert (term, RDF.type, OWL.ObjectProperty) in onto and onto.value(term, RDFS.label)
 
 
