@@ -6,6 +6,7 @@ failed build leaves ``out`` as it was.
 """
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -78,19 +79,33 @@ def blank_furniture(document: Document) -> str:
 
 
 def read_documents(
-    inputs: list[Path], *, encoding: str | None, max_bytes: int, keep_going: bool, skipped: list[str]
+    inputs: list[Path],
+    *,
+    encoding: str | None,
+    max_bytes: int,
+    keep_going: bool,
+    skipped: list[str],
+    on_skip: Callable[[str], None] | None = None,
+    out_dir: Path | None = None,
 ) -> list[Document]:
     """Every article in ``inputs``. A bad input stops the build, or with ``keep_going`` is
-    listed in ``skipped`` (a bad JSONL line skips that line, not the file)."""
+    listed in ``skipped`` and passed to ``on_skip`` (a bad JSONL line skips that line only).
+    ``out_dir``'s validation.txt is not an article, even when ``out_dir`` is inside an input."""
 
     def problem(error: InputError) -> None:
         if not keep_going:
             raise error
         skipped.append(str(error))
+        if on_skip is not None:
+            on_skip(str(error))
 
     documents: list[Document] = []
     seen: dict[str, str] = {}
+    # os.path.realpath, not Path.resolve: that raises on a symbolic link loop.
+    report = os.path.realpath(out_dir / "validation.txt") if out_dir is not None else None
     for path in iter_input_files(inputs, on_error=problem):
+        if report is not None and os.path.realpath(path) == report:
+            continue
         try:
             for document in load_file(path, encoding=encoding, max_bytes=max_bytes, on_error=problem if keep_going else None):
                 if document.id in seen:
@@ -304,7 +319,7 @@ def to_dataset(default: Graph, named: list[Graph]) -> Dataset:
 def serialise(graph: Graph, fmt: str) -> str:
     """Serialise deterministically. N-Triples are sorted; Turtle from rdflib is sorted by subject."""
     if fmt == "nt":
-        lines = graph.serialize(format="nt").splitlines()
+        lines = graph.serialize(format="nt").split("\n")  # not splitlines(): literals may hold U+2028, U+0085
         return "\n".join(sorted(line for line in lines if line.strip())) + "\n"
     if fmt in ("json-ld", "jsonld"):
         context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
@@ -313,8 +328,20 @@ def serialise(graph: Graph, fmt: str) -> str:
 
 
 def serialise_trig(default: Graph, named: list[Graph]) -> str:
+    """TriG with the named graphs in IRI order: rdflib writes them in its store's set order,
+    which changes with PYTHONHASHSEED."""
+    from rdflib.plugins.serializers.trig import TrigSerializer
+
     dataset = to_dataset(default, named)
-    return dataset.serialize(format="trig")
+    serializer = TrigSerializer(dataset)
+    contexts = getattr(serializer, "contexts", None)
+    if not isinstance(contexts, list):  # a future rdflib; its own order then
+        return dataset.serialize(format="trig")
+    default_id = serializer.default_context
+    contexts.sort(key=lambda graph: (graph.identifier == default_id, str(graph.identifier)))
+    stream = io.BytesIO()
+    serializer.serialize(stream, encoding="utf-8")
+    return stream.getvalue().decode("utf-8")
 
 
 def check_out_dir(out_dir: Path) -> None:
@@ -324,7 +351,11 @@ def check_out_dir(out_dir: Path) -> None:
 
 
 def write_outputs(out_dir: Path, files: dict[str, str]) -> list[Path]:
-    """Write every file to a temporary folder, then move each into ``out_dir``."""
+    """Write every file to a temporary folder beside ``out_dir``, then move each in.
+
+    Each move is atomic, and if one fails the files already moved are put back as they were,
+    so ``out_dir`` ends up either fully updated or untouched.
+    """
     check_out_dir(out_dir)
     temporary: Path | None = None
     try:
@@ -332,17 +363,45 @@ def write_outputs(out_dir: Path, files: dict[str, str]) -> list[Path]:
         temporary = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir.parent))
         for name, content in files.items():
             (temporary / name).write_text(content, encoding="utf-8")
-        out_dir.mkdir(parents=True, exist_ok=True)
-        written = []
-        for name in files:
-            os.replace(temporary / name, out_dir / name)
-            written.append(out_dir / name)
-        return written
+        return _move_in(temporary, out_dir, list(files))
     except OSError as error:
         raise KgError(f"{error.filename or out_dir}: cannot write the output: {error.strerror or error}") from None
     finally:
         if temporary is not None:
             shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _move_in(temporary: Path, out_dir: Path, names: list[str]) -> list[Path]:
+    created = not out_dir.exists()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    backups: list[str] = []
+    moved: list[str] = []
+    try:
+        for name in names:
+            target = out_dir / name
+            if target.exists():
+                _keep_copy(target, temporary / f"previous.{name}")
+                backups.append(name)
+            os.replace(temporary / name, target)
+            moved.append(name)
+        return [out_dir / name for name in names]
+    except BaseException:
+        for name in moved:
+            if name not in backups:
+                (out_dir / name).unlink(missing_ok=True)
+        for name in backups:
+            os.replace(temporary / f"previous.{name}", out_dir / name)
+        if created:
+            shutil.rmtree(out_dir, ignore_errors=True)
+        raise
+
+
+def _keep_copy(path: Path, copy: Path) -> None:
+    """A copy of ``path`` to restore on failure: a hard link where possible, else a real copy."""
+    try:
+        os.link(path, copy)
+    except OSError:
+        shutil.copy2(path, copy)
 
 
 def build(
@@ -358,6 +417,7 @@ def build(
     validate: bool = True,
     progress: Callable[[int], None] | None = None,
     on_documents: Callable[[int], None] | None = None,
+    on_skip: Callable[[str], None] | None = None,
 ) -> BuildSummary:
     from kg.validate import validate_graph
 
@@ -366,7 +426,10 @@ def build(
     check_out_dir(out_dir)
     summary = BuildSummary()
     clock = time.perf_counter()
-    documents = read_documents(inputs, encoding=encoding, max_bytes=max_bytes, keep_going=keep_going, skipped=summary.skipped)
+    documents = read_documents(
+        inputs, encoding=encoding, max_bytes=max_bytes, keep_going=keep_going, skipped=summary.skipped, on_skip=on_skip,
+        out_dir=out_dir,
+    )
     if on_documents is not None:
         on_documents(len(documents))
     summary.timings["read"] = time.perf_counter() - clock

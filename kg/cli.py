@@ -64,6 +64,11 @@ def guarded(action: Callable[[], T]) -> T:
         raise fail(internal_error(error)) from None
 
 
+def report_skip(problem: str) -> None:
+    """--keep-going: say at once which input is skipped and why."""
+    print(f"kg: skipped {one_line(problem)}", file=sys.stderr)
+
+
 class Progress:
     """A progress bar on a terminal; silent when stderr is not one."""
 
@@ -105,11 +110,9 @@ def build(
     summary = guarded(
         lambda: run_build(
             inputs, out, fmt=fmt, model=model, workers=workers, encoding=encoding, max_bytes=max_bytes,
-            keep_going=keep_going, progress=progress.step, on_documents=progress.start,
+            keep_going=keep_going, progress=progress.step, on_documents=progress.start, on_skip=report_skip,
         )
     )
-    for problem in summary.skipped:
-        print(f"kg: skipped {one_line(problem)}", file=sys.stderr)
     if not quiet:
         for line in summary.lines():
             print(line)

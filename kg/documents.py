@@ -86,15 +86,16 @@ def parse_date(value: object, where: str) -> dt.date | None:
     if value in (None, ""):
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        date = value.date()
+    elif isinstance(value, dt.date):
+        date = value
+    elif isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise InputError(where, "date must be text in the form YYYY-MM-DD")
-    try:
-        date = dt.date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        raise InputError(where, f"date {str(value)[:40]!r} is not YYYY-MM-DD") from None
+    else:
+        try:
+            date = dt.date.fromisoformat(str(value).strip()[:10])
+        except ValueError:
+            raise InputError(where, f"date {str(value)[:40]!r} is not YYYY-MM-DD") from None
     if not MIN_DATE <= date <= MAX_DATE:
         raise InputError(where, f"date {date.isoformat()} is out of range ({MIN_DATE.year} to {MAX_DATE.year})")
     return date

@@ -6,6 +6,7 @@ objects), so it survives ``nlp.pipe(n_process=N)``.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -203,6 +204,7 @@ class Extractor:
         self.events: list[Event] = []
         self.facts: list[Fact] = []
         self.sentences = list(doc.sents)
+        self._sentence_cache: dict[int, dict[str, Any]] = {}
         self.sent_of = {}
         for number, sent in enumerate(self.sentences):
             for token in sent:
@@ -231,6 +233,8 @@ class Extractor:
         self.name_preps = lexicon.words("container_name_preps")
         self.anaphoric = lexicon.words("anaphoric_group_nouns")
         self.shift_openers = tuple(lexicon.raw.get("topic_shift_openers", []))
+        self.hearsay = lexicon.words("hearsay_nouns")
+        self.false_words = lexicon.words("false_words")
 
     # -- mentions --
 
@@ -364,7 +368,7 @@ class Extractor:
         countries = set(self.demonyms.values())
         index = self.sent_of.get(token.i, 0)
         # This sentence first, else the one before; two candidate places make it ambiguous.
-        for start, end in ((self.sentences[index].start, token.i), (self.sentences[index - 1].start, self.sentences[index - 1].end) if index else (0, 0)):
+        for start, end in ((max(self.sentences[index].start, token.i - 60), token.i), (self.sentences[index - 1].start, self.sentences[index - 1].end) if index else (0, 0)):
             candidates: dict[str, Span] = {}
             for candidate in self.doc[start:end]:
                 ent = self.ent_of.get(candidate.i)
@@ -580,7 +584,7 @@ class Extractor:
         # The most often named group so far, the latest on a tie: articles keep returning to their subject.
         counts: dict[str, int] = {}
         latest: dict[str, Span] = {}
-        for candidate in self.doc[: token.i]:
+        for candidate in self.doc[max(0, token.i - 2000): token.i]:
             ent = self.ent_of.get(candidate.i)
             if ent is not None and candidate.i == ent.root.i and ent.ent_id_ in self.groups:
                 counts[ent.ent_id_] = counts.get(ent.ent_id_, 0) + 1
@@ -662,7 +666,7 @@ class Extractor:
                 return [child], False
         if verb.tag_ in ("VBD", "VBZ", "VBP"):
             # The small model reads "after insurgents … launched" as a preposition and its object.
-            for candidate in reversed(list(self.doc[verb.sent.start:verb.i])):
+            for candidate in reversed(self.before(verb)):
                 if candidate.dep_ == "pobj" and candidate.head.lower_ in TEMPORAL_PREPS and candidate.pos_ in ("NOUN", "PROPN"):
                     return [candidate], False
                 if candidate.dep_ in ("nsubj", "nsubjpass") or candidate.pos_ == "VERB" and candidate.dep_ not in ("acl", "amod", "prep"):
@@ -725,9 +729,34 @@ class Extractor:
 
     # -- blocking: denials, threats, plans, conditions, habits --
 
+    def before(self, token: Token, window: int = 60) -> list[Token]:
+        """Tokens before this one in its sentence, at most ``window``: keeps long sentences linear."""
+        start = max(self.sentence(token).start, token.i - window)
+        return list(self.doc[start:token.i])
+
+    def sentence(self, token: Token) -> Span:
+        """The token's sentence, from the index built once (``Token.sent`` rescans every call)."""
+        return self.sentences[self.sent_of.get(token.i, 0)]
+
+    def sentence_facts(self, index: int) -> dict[str, Any]:
+        """Per-sentence work done once, however many triggers the sentence holds."""
+        facts = self._sentence_cache.get(index)
+        if facts is None:
+            sent = self.sentences[index]
+            text = sent.text
+            facts = {
+                "question": text.rstrip().endswith("?"),
+                "headline": index == 0 or (len(text.strip()) < 160 and text.strip()[-1:] not in ".!?\"'"),
+                "casualties": casualties(text, self.lex),
+                "dates": [e for e in sent.ents if e.label_ == "DATE" and (e.text.lower().startswith(("last ", "this ", "next ")) or not DURATION.fullmatch(e.text.lower()))],
+                "means": self.sentence_means(sent),
+                "according": self.according_to(sent),
+            }
+            self._sentence_cache[index] = facts
+        return facts
+
     def is_blocked(self, token: Token, relation: str) -> bool:
-        sent = token.sent
-        if sent.text.rstrip().endswith("?"):
+        if self.sentence_facts(self.sent_of.get(token.i, 0))["question"]:
             return True
         current: Token | None = token
         steps = 0
@@ -753,8 +782,8 @@ class Extractor:
             if current.dep_ in SCOPE_ISLANDS:
                 break  # "Sirte, which the LNA seized," is asserted whatever the main clause plans
             current = current.head
-        if any(self.is_false_hearsay(a) for a in token.ancestors):
-            return True
+        if any(self.is_false_hearsay(a) for a in itertools.islice(token.ancestors, 12)):
+            return True  # bounded: a 1,000-item coordination must not make this quadratic
         if relation in ("strikes", "attacks", "captures", "evacuates") and token.pos_ == "VERB":
             # Present simple in running text states a habit or policy, not an event.
             if token.tag_ in ("VBZ", "VBP") and not self.in_headline(token):
@@ -763,16 +792,14 @@ class Extractor:
 
     def is_false_hearsay(self, token: Token) -> bool:
         """"Reports that the LNA had captured Mitiga were false": the report is denied."""
-        if self.word(token, self.lex.words("hearsay_nouns")) not in self.lex.words("hearsay_nouns"):
+        if token.pos_ not in ("NOUN", "PROPN") or self.word(token, self.hearsay) not in self.hearsay:
             return False
         predicate = token.head
-        false_words = self.lex.words("false_words")
+        false_words = self.false_words
         return any(c.dep_ in ("acomp", "attr", "oprd") and c.lower_ in false_words for c in predicate.children) or predicate.lower_ in false_words
 
     def in_headline(self, token: Token) -> bool:
-        sent = token.sent
-        text = sent.text.strip()
-        return self.sent_of.get(token.i, 99) == 0 or (len(text) < 160 and text[-1:] not in ".!?\"'")
+        return bool(self.sentence_facts(self.sent_of.get(token.i, 0))["headline"])
 
     # -- pronouns and context --
 
@@ -841,8 +868,7 @@ class Extractor:
 
     def actors_before(self, token: Token) -> list[int]:
         """The nearest actor mentioned before a possessive in the same sentence."""
-        sent = token.sent
-        for candidate in reversed(list(self.doc[sent.start:token.i])):
+        for candidate in reversed(self.before(token)):
             if candidate.dep_ == "pobj":
                 continue  # "in Syria", "from Aleppo": places, not antecedents
             if candidate.dep_ in ("dobj", "dative") and self.word(candidate.head, self.reporting) in self.reporting:
@@ -1242,8 +1268,7 @@ class Extractor:
     def own_location(self, agents: list[int], verb: Token) -> list[int]:
         """"the rebels in Aleppo … leave the area": where the evacuees are is where they leave."""
         found: list[int] = []
-        sent = verb.sent
-        for token in sent:
+        for token in self.before(verb):
             if token.dep_ == "prep" and token.lower_ == "in" and token.head.lemma_.lower() in set(self.lex.group_class) | self.civilian:
                 for pobj in token.children:
                     if pobj.dep_ == "pobj":
@@ -1397,8 +1422,7 @@ class Extractor:
         return []
 
     def nearest_place_before(self, token: Token) -> list[int]:
-        sent = token.sent
-        for candidate in reversed(list(self.doc[sent.start:token.i])):
+        for candidate in reversed(self.before(token)):
             ent = self.ent_of.get(candidate.i)
             if ent is not None and ent.label_ in PLACE_LABELS and ent.ent_id_:
                 return [self.named(ent)]
@@ -1780,35 +1804,49 @@ class Extractor:
             self.facts.append(fact)
 
     def details(self, trigger: Token, sent: Span) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        out["date_text"] = self.date_text(trigger, sent)
-        out.update(casualties(sent.text, self.lex))
-        out["means"] = tuple(self.means(trigger, sent))
-        out["reported_by"] = tuple(self.reporters(trigger, sent))
+        facts = self.sentence_facts(self.sent_of.get(trigger.i, 0))
+        out: dict[str, Any] = {"date_text": self.date_text(trigger, facts["dates"])}
+        out.update(facts["casualties"])
+        out["means"] = tuple(self.means(trigger, facts["means"]))
+        out["reported_by"] = tuple(self.reporters(trigger, facts["according"]))
         return out
 
-    def date_text(self, trigger: Token, sent: Span) -> str | None:
-        dates = [e for e in sent.ents if e.label_ == "DATE" and (e.text.lower().startswith(("last ", "this ", "next ")) or not DURATION.fullmatch(e.text.lower()))]
+    def date_text(self, trigger: Token, dates: list[Span]) -> str | None:
         if not dates:
             return None
-        clause = {t.i for t in trigger.head.subtree} if trigger.dep_ != "ROOT" else {t.i for t in trigger.subtree}
-        near = [e for e in dates if e.start in clause] or dates
+        clause = trigger.head if trigger.dep_ != "ROOT" else trigger
+        low, high = clause.left_edge.i, clause.right_edge.i
+        near = [e for e in dates if low <= e.start <= high] or dates
         best = min(near, key=lambda e: abs(e.start - trigger.i))
         return best.text
 
-    def means(self, trigger: Token, sent: Span) -> list[str]:
+    def sentence_means(self, sent: Span) -> list[str]:
+        """"with cluster bombs", "using missiles, barrel bombs and heavy machine guns"."""
         found = []
         for token in sent:
             if token.dep_ == "pobj" and token.head.lower_ in ("with", "using") and token.lemma_.lower() in self.air | {"bomb", "missile", "rocket", "drone", "shell"}:
                 found.append(" ".join(t.text for t in token.subtree if t.dep_ not in ("det", "prep", "pobj") or t is token).strip())
             if token.dep_ in ("conj",) and token.head.dep_ == "pobj" and token.head.head.lower_ in ("with", "using"):
                 found.append(token.text)
+        return found
+
+    def means(self, trigger: Token, in_sentence: list[str]) -> list[str]:
+        found = list(in_sentence)
         for child in trigger.children:
             if child.dep_ == "compound" and child.lemma_.lower() in self.air and child.lemma_.lower() not in ("strike", "airstrike"):
                 found.append(f"{child.text} {trigger.text}".lower())
         return sorted(set(found))
 
-    def reporters(self, trigger: Token, sent: Span) -> list[int]:
+    def according_to(self, sent: Span) -> list[int]:
+        found: list[int] = []
+        for token in sent:
+            if token.lower_ == "according" and token.i + 1 < len(self.doc) and self.doc[token.i + 1].lower_ == "to":
+                for pobj in self.doc[token.i + 1].children:
+                    if pobj.dep_ == "pobj":
+                        found.extend(self.reporter_args(pobj))
+        return found
+
+    def reporters(self, trigger: Token, according: list[int]) -> list[int]:
         found: list[int] = []
         current = trigger
         for _ in range(8):
@@ -1821,12 +1859,7 @@ class Extractor:
             if current.head is current:
                 break
             current = current.head
-        for token in sent:
-            if token.lower_ == "according" and token.i + 1 < len(self.doc) and self.doc[token.i + 1].lower_ == "to":
-                for pobj in self.doc[token.i + 1].children:
-                    if pobj.dep_ == "pobj":
-                        found.extend(self.reporter_args(pobj))
-        return list(dict.fromkeys(found))
+        return list(dict.fromkeys(found + according))
 
     def reporter_args(self, token: Token) -> list[int]:
         mentions = self.args(token)

@@ -414,7 +414,10 @@ def _run_endpoint(text: str, source: Source, bindings: dict[str, Term], allow_up
                                 credentials=credentials, timeout=source.timeout)
     try:
         if graph_form:
-            return GraphResult([q.triple for q in ox.parse(reply.body, format=_rdf_format(reply.content_type))])
+            fmt = _rdf_format(reply.content_type)
+            if fmt == ox.RdfFormat.RDF_XML and b"<!ENTITY" in reply.body[: 1 << 20]:
+                raise KgError("the server answered RDF/XML with <!ENTITY> declarations; refused (entity expansion)")
+            return GraphResult([q.triple for q in ox.parse(reply.body, format=fmt)])
         answer = _materialise(ox.parse_query_results(reply.body, format=_results_format(reply.content_type)))
         return _ask_answer(answer) if form == "ASK" else answer
     except (SyntaxError, ValueError) as error:

@@ -6,7 +6,7 @@ hash of document and offsets, so the same input always mints the same IRIs.
 from __future__ import annotations
 
 import datetime as dt
-import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 from urllib.parse import quote, urlsplit
@@ -66,6 +66,26 @@ def run_iri(info: RunInfo) -> URIRef:
     return RUN["build-" + short_hash(info.kg_version, info.model_name, info.model_version, *info.documents)]
 
 
+def _escape_quotes_in_long_literals() -> None:
+    # rdflib 7 writes a multi-line literal ending in a backslash and a quote as: backslash,
+    # backslash, then four quotes. That is not Turtle (rdflib reads it back; pyoxigraph and
+    # other parsers do not). In multi-line literals kg escapes every quote: always valid.
+    original = getattr(Literal, "_quote_encode", None)
+    if original is None or getattr(original, "kg_fixed", False):
+        return
+
+    def quote_encode(self: Literal) -> str:
+        if "\n" in self:
+            return '"""' + self.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r") + '"""'
+        return original(self)
+
+    quote_encode.kg_fixed = True  # type: ignore[attr-defined]
+    Literal._quote_encode = quote_encode  # type: ignore[method-assign]
+
+
+_escape_quotes_in_long_literals()
+
+
 def text_literal(text: str) -> Literal:
     return Literal(text)
 
@@ -89,33 +109,49 @@ def add_document(graph: Graph, document: Document) -> URIRef:
     return node
 
 
-def _not_iri_class() -> str:
-    """A regex class of code points outside RFC 3987's iunreserved/reserved: controls, space,
-    <>"{}|\\^`, surrogates, private use, noncharacters (each plane's last two, FDD0-FDEF)."""
-    ranges = [(0x00, 0x20), (0x7F, 0x9F), (0xD800, 0xF8FF), (0xFDD0, 0xFDEF), (0xFFF0, 0xFFFF), (0xE0000, 0xE0FFF)]
-    ranges += [(plane * 0x10000 + 0xFFFE, plane * 0x10000 + 0xFFFF) for plane in range(1, 15)]
-    ranges += [(0xF0000, 0x10FFFF)]
-    return "[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + re.escape('<>"{}|\\^`') + "]"
+# ASCII an IRI may hold as it is; "[" and "]" only around an IPv6 host.
+_IRI_ASCII = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?@!$&'()*+,;=")
+_HEX = frozenset("0123456789abcdefABCDEF")
 
 
-# Percent-encoded in URLs written as IRIs; so is a "%" that does not start an escape.
-_NOT_IRI = re.compile(_not_iri_class() + "|%(?![0-9A-Fa-f]{2})")
+def _iri_allows(char: str) -> bool:
+    """RFC 3987 ucschar, minus what parsers or terminals trip on: spaces and line separators
+    (rdflib's N-Triples reader ends an IRI at any Unicode space) and format characters such as
+    bidi controls, which RFC 3987 forbids."""
+    code = ord(char)
+    if code < 0x80:
+        return char in _IRI_ASCII
+    in_ucschar = (0xA0 <= code <= 0xD7FF or 0xF900 <= code <= 0xFDCF or 0xFDF0 <= code <= 0xFFEF) or (
+        0x10000 <= code <= 0xEFFFD and (code & 0xFFFF) < 0xFFFE and not 0xE0000 <= code <= 0xE0FFF
+    )
+    return in_ucschar and unicodedata.category(char) not in ("Zs", "Zl", "Zp", "Cf")
 
 
-def _percent_encode(match: re.Match[str]) -> str:
-    return quote(match.group(0).encode("utf-8", "surrogatepass"), safe="")
+def _iri_part(text: str, keep: str = "") -> str:
+    out = []
+    for index, char in enumerate(text):
+        if char == "%" and set(text[index + 1:index + 3]) <= _HEX and len(text[index + 1:index + 3]) == 2:
+            out.append(char)  # an existing escape
+        elif _iri_allows(char) or char in keep:
+            out.append(char)
+        else:
+            out.append(quote(char.encode("utf-8", "surrogatepass"), safe=""))
+    return "".join(out)
 
 
 def web_iri(url: str) -> str | None:
     """An http(s) URL as a valid IRI, stray characters percent-encoded; None if it is not an
     http(s) URL or still not a valid IRI (a bad host or port): left out, never written broken."""
     url = url.strip()
-    if not url.lower().startswith(("http://", "https://")):
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.lower() not in ("http", "https"):
         return None
-    head, hash_, fragment = url.partition("#")
-    iri = _NOT_IRI.sub(_percent_encode, head)
+    cut = min((i for i in (rest.find("/"), rest.find("?"), rest.find("#")) if i >= 0), default=len(rest))
+    authority, rest = rest[:cut], rest[cut:]
+    location, hash_, fragment = rest.partition("#")
+    iri = f"{scheme}://{_iri_part(authority, keep='[]')}{_iri_part(location)}"
     if hash_:
-        iri += "#" + _NOT_IRI.sub(_percent_encode, fragment).replace("#", "%23")
+        iri += "#" + _iri_part(fragment)
     try:
         pyoxigraph.NamedNode(iri)  # the RFC 3987 parser pyoxigraph and SPARQL stores use
         return iri if urlsplit(iri).hostname else None

@@ -195,6 +195,9 @@ def _has_remote_context(node: object) -> bool:
     contexts = context if isinstance(context, list) else [context]
     if any(isinstance(c, str) for c in contexts):
         return True
+    # JSON-LD 1.1 "@import" inside an inline context also names a document to fetch.
+    if any(isinstance(c, dict) and "@import" in c for c in contexts):
+        return True
     return any(_has_remote_context(value) for value in node.values())
 
 
