@@ -28,7 +28,7 @@ from kg.extract import Event, Extraction, Fact, Mention
 from kg.namespaces import PREFIXES, new_graph
 from kg.nlp import RESULT_KEY, build_pipeline, model_meta
 from kg.rdf import RunInfo, add_run, document_graph, entities_graph, run_iri
-from kg.resolve import DocumentResult, Entity, ResolvedEvent, Resolver, resolve_document
+from kg.resolve import DocumentResult, Entity, ResolvedEvent, Resolver, enforce_roles, resolve_document
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -153,7 +153,8 @@ def analyse(
         if progress is not None:
             progress(1)
     info = RunInfo(kg.__version__, name, version, tuple(d.id for d in documents))
-    return results, info
+    # Types are settled across the corpus first, then every participant must fit its role.
+    return enforce_roles(results, merge_entities(results)), info
 
 
 def _chunked_texts(documents: list[Document], limit: int) -> Iterator[tuple[str, tuple[int, int, bool]]]:

@@ -64,7 +64,7 @@ class EntityIndex:
 
 def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8").split("\n")  # not splitlines(): U+2028 may sit inside a record
     except FileNotFoundError:
         raise InputError(path, "no such file") from None
     except (OSError, UnicodeDecodeError) as error:

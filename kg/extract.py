@@ -1867,7 +1867,7 @@ class Extractor:
             return mentions
         # "army sources", "rescuers at the scene": keep the words themselves as the reporter.
         if token.pos_ in ("NOUN", "PROPN"):
-            words = [t for t in token.subtree if t.dep_ not in ("det", "punct", "prep", "pobj", "acl", "relcl")]
+            words = [t for t in token.subtree if t is token or t.dep_ not in ("det", "punct", "prep", "pobj", "acl", "relcl")]
             start, end = words[0].idx, words[-1].idx + len(words[-1].text)
             return [self.add_mention(Mention(start, end, self.doc.text[start:end], "group", head="source", phrase=self.doc.text[start:end].lower()))]
         return []

@@ -12,7 +12,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kg.documents import Document
 from kg.extract import Event, Extraction, Mention, iter_core
@@ -440,4 +440,63 @@ def _dedupe(relations: list[Relation]) -> list[Relation]:
         if key not in seen:
             seen.add(key)
             out.append(relation)
+    return out
+
+
+# --- roles and types ----------------------------------------------------------------------------
+
+ACTOR_TYPES = {"State", "ArmedGroup", "Person", "Organization", "Civilians"}
+PLACE_TYPES = {"Country", "Region", "Settlement"}
+SUBJECT_ROLE = {"locatedIn": PLACE_TYPES, "leaderOf": {"Person"}}
+OBJECT_ROLE = {
+    "captures": PLACE_TYPES, "evacuates": PLACE_TYPES, "controls": PLACE_TYPES, "locatedIn": PLACE_TYPES,
+    "backs": ACTOR_TYPES, "allyOf": ACTOR_TYPES, "designatesTerrorist": ACTOR_TYPES, "repels": ACTOR_TYPES,
+    "memberOf": ACTOR_TYPES, "leaderOf": ACTOR_TYPES,
+}
+EVENT_TARGET_ROLE = {"Support": ACTOR_TYPES, "Capture": PLACE_TYPES}
+
+
+def enforce_roles(results: list[DocumentResult], entities: dict[str, Entity]) -> list[DocumentResult]:
+    """Keep only participants whose (corpus-wide) types fit their role.
+
+    "Kharkiv repelled an attack" would make a town an actor, "captured the Wagner Group" a group a
+    place; the ontology's domains and ranges say no, so those participants are dropped here and
+    the graph always conforms."""
+
+    def fits(entity_id: str, allowed: set[str]) -> bool:
+        entity = entities.get(entity_id)
+        return entity is not None and bool(entity.types & allowed)
+
+    def keep(ids: tuple[str, ...], allowed: set[str] | None) -> tuple[str, ...]:
+        return tuple(i for i in ids if allowed is None or fits(i, allowed))
+
+    out = []
+    for result in results:
+        events = []
+        for event in result.events:
+            event = replace(
+                event,
+                agents=keep(event.agents, ACTOR_TYPES),
+                targets=keep(event.targets, EVENT_TARGET_ROLE.get(event.kind, ACTOR_TYPES | PLACE_TYPES)),
+                places=keep(event.places, PLACE_TYPES),
+                origins=keep(event.origins, PLACE_TYPES),
+                destinations=keep(event.destinations, PLACE_TYPES),
+                reported_by=keep(event.reported_by, ACTOR_TYPES),
+            )
+            if event.agents and (event.origins if event.kind == "Evacuation" else event.targets):
+                events.append(event)
+        kept_events = {e.key for e in events}
+        relations = []
+        for relation in result.relations:
+            if not fits(relation.subject, SUBJECT_ROLE.get(relation.predicate, ACTOR_TYPES)):
+                continue
+            if not fits(relation.object, OBJECT_ROLE.get(relation.predicate, ACTOR_TYPES | PLACE_TYPES)):
+                continue
+            if relation.event is not None and relation.event not in kept_events:
+                relation = replace(relation, event=None)
+            relations.append(relation)
+        used = {r.subject for r in relations} | {r.object for r in relations}
+        for event in events:
+            used.update(event.agents + event.targets + event.places + event.origins + event.destinations + event.reported_by)
+        out.append(replace(result, relations=relations, events=events, entities={k: v for k, v in result.entities.items() if k in used}))
     return out

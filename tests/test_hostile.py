@@ -225,14 +225,7 @@ def test_hostile_articles_give_valid_rdf(nlp, items) -> None:  # type: ignore[no
         assert "must be an actor" in result.message or "must be a place" in result.message or "must be a person" in result.message, report.to_text()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported to the lead: kg/resolve.py puts places with no kg:standsFor in actor slots "
-    "('Kharkiv repelled an attack by Russian forces', 'Gaza backs Hamas', 'the Gaza said') and actors "
-    "in place slots ('Russian forces captured the Wagner Group'); see test_realistic_odd_sentences_conform. "
-    "Drop this marker when fixed.",
-)
-@settings(PROFILE, phases=[Phase.explicit, Phase.reuse, Phase.generate])  # no shrinking while it is known to fail
+@settings(PROFILE)
 @given(items=corpus)
 def test_hostile_articles_conform_to_the_shapes(nlp, items) -> None:  # type: ignore[no-untyped-def]
     documents = to_documents(items)
@@ -252,7 +245,6 @@ ODD_SENTENCES = [
 
 
 @pytest.mark.parametrize("text", ODD_SENTENCES)
-@pytest.mark.xfail(strict=True, reason="reported to the lead: resolve.py role/type mismatch (see above)")
 def test_realistic_odd_sentences_conform(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
     report = validate_graph(build_in_memory([make_document(text, doc_id="x", source="x.txt")], nlp)[0])
     assert report.conforms, report.to_text()
