@@ -22,6 +22,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/pytest -q
 
+# 100,000 hostile corpora through the build (hours); `make test` runs 500.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(VENV)/bin/pytest -q tests/test_hostile.py -k hostile_articles
+
 eval: $(STAMP)
 	$(KG) eval --gold eval/seeds.gold.jsonl --entities eval/entities.jsonl seeds
 
@@ -32,6 +36,9 @@ golden: $(STAMP)
 	$(KG) build .golden-tmp/in -o .golden-tmp/out -q
 	cp .golden-tmp/out/graph.ttl tests/golden/004_0ed98a606f84a882.ttl
 	rm -rf .golden-tmp
+
+bench: $(STAMP)
+	$(PY) bench/bench.py $(ARGS)
 
 clean:
 	rm -rf out .pytest_cache
