@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, Literal, URIRef
 
 import kg
 from kg import gazetteer as gaz
@@ -325,7 +325,37 @@ def serialise(graph: Graph, fmt: str) -> str:
     if fmt in ("json-ld", "jsonld"):
         context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
         return graph.serialize(format="json-ld", context=context, sort_keys=True, indent=1)
-    return graph.serialize(format="turtle")
+    return turtle(graph)
+
+
+def _ox_term(term: object) -> "pyoxigraph.NamedNode | pyoxigraph.Literal":
+    import pyoxigraph
+
+    if isinstance(term, URIRef):
+        return pyoxigraph.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return pyoxigraph.Literal(str(term), language=term.language)
+        if term.datatype:
+            return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
+        return pyoxigraph.Literal(str(term))
+    raise KgError(f"cannot write {term!r}: kg graphs have no blank nodes")
+
+
+def turtle(graph: Graph) -> str:
+    """Turtle written by Oxigraph (about twice rdflib's speed, and strict escaping) from triples
+    sorted by subject, predicate and object, with the prefix block sorted: byte-identical output
+    for the same graph."""
+    import pyoxigraph
+
+    triples = sorted(
+        (pyoxigraph.Triple(_ox_term(s), _ox_term(p), _ox_term(o)) for s, p, o in graph),
+        key=lambda t: (t.subject.value, t.predicate.value, str(t.object)),
+    )
+    text = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes={k: str(v) for k, v in PREFIXES.items()}).decode("utf-8")
+    lines = text.split("\n")
+    head = [line for line in lines[: len(PREFIXES) + 1] if line.startswith("@prefix ")]
+    return "\n".join(sorted(head) + lines[len(head):])
 
 
 def serialise_trig(default: Graph, named: list[Graph]) -> str:
