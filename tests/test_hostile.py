@@ -30,7 +30,9 @@ from kg.validate import validate_graph
 from tests.conftest import ROOT, run_kg
 
 _COMMON = {"deadline": None, "suppress_health_check": list(HealthCheck), "print_blob": True}
-settings.register_profile("kg-hostile", max_examples=500, **_COMMON)
+# `make test` runs the same 500 examples every time (CI must not fail on a new random draw);
+# `make fuzz` explores with fresh random examples.
+settings.register_profile("kg-hostile", max_examples=500, derandomize=True, **_COMMON)
 settings.register_profile("fuzz", max_examples=100_000, **_COMMON)
 settings.register_profile("kg-quick", max_examples=50, **_COMMON)
 PROFILE = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "kg-hostile"))
