@@ -32,10 +32,14 @@ class RunInfo:
 
 
 def iri_segment(value: str) -> str:
-    """A path segment for any string: percent-encoded UTF-8, one-to-one. "." and ".." are
-    encoded too, as tools that normalise IRIs would read them as dot segments."""
+    """A path segment for any string: percent-encoded UTF-8, one-to-one. Leading and trailing
+    dots are encoded too: "." and ".." would read as dot segments, and a Turtle local name may
+    neither start nor end with "." ("doc:..%2F.." is not Turtle)."""
     segment = quote(value.encode("utf-8", "surrogatepass"), safe="-._~")
-    return segment.replace(".", "%2E") if not segment.strip(".") else segment
+    body = segment.strip(".")
+    lead = len(segment) - len(segment.lstrip("."))
+    trail = len(segment) - len(segment.rstrip(".")) if body else 0
+    return "%2E" * lead + body + "%2E" * trail
 
 
 def entity_iri(entity_id: str) -> URIRef:
