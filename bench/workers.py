@@ -260,7 +260,7 @@ PACKAGES = (
     ("/kg/extract.py", "kg extract"), ("/kg/resolve.py", "kg resolve"), ("/kg/rdf.py", "kg rdf"),
     ("/kg/build.py", "kg build"), ("/kg/nlp.py", "kg nlp"), ("/kg/validate.py", "kg validate"), ("/kg/", "kg other"),
     ("/pyshacl/", "pySHACL"), ("/rdflib/plugins/serializers", "rdflib serialise"), ("/rdflib/", "rdflib"),
-    ("/thinc/", "thinc (spaCy models)"), ("/spacy/matcher/", "spaCy Matcher (entity ruler)"), ("/spacy/", "spaCy"), ("/numpy/", "numpy"), ("/srsly/", "srsly"),
+    ("/thinc/", "thinc (spaCy models)"), ("/spacy/matcher/", "spaCy Matcher (model attribute_ruler)"), ("/spacy/", "spaCy"), ("/numpy/", "numpy"), ("/srsly/", "srsly"),
     ("/owlrl/", "owlrl"), ("/yaml/", "yaml"), ("/dataclasses", "dataclasses"),
 )
 
