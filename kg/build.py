@@ -6,29 +6,32 @@ failed build leaves ``out`` as it was.
 """
 from __future__ import annotations
 
-import io
 import os
 import re
 import shutil
 import sys
 import tempfile
 import time
-from collections import Counter
+from contextlib import contextmanager
+from collections import Counter, deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph
 
 import kg
 from kg import gazetteer as gaz
 from kg.documents import DEFAULT_MAX_BYTES, Document, iter_input_files, load_file
 from kg.errors import InputError, KgError
+from kg.export import merge_runs, nt_lines, quad_lines, trig_from_quad_lines, turtle_from_nt, turtle_text, write_run
 from kg.extract import Event, Extraction, Fact, Mention
 from kg.namespaces import PREFIXES, new_graph
-from kg.nlp import RESULT_KEY, build_pipeline, model_meta
+from kg.nlp import build_pipeline, model_meta, result_of
 from kg.rdf import RunInfo, add_run, document_graph, entities_graph, run_iri
 from kg.resolve import DocumentResult, Entity, ResolvedEvent, Resolver, enforce_roles, resolve_document
+from kg.stream import BATCH_DOCS, EventSummaries, StreamBuild, merge_entity, settle
+from kg.validate import ValidationReport, ValidationResult
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -51,7 +54,12 @@ class BuildSummary:
     conforms: bool = True
     violations: int = 0
     files: list[Path] = field(default_factory=list)
+    # Wall time of the build's stages in order; batch work (RDF, sorted runs, SHACL) is timed
+    # apart in batch_timings, since it overlaps the NLP when it runs in the background.
     timings: dict[str, float] = field(default_factory=dict)
+    batch_timings: dict[str, float] = field(default_factory=dict)
+    rewritten: int = 0
+    background: bool = False
 
     def lines(self) -> list[str]:
         out = [f"documents: {self.documents}" + (f" ({len(self.skipped)} skipped)" if self.skipped else "")]
@@ -78,28 +86,25 @@ def blank_furniture(document: Document) -> str:
     return "".join(chars)
 
 
-def read_documents(
+def iter_documents(
     inputs: list[Path],
     *,
     encoding: str | None,
     max_bytes: int,
     keep_going: bool,
-    skipped: list[str],
-    on_skip: Callable[[str], None] | None = None,
+    on_problem: Callable[[InputError], None] | None = None,
     out_dir: Path | None = None,
-) -> list[Document]:
-    """Every article in ``inputs``. A bad input stops the build, or with ``keep_going`` is
-    listed in ``skipped`` and passed to ``on_skip`` (a bad JSONL line skips that line only).
+) -> Iterator[Document]:
+    """Every article in ``inputs``, read one file at a time. A bad input raises, or with
+    ``keep_going`` goes to ``on_problem`` (a bad JSONL line skips that line only).
     ``out_dir``'s validation.txt is not an article, even when ``out_dir`` is inside an input."""
 
     def problem(error: InputError) -> None:
         if not keep_going:
             raise error
-        skipped.append(str(error))
-        if on_skip is not None:
-            on_skip(str(error))
+        if on_problem is not None:
+            on_problem(error)
 
-    documents: list[Document] = []
     seen: dict[str, str] = {}
     # os.path.realpath, not Path.resolve: that raises on a symbolic link loop.
     report = os.path.realpath(out_dir / "validation.txt") if out_dir is not None else None
@@ -112,12 +117,90 @@ def read_documents(
                     problem(InputError(document.source, f"duplicate article id {document.id!r} (also in {seen[document.id]})"))
                     continue
                 seen[document.id] = document.source
-                documents.append(document)
+                yield document
         except InputError as error:
             problem(error)
+
+
+def read_documents(
+    inputs: list[Path],
+    *,
+    encoding: str | None,
+    max_bytes: int,
+    keep_going: bool,
+    skipped: list[str],
+    on_skip: Callable[[str], None] | None = None,
+    out_dir: Path | None = None,
+) -> list[Document]:
+    """Every article in ``inputs``, in memory; skipped inputs are listed in ``skipped`` and
+    passed to ``on_skip``."""
+
+    def problem(error: InputError) -> None:
+        skipped.append(str(error))
+        if on_skip is not None:
+            on_skip(str(error))
+
+    documents = list(iter_documents(inputs, encoding=encoding, max_bytes=max_bytes, keep_going=keep_going, on_problem=problem, out_dir=out_dir))
     if not documents:
         raise KgError("no articles to build" + (f" ({len(skipped)} inputs skipped)" if skipped else ""))
     return documents
+
+
+def iter_resolved(
+    documents: Iterable[Document],
+    nlp: "Language",
+    resolver: Resolver,
+    *,
+    workers: int = 1,
+    chunk_chars: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[DocumentResult]:
+    """Each document through the NLP pipeline and per-document resolution, in input order.
+
+    Texts over ``chunk_chars`` (default CHUNK_CHARS) are analysed in pieces and the pieces'
+    extractions joined, offsets relative to the whole text. Only documents in flight are held."""
+    limit = max(1, chunk_chars or CHUNK_CHARS)
+    in_flight: dict[int, Document] = {}
+    pieces: dict[int, list[tuple[int, Extraction]]] = {}
+    # Plain texts, paired with their (index, offset, last) by order, which nlp.pipe keeps:
+    # with as_tuples=True and n_process > 1 spaCy would tokenise every text in this process and
+    # send it to the workers as a serialised Doc.
+    contexts: deque[tuple[int, int, bool]] = deque()
+
+    def texts() -> Iterator[str]:
+        for text, context in _chunked_texts(documents, limit, in_flight):
+            contexts.append(context)
+            yield text
+
+    pipe = nlp.pipe(texts(), batch_size=BATCH_SIZE, n_process=max(1, workers))
+    try:
+        for spacy_doc in pipe:
+            index, offset, last = contexts.popleft()
+            pieces.setdefault(index, []).append((offset, Extraction.from_dict(result_of(spacy_doc))))
+            if not last:
+                continue
+            extraction = join_extractions(pieces.pop(index))
+            yield resolve_document(in_flight.pop(index), extraction, resolver)
+            if progress is not None:
+                progress(1)
+    except BaseException:
+        if workers > 1:
+            _stop_spacy_workers()
+        raise
+    finally:
+        pipe.close()
+
+
+def _stop_spacy_workers() -> None:
+    """Stop spaCy's worker processes when a build fails part-way: closing its pipe early makes
+    spaCy join workers still blocked sending documents, and the build would hang."""
+    import multiprocessing
+
+    from spacy.language import _apply_pipes
+
+    for process in multiprocessing.active_children():
+        if getattr(process, "_target", None) is _apply_pipes:
+            process.terminate()
 
 
 def analyse(
@@ -130,36 +213,23 @@ def analyse(
     nlp: "Language | None" = None,
     chunk_chars: int | None = None,
 ) -> tuple[list[DocumentResult], RunInfo]:
-    """Run the NLP pipeline and resolution over documents, in input order.
+    """The NLP pipeline and resolution over documents held in memory, in input order.
 
-    ``nlp`` is a pipeline from ``kg.nlp.build_pipeline`` to reuse (tests load it once).
-    Texts over ``chunk_chars`` (default CHUNK_CHARS) are analysed in pieces and the pieces'
-    extractions joined, offsets relative to the whole text.
-    """
+    ``nlp`` is a pipeline from ``kg.nlp.build_pipeline`` to reuse (tests load it once)."""
     gazetteer = gaz.load(gazetteer_path or gaz.default_path())
     nlp = nlp if nlp is not None else build_pipeline(model, gazetteer_path)
-    limit = max(1, chunk_chars or CHUNK_CHARS)
-    resolver = Resolver(gazetteer)
     name, version = model_meta(nlp)
-    results: list[DocumentResult] = []
-    pieces: dict[int, list[tuple[int, Extraction]]] = {}
-    texts = _chunked_texts(documents, limit)
-    for spacy_doc, (index, offset, last) in nlp.pipe(texts, as_tuples=True, batch_size=BATCH_SIZE, n_process=max(1, workers)):
-        pieces.setdefault(index, []).append((offset, Extraction.from_dict(spacy_doc.user_data[RESULT_KEY])))
-        if not last:
-            continue
-        extraction = join_extractions(pieces.pop(index))
-        results.append(resolve_document(documents[index], extraction, resolver))
-        if progress is not None:
-            progress(1)
+    results = list(iter_resolved(documents, nlp, Resolver(gazetteer), workers=workers, chunk_chars=chunk_chars, progress=progress))
     info = RunInfo(kg.__version__, name, version, tuple(d.id for d in documents))
     # Types are settled across the corpus first, then every participant must fit its role.
     return enforce_roles(results, merge_entities(results)), info
 
 
-def _chunked_texts(documents: list[Document], limit: int) -> Iterator[tuple[str, tuple[int, int, bool]]]:
-    """(text, (document index, offset, is last piece)) for spaCy, in order."""
+def _chunked_texts(documents: Iterable[Document], limit: int, in_flight: dict[int, Document]) -> Iterator[tuple[str, tuple[int, int, bool]]]:
+    """(text, (document index, offset, is last piece)) for spaCy, in order; each document is
+    put in ``in_flight`` until its results are taken."""
     for index, document in enumerate(documents):
+        in_flight[index] = document
         text = blank_furniture(document)
         spans = chunk_spans(text, limit)
         for number, (start, end) in enumerate(spans):
@@ -228,7 +298,8 @@ def join_extractions(parts: list[tuple[int, Extraction]]) -> Extraction:
 
 
 def merge_events(results: Iterable[DocumentResult]) -> dict[str, ResolvedEvent]:
-    """One event per key across the corpus; reports of it keep their own evidence."""
+    """One event per key across the corpus, as the union of its reports (for summaries and
+    tests; the graph is written report by report, see ``build_graphs``)."""
     merged: dict[str, ResolvedEvent] = {}
     for result in results:
         for event in result.events:
@@ -257,42 +328,26 @@ def merge_events(results: Iterable[DocumentResult]) -> dict[str, ResolvedEvent]:
 def merge_entities(results: Iterable[DocumentResult]) -> dict[str, Entity]:
     entities: dict[str, Entity] = {}
     for result in results:
-        for entity_id, entity in result.entities.items():
-            known = entities.get(entity_id)
-            if known is None:
-                entities[entity_id] = Entity(entity.id, entity.label, set(entity.types), set(entity.surface), entity.gazetteer)
-            else:
-                known.types |= entity.types
-                known.surface |= entity.surface
-    _settle_types(entities)
-    return entities
-
-
-def _settle_types(entities: dict[str, Entity]) -> None:
-    """Minted names seen as both a place and a group keep one side, so disjointness holds."""
-    actor_types = {"ArmedGroup", "Person", "Organization", "Civilians"}
-    for entity in entities.values():
-        if entity.gazetteer:
-            continue
-        if entity.types & actor_types and entity.types & {"Settlement", "Region"}:
-            entity.types -= {"Settlement", "Region"}
+        for entity in result.entities.values():
+            merge_entity(entities, entity)
+    return {entity_id: settle(entity) for entity_id, entity in entities.items()}
 
 
 def build_graphs(results: list[DocumentResult], info: RunInfo) -> tuple[Graph, list[Graph]]:
-    """(default graph: entities and the run, per-document graphs)."""
+    """(default graph: entities and the run, per-document graphs), all in memory.
+
+    The same triples ``build`` streams: each document graph holds its own report of each event,
+    and the document that first reported an event also holds the event's summary."""
     gazetteer = gaz.load(gaz.default_path())
-    documents = {r.document.id: r.document for r in results}
-    events = merge_events(results)
-    entities = merge_entities(results)
-    default = entities_graph(entities, gazetteer)
-    run = add_run(default, info)
-    named: list[Graph] = []
+    summaries = EventSummaries()
     for result in results:
-        own = []
-        for key in dict.fromkeys(e.key for e in result.events):
-            event = events[key]
-            own.append(replace(event, evidence=[x for x in event.evidence if x[0] == result.document.id], doc_ids=[result.document.id]))
-        named.append(document_graph(result, own, documents, run))
+        summaries.add(result)
+    default = entities_graph(merge_entities(results), gazetteer)
+    run = add_run(default, info)
+    named = [
+        document_graph(result, summaries.owned_by(result.document.id, (e.key for e in result.events)), run)
+        for result in results
+    ]
     return default, named
 
 
@@ -318,61 +373,25 @@ def to_dataset(default: Graph, named: list[Graph]) -> Dataset:
 
 
 def serialise(graph: Graph, fmt: str) -> str:
-    """Serialise deterministically. N-Triples are sorted; Turtle from rdflib is sorted by subject."""
+    """Serialise an in-memory graph deterministically, as ``build`` writes it: N-Triples as
+    sorted lines, Turtle in that order, JSON-LD with kg's prefixes as its context."""
     if fmt == "nt":
-        lines = graph.serialize(format="nt").split("\n")  # not splitlines(): literals may hold U+2028, U+0085
-        return "\n".join(sorted(line for line in lines if line.strip())) + "\n"
+        return "".join(line + "\n" for line in nt_lines(graph))
     if fmt in ("json-ld", "jsonld"):
         context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
         return graph.serialize(format="json-ld", context=context, sort_keys=True, indent=1)
-    return turtle(graph)
-
-
-def _ox_term(term: object) -> "pyoxigraph.NamedNode | pyoxigraph.Literal":
-    import pyoxigraph
-
-    if isinstance(term, URIRef):
-        return pyoxigraph.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return pyoxigraph.Literal(str(term), language=term.language)
-        if term.datatype:
-            return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
-        return pyoxigraph.Literal(str(term))
-    raise KgError(f"cannot write {term!r}: kg graphs have no blank nodes")
-
-
-def turtle(graph: Graph) -> str:
-    """Turtle written by Oxigraph (about twice rdflib's speed, and strict escaping) from triples
-    sorted by subject, predicate and object, with the prefix block sorted: byte-identical output
-    for the same graph."""
-    import pyoxigraph
-
-    triples = sorted(
-        (pyoxigraph.Triple(_ox_term(s), _ox_term(p), _ox_term(o)) for s, p, o in graph),
-        key=lambda t: (t.subject.value, t.predicate.value, str(t.object)),
-    )
-    text = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes={k: str(v) for k, v in PREFIXES.items()}).decode("utf-8")
-    lines = text.split("\n")
-    head = [line for line in lines[: len(PREFIXES) + 1] if line.startswith("@prefix ")]
-    return "\n".join(sorted(head) + lines[len(head):])
+    return turtle_text(graph)
 
 
 def serialise_trig(default: Graph, named: list[Graph]) -> str:
-    """TriG with the named graphs in IRI order: rdflib writes them in its store's set order,
-    which changes with PYTHONHASHSEED."""
-    from rdflib.plugins.serializers.trig import TrigSerializer
-
-    dataset = to_dataset(default, named)
-    serializer = TrigSerializer(dataset)
-    contexts = getattr(serializer, "contexts", None)
-    if not isinstance(contexts, list):  # a future rdflib; its own order then
-        return dataset.serialize(format="trig")
-    default_id = serializer.default_context
-    contexts.sort(key=lambda graph: (graph.identifier == default_id, str(graph.identifier)))
-    stream = io.BytesIO()
-    serializer.serialize(stream, encoding="utf-8")
-    return stream.getvalue().decode("utf-8")
+    """TriG with the named graphs in IRI order, then the default graph."""
+    lines = quad_lines(None, default)
+    for graph in named:
+        lines.extend(quad_lines(str(graph.identifier), graph))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "graph.trig"
+        trig_from_quad_lines(sorted(set(lines)), path)
+        return path.read_text(encoding="utf-8")
 
 
 def check_out_dir(out_dir: Path) -> None:
@@ -382,19 +401,26 @@ def check_out_dir(out_dir: Path) -> None:
 
 
 def write_outputs(out_dir: Path, files: dict[str, str]) -> list[Path]:
-    """Write every file to a temporary folder beside ``out_dir``, then move each in.
+    """Write every file to a temporary folder beside ``out_dir``, then move each in (see
+    ``staged_outputs``)."""
+    with staged_outputs(out_dir) as temporary:
+        for name, content in files.items():
+            (temporary / name).write_text(content, encoding="utf-8")
+        return _move_in(temporary, out_dir, list(files))
 
-    Each move is atomic, and if one fails the files already moved are put back as they were,
-    so ``out_dir`` ends up either fully updated or untouched.
-    """
+
+@contextmanager
+def staged_outputs(out_dir: Path) -> Iterator[Path]:
+    """A temporary folder beside ``out_dir`` to write outputs in, removed afterwards.
+
+    ``_move_in`` moves the finished files in: each move is atomic, and if one fails the files
+    already moved are put back as they were, so ``out_dir`` ends up fully updated or untouched."""
     check_out_dir(out_dir)
     temporary: Path | None = None
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         temporary = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir.parent))
-        for name, content in files.items():
-            (temporary / name).write_text(content, encoding="utf-8")
-        return _move_in(temporary, out_dir, list(files))
+        yield temporary
     except OSError as error:
         raise KgError(f"{error.filename or out_dir}: cannot write the output: {error.strerror or error}") from None
     finally:
@@ -449,53 +475,127 @@ def build(
     progress: Callable[[int], None] | None = None,
     on_documents: Callable[[int], None] | None = None,
     on_skip: Callable[[str], None] | None = None,
+    background: bool | None = None,
 ) -> BuildSummary:
-    from kg.validate import validate_graph
+    """Build ``out_dir``/graph.ttl and validation.txt (and graph.nt, .jsonld or .trig).
 
+    The inputs are read twice: once to check them all and count the articles before the slow
+    stages, once as the articles stream through the NLP. RDF, SHACL and the sorted runs are
+    made batch by batch (see kg.stream), in a background process when ``background`` is true
+    (default: when there are more than two batches); the output is the same either way."""
     if fmt not in FORMATS:
         raise KgError(f"unknown format {fmt!r}; choose one of turtle, nt, json-ld, trig")
     check_out_dir(out_dir)
     summary = BuildSummary()
     clock = time.perf_counter()
-    documents = read_documents(
-        inputs, encoding=encoding, max_bytes=max_bytes, keep_going=keep_going, skipped=summary.skipped, on_skip=on_skip,
-        out_dir=out_dir,
-    )
+
+    def skip(error: InputError) -> None:
+        summary.skipped.append(str(error))
+        if on_skip is not None:
+            on_skip(str(error))
+
+    reading = dict(encoding=encoding, max_bytes=max_bytes, keep_going=keep_going, out_dir=out_dir)
+    doc_ids = [d.id for d in iter_documents(inputs, on_problem=skip, **reading)]  # type: ignore[arg-type]
+    if not doc_ids:
+        raise KgError("no articles to build" + (f" ({len(summary.skipped)} inputs skipped)" if summary.skipped else ""))
     if on_documents is not None:
-        on_documents(len(documents))
+        on_documents(len(doc_ids))
     summary.timings["read"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    results, info = analyse(documents, model=model, workers=workers, progress=progress)
-    summary.timings["nlp+extract+resolve"] = time.perf_counter() - clock
+    gazetteer = gaz.load(gaz.default_path())
+    nlp = build_pipeline(model)
+    if workers > 1:
+        nlp.add_pipe("kg_compact", last=True)
+    name, version = model_meta(nlp)
+    info = RunInfo(kg.__version__, name, version, tuple(doc_ids))
+    summary.timings["model load"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    default, named = build_graphs(results, info)
-    graph = union(default, named)
-    summary.timings["rdf"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    files: dict[str, str] = {}
-    if validate:
-        report = validate_graph(graph)
-        summary.conforms = report.conforms
-        summary.violations = len(report.results)
-        files["validation.txt"] = report.to_text()
-    summary.timings["validate"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    files["graph.ttl"] = serialise(graph, "turtle")
-    if fmt == "trig":
-        files["graph.trig"] = serialise_trig(default, named)
-    elif fmt != "turtle":
-        files[f"graph.{FORMATS[fmt]}"] = serialise(graph, fmt)
-    summary.timings["serialise"] = time.perf_counter() - clock
-    summary.files = write_outputs(out_dir, files)
-    summary.documents = len(documents)
-    summary.entities = len(merge_entities(results))
-    for result in results:
-        for relation in result.relations:
-            summary.relations[relation.predicate] += 1
-    for event in merge_events(results).values():
-        summary.events[event.kind] += 1
-    summary.triples = len(graph)
+    if background is None:
+        background = len(doc_ids) > 2 * BATCH_DOCS
+    with staged_outputs(out_dir) as temporary:
+        work = temporary / "work"
+        work.mkdir()
+        stream = StreamBuild(info, run_iri(info), work, validate=validate, quads=fmt == "trig", background=background)
+        try:
+            documents = _same_documents(iter_documents(inputs, **reading), doc_ids)  # type: ignore[arg-type]
+            for result in iter_resolved(documents, nlp, Resolver(gazetteer), workers=workers, progress=progress):
+                stream.add(result)
+            summary.timings["nlp+extract+resolve"] = time.perf_counter() - clock
+            clock = time.perf_counter()
+            stream.finish()
+        finally:
+            stream.close()
+        summary.timings["after NLP: wait for batches, rewrite changed ones"] = time.perf_counter() - clock
+        summary.batch_timings = dict(stream.seconds)
+        summary.rewritten = stream.rewritten
+        summary.background = background
+        clock = time.perf_counter()
+        lines, quads, final_results = stream.final_graphs()
+        write_run(work / "default.nt", lines)
+        if quads:
+            write_run(work / "default.nq", quads)
+        report = merged_report(stream.validation_results() + final_results)
+        summary.timings["default graph and its SHACL"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        names = _write_graphs(temporary, work, len(stream.batches), fmt, summary)
+        if validate:
+            (temporary / "validation.txt").write_text(report.to_text(), encoding="utf-8")
+            names.append("validation.txt")
+        summary.timings["merge runs, write outputs"] = time.perf_counter() - clock
+        shutil.rmtree(work)
+        summary.files = _move_in(temporary, out_dir, names)
+    summary.conforms = report.conforms
+    summary.violations = len(report.results)
+    summary.documents = len(doc_ids)
+    summary.entities = len(stream.post)
+    summary.relations = stream.relation_counts()
+    summary.events = stream.events.kinds()
     return summary
+
+
+def merged_report(results: Iterable[ValidationResult]) -> ValidationReport:
+    """One report from the batches' results: duplicates dropped, sorted; it conforms when no
+    result is a violation (warnings and infos are allowed, as in ``validate_graph``)."""
+    unique = sorted(set(results), key=ValidationResult.sort_key)
+    return ValidationReport(all(r.severity in ("Warning", "Info") for r in unique), tuple(unique))
+
+
+def _same_documents(documents: Iterator[Document], doc_ids: list[str]) -> Iterator[Document]:
+    """The second read of the inputs, checked against the first: the run's IRI names them."""
+    count = 0
+    for document in documents:
+        if count >= len(doc_ids) or document.id != doc_ids[count]:
+            raise KgError(f"{document.source}: the inputs changed while kg was building; run it again")
+        count += 1
+        yield document
+    if count != len(doc_ids):
+        raise KgError("the inputs changed while kg was building (articles went missing); run it again")
+
+
+def _write_graphs(temporary: Path, work: Path, batches: int, fmt: str, summary: BuildSummary) -> list[str]:
+    """graph.ttl (and the extra format) from the sorted runs."""
+    runs = [work / f"{index:06d}.nt" for index in range(batches)] + [work / "default.nt"]
+    nt_path = temporary / "graph.nt" if fmt == "nt" else work / "graph.nt"
+    triples = 0
+    with open(nt_path, "w", encoding="utf-8", newline="\n") as out:
+        for line in merge_runs(runs, work):
+            out.write(line + "\n")
+            triples += 1
+    summary.triples = triples
+    turtle_from_nt(nt_path, temporary / "graph.ttl")
+    names = ["graph.ttl"]
+    if fmt == "nt":
+        names.append("graph.nt")
+    elif fmt == "trig":
+        quad_runs = [work / f"{index:06d}.nq" for index in range(batches)] + [work / "default.nq"]
+        trig_from_quad_lines(merge_runs(quad_runs, work), temporary / "graph.trig")
+        names.append("graph.trig")
+    elif fmt in ("json-ld", "jsonld"):
+        graph = new_graph()
+        graph.parse(nt_path, format="nt")
+        (temporary / "graph.jsonld").write_text(serialise(graph, "json-ld"), encoding="utf-8")
+        names.append("graph.jsonld")
+    return names
 
 
 def print_summary(summary: BuildSummary, stream=sys.stdout) -> None:  # type: ignore[no-untyped-def]

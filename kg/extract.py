@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import asdict, dataclass, field
+from bisect import bisect_left
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -30,6 +31,7 @@ SCOPE_ISLANDS = {"relcl", "nsubj", "nsubjpass", "csubj", "appos"}
 # "two days", "recent months", "the second day": spans, not the date of an event.
 DURATION = re.compile(r"\S*year-old|(?:the |about |some |nearly |over |the past |past |recent |several |many |a few )*(?:\w+ )?(?:days?|weeks?|months?|years?|hours?|decades?)")
 TEMPORAL_PREPS = {"after", "before", "since", "until", "as", "while", "when", "once"}
+PLACE_NOUNS = {"town", "city", "village", "province", "region", "district", "governorate", "oblast"}
 OBJECT_CONTROL = {"prompt", "drive", "persuade", "convince", "ask", "tell", "instruct", "force", "oblige", "compel", "order", "allow", "help", "enable", "push", "lead", "cause", "permit", "urge", "get"}
 
 
@@ -99,9 +101,9 @@ class Extraction:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "mentions": [asdict(m) for m in self.mentions],
-            "events": [asdict(e) for e in self.events],
-            "facts": [asdict(f) for f in self.facts],
+            "mentions": [_record(m) for m in self.mentions],
+            "events": [_record(e) for e in self.events],
+            "facts": [_record(f) for f in self.facts],
             "sentences": [list(s) for s in self.sentences],
         }
 
@@ -118,6 +120,15 @@ class Extraction:
         )
 
 
+_FIELD_NAMES = {cls: tuple(f.name for f in fields(cls)) for cls in (Mention, Event, Fact)}
+
+
+def _record(obj: Mention | Event | Fact) -> dict[str, Any]:
+    """``asdict`` for the flat records above, without its deep copy: their fields hold only
+    ints, strings, None and tuples of those, which are immutable."""
+    return {name: getattr(obj, name) for name in _FIELD_NAMES[type(obj)]}
+
+
 # --- lexicon -------------------------------------------------------------------------------
 
 
@@ -127,12 +138,28 @@ class Lexicon:
     verb_relation: dict[str, list[str]] = field(default_factory=dict)
     noun_relation: dict[str, str] = field(default_factory=dict)
     group_class: dict[str, str] = field(default_factory=dict)
+    # Word lists as frozensets, built once: the extractor asks for them in its inner loops.
+    _frozen: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 
     def words(self, key: str) -> set[str]:
         return set(self.raw.get(key, []))
 
     def rel(self, relation: str, key: str) -> set[str]:
         return set(self.raw["relations"][relation].get(key, []))
+
+    def word_set(self, key: str) -> frozenset[str]:
+        """``words(key)``, shared and read-only."""
+        found = self._frozen.get((key,))
+        if found is None:
+            found = self._frozen[(key,)] = frozenset(self.raw.get(key, []))
+        return found
+
+    def rel_set(self, relation: str, key: str) -> frozenset[str]:
+        """``rel(relation, key)``, shared and read-only."""
+        found = self._frozen.get((relation, key))
+        if found is None:
+            found = self._frozen[(relation, key)] = frozenset(self.raw["relations"][relation].get(key, []))
+        return found
 
 
 class _WordLoader(yaml.SafeLoader):
@@ -167,6 +194,25 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
 # --- the extractor --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Ent:
+    """An entity span's attributes, read once: ``Span`` recomputes ``root``, ``text`` and the
+    label strings on every access. Named like ``Span``'s so the rules read the same."""
+
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+    text: str
+    label_: str
+    ent_id_: str
+    root: Token
+
+    @classmethod
+    def of(cls, span: Span, doc_text: str) -> "Ent":
+        return cls(span.start, span.end, span.start_char, span.end_char, doc_text[span.start_char:span.end_char], span.label_, span.ent_id_, span.root)
+
+
 def is_pronoun(token: Token) -> bool:
     """A personal pronoun ("they", "its"), not the name "US"."""
     return token.lower_ in PRONOUNS and token.pos_ == "PRON"
@@ -175,15 +221,21 @@ def is_pronoun(token: Token) -> bool:
 def lemma_forms(token: Token) -> set[str]:
     """The lemma plus naive stems of the word, since the small model mislemmatises some verbs
     ("staged" → "stag")."""
-    lower = token.lower_
-    forms = {token.lemma_.lower(), lower}
+    return set(word_forms(token.lemma_.lower(), token.lower_)[0])
+
+
+@lru_cache(maxsize=1 << 16)
+def word_forms(lemma: str, lower: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """``lemma_forms`` of a word from its lowercased lemma and form, as a set and sorted: a pure
+    function of two strings, so computed once per word rather than once per token."""
+    forms = {lemma, lower}
     for suffix, replacement in (("ied", "y"), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("es", ""), ("s", "")):
         if lower.endswith(suffix) and len(lower) > len(suffix) + 2:
             stem = lower[: -len(suffix)] + replacement
             forms.add(stem)
             if len(stem) > 3 and stem[-1] == stem[-2] and replacement == "":
                 forms.add(stem[:-1])  # "stepped" → "step"
-    return forms
+    return frozenset(forms), tuple(sorted(forms))
 
 
 class Extractor:
@@ -203,38 +255,71 @@ class Extractor:
         self.mention_index: dict[Mention, int] = {}
         self.events: list[Event] = []
         self.facts: list[Fact] = []
+        # Read once: Doc.text, Span.text and Doc.ents rebuild their result on every access, and
+        # spaCy builds a new Token object on every doc[i]. Sharing these is safe: the rules' ``is``
+        # tests compare a token only with itself or with a fresh ``.head`` / ``.subtree`` token.
+        self.tokens = list(doc)
+        self.text = "".join([t.text_with_ws for t in self.tokens])  # = doc.text, without a second pass over the Doc
         self.sentences = list(doc.sents)
         self._sentence_cache: dict[int, dict[str, Any]] = {}
-        self.sent_of = {}
+        self.sent_of: dict[int, int] = {}
         for number, sent in enumerate(self.sentences):
-            for token in sent:
-                self.sent_of[token.i] = number
-        self.ent_of: dict[int, Span] = {}
-        for ent in doc.ents:
+            self.sent_of.update(dict.fromkeys(range(sent.start, sent.end), number))
+        self.ents = [Ent.of(ent, self.text) for ent in doc.ents]
+        self.ent_starts = [ent.start for ent in self.ents]
+        self.ent_of: dict[int, Ent] = {}
+        for ent in self.ents:
             if ent.label_ in SKIP_ENT_LABELS:
                 continue
-            for token in ent:
-                self.ent_of[token.i] = ent
-        self.light = lexicon.words("light_verbs")
-        self.pass_through = lexicon.words("pass_through_verbs")
-        self.container = lexicon.words("container_nouns")
-        self.container_preps = lexicon.words("container_preps")
-        self.force = lexicon.words("force_nouns")
-        self.owned = lexicon.words("owned_nouns")
-        self.civilian = lexicon.words("civilian_nouns")
-        self.state_nouns = lexicon.words("state_nouns")
-        self.air = lexicon.words("air_means")
-        self.blocking = lexicon.words("blocking_verbs")
-        self.blocking_marks = lexicon.words("blocking_marks")
-        self.blocking_modals = lexicon.words("blocking_modals")
-        self.reporting = lexicon.words("reporting_verbs")
-        self.trigger_nouns = set(lexicon.noun_relation)
-        self.ground = lexicon.words("ground_means")
-        self.name_preps = lexicon.words("container_name_preps")
-        self.anaphoric = lexicon.words("anaphoric_group_nouns")
+            self.ent_of.update(dict.fromkeys(range(ent.start, ent.end), ent))
+        # The kept entities by the index of their root token, in order, for backward scans.
+        self.ent_roots = sorted(((ent.root.i, ent) for ent in self.ents if ent.label_ not in SKIP_ENT_LABELS), key=lambda pair: pair[0])
+        self.ent_root_index = [i for i, _ in self.ent_roots]
+        self._named: dict[int, int] = {}  # entity start → its mention
+        # Token.lemma_ looks the string up on every access; the rules ask for it again and again.
+        self.lemmas = [t.lemma_.lower() for t in self.tokens]
+        self.light = lexicon.word_set("light_verbs")
+        self.pass_through = lexicon.word_set("pass_through_verbs")
+        self.container = lexicon.word_set("container_nouns")
+        self.container_preps = lexicon.word_set("container_preps")
+        self.force = lexicon.word_set("force_nouns")
+        self.owned = lexicon.word_set("owned_nouns")
+        self.civilian = lexicon.word_set("civilian_nouns")
+        self.state_nouns = lexicon.word_set("state_nouns")
+        self.air = lexicon.word_set("air_means")
+        self.blocking = lexicon.word_set("blocking_verbs")
+        self.blocking_marks = lexicon.word_set("blocking_marks")
+        self.blocking_modals = lexicon.word_set("blocking_modals")
+        self.reporting = lexicon.word_set("reporting_verbs")
+        self.trigger_nouns = frozenset(lexicon.noun_relation)
+        self.verb_words = frozenset(lexicon.verb_relation)
+        self.group_words = frozenset(lexicon.group_class)
+        # Unions the argument rules test every token against, built once.
+        self.generic_words = self.owned | self.force | self.group_words | self.civilian
+        self.arg_words = self.generic_words | self.container
+        self.ground = lexicon.word_set("ground_means")
+        self.ally_nouns = lexicon.word_set("ally_nouns")
+        self.ally_adjectives = lexicon.word_set("ally_adjectives")
+        self.leader_titles = lexicon.word_set("leader_titles")
+        self.secondary_verb_words = frozenset().union(
+            lexicon.rel_set("strikes", "fire_verbs"), lexicon.rel_set("backs", "alongside_verbs"), lexicon.word_set("control_verbs"),
+            lexicon.word_set("ally_verbs"), lexicon.word_set("landing_verbs"), lexicon.rel_set("captures", "lose_verbs"),
+            lexicon.word_set("designate_verbs"), lexicon.word_set("repel_verbs"), lexicon.rel_set("backs", "send_verbs"), {"lead"},
+        )  # every word secondary_verb has a rule for
+        # Lemmas for which secondary_noun has a rule (besides ally adjectives, read by form)
+        self.secondary_noun_lemmas = self.ally_nouns | self.leader_titles | (self.container & PLACE_NOUNS)
+        self.group_force = self.group_words | self.force
+        self.casualty_words = lexicon.word_set("killed_words") | lexicon.word_set("injured_words")
+        self.pass_through_target = self.pass_through | {"target"}
+        self.weapon_means = self.air | {"bomb", "missile", "rocket", "drone", "shell"}
+        self.container_group = self.container | self.group_words
+        self.group_civilian = self.group_words | self.civilian
+        self.ground_group = self.ground | self.group_words
+        self.name_preps = lexicon.word_set("container_name_preps")
+        self.anaphoric = lexicon.word_set("anaphoric_group_nouns")
         self.shift_openers = tuple(lexicon.raw.get("topic_shift_openers", []))
-        self.hearsay = lexicon.words("hearsay_nouns")
-        self.false_words = lexicon.words("false_words")
+        self.hearsay = lexicon.word_set("hearsay_nouns")
+        self.false_words = lexicon.word_set("false_words")
 
     # -- mentions --
 
@@ -244,13 +329,16 @@ class Extractor:
             self.mentions.append(mention)
         return self.mention_index[mention]
 
-    def named(self, ent: Span) -> int:
-        key = ent.ent_id_ or None
-        start, end = ent.start_char, ent.end_char
-        text = ent.text
-        if text.lower().startswith("the "):
-            start, text = start + 4, text[4:]
-        return self.add_mention(Mention(start, end, text, "named", key=key, label=ent.label_))
+    def named(self, ent: Ent) -> int:
+        index = self._named.get(ent.start)  # entities never overlap: the start identifies one
+        if index is None:
+            key = ent.ent_id_ or None
+            start, end = ent.start_char, ent.end_char
+            text = ent.text
+            if text.lower().startswith("the "):
+                start, text = start + 4, text[4:]
+            index = self._named[ent.start] = self.add_mention(Mention(start, end, text, "named", key=key, label=ent.label_))
+        return index
 
     def ent_key(self, token: Token) -> str | None:
         ent = self.ent_of.get(token.i)
@@ -298,11 +386,11 @@ class Extractor:
         if ent is not None and not ent.ent_id_ and self.word(ent.root, self.force) in self.force and token.i == ent.root.i:
             ent = None  # NER's "defence ministry": a generic noun whose owner is outside the span
         if ent is not None and not (ent.label_ == "NORP" and token.dep_ in ("amod", "compound")):
-            if ent.label_ == "NORP" and token.lemma_.lower() in set(self.lex.group_class) | self.force:
+            if ent.label_ == "NORP" and self.lemma(token) in self.group_force:
                 pass
             else:
                 return [self.named(ent)]
-        lemma = self.word(token, self.owned | self.force | set(self.lex.group_class) | self.civilian | self.container)
+        lemma = self.word(token, self.arg_words)
         if token.lower_ in RELATIVE and token.head.dep_ == "relcl":
             return self.args(token.head.head, depth + 1)
         if lemma in self.owned or lemma in self.force or lemma in self.lex.group_class or lemma in self.civilian:
@@ -319,7 +407,7 @@ class Extractor:
         if token.dep_ == "appos" and token.head.i in self.ent_of:
             return self.args(token.head, depth + 1)
         for child in token.children:
-            if child.dep_ == "appos" and child.i in self.ent_of and lemma in self.container | set(self.lex.group_class):
+            if child.dep_ == "appos" and child.i in self.ent_of and lemma in self.container_group:
                 return self.args(child, depth + 1)
         return []
 
@@ -361,7 +449,7 @@ class Extractor:
 
     def anaphoric_place(self, token: Token) -> list[int]:
         """"took control of the town": the last place named before, in this or the last sentence."""
-        if self.word(token, self.lex.words("anaphoric_place_nouns")) not in self.lex.words("anaphoric_place_nouns"):
+        if self.word(token, self.lex.word_set("anaphoric_place_nouns")) not in self.lex.word_set("anaphoric_place_nouns"):
             return []
         if not any(c.lower_ == "the" for c in token.children) or any(c.dep_ in ("compound", "amod", "poss") for c in token.children if c.i in self.ent_of):
             return []
@@ -369,11 +457,11 @@ class Extractor:
         index = self.sent_of.get(token.i, 0)
         # This sentence first, else the one before; two candidate places make it ambiguous.
         for start, end in ((max(self.sentences[index].start, token.i - 60), token.i), (self.sentences[index - 1].start, self.sentences[index - 1].end) if index else (0, 0)):
-            candidates: dict[str, Span] = {}
-            for candidate in self.doc[start:end]:
-                ent = self.ent_of.get(candidate.i)
-                known_place = ent is not None and (ent.ent_id_ in self.places if ent.ent_id_ and self.places else True)
-                if ent is not None and known_place and ent.label_ in PLACE_LABELS and candidate.i == ent.root.i and ent.ent_id_ not in countries:
+            candidates: dict[str, Ent] = {}
+            for root, ent in self.ents_rooted_in(start, end):
+                candidate = self.tokens[root]
+                known_place = ent.ent_id_ in self.places if ent.ent_id_ and self.places else True
+                if known_place and ent.label_ in PLACE_LABELS and ent.ent_id_ not in countries:
                     role = candidate.dep_ if candidate.dep_ != "compound" else candidate.head.dep_
                     if role in ("pobj", "dobj", "nsubjpass", "appos", "conj", "ROOT", "attr", "nsubj"):
                         candidates.setdefault(ent.ent_id_ or ent.text, ent)
@@ -407,7 +495,7 @@ class Extractor:
             child = stack.pop()
             if child.dep_ not in ("amod", "compound", "nmod", "poss", "npadvmod", "conj", "cc"):
                 continue
-            if child.lower_ == "backed" or child.lower_ in self.lex.words("control_adjectives"):
+            if child.lower_ == "backed" or child.lower_ in self.lex.word_set("control_adjectives"):
                 continue
             if self.hyphen_modifier(child):
                 continue  # "an al-Qaida-linked group" is not al-Qaida
@@ -433,7 +521,7 @@ class Extractor:
         """Is this token the X of "X-linked", "X-made", "X-based" (not an owner)?"""
         ent = self.ent_of.get(token.i)
         end = ent.end if ent is not None else token.i + 1
-        return end + 1 < len(self.doc) and self.doc[end].text == "-" and self.doc[end + 1].lower_ in self.lex.words("hyphen_not_owner")
+        return end + 1 < len(self.tokens) and self.tokens[end].text == "-" and self.tokens[end + 1].lower_ in self.lex.word_set("hyphen_not_owner")
 
     def backer_of(self, token: Token) -> Token | None:
         """In "Iranian-backed militias" the token for Iran; ``None`` when not backed."""
@@ -442,25 +530,33 @@ class Extractor:
                 for grand in child.children:
                     if grand.dep_ != "punct" and (grand.i in self.ent_of or self.ent_key(grand)):
                         return grand
-                if child.i >= 2 and self.doc[child.i - 1].text == "-":
-                    before = self.doc[child.i - 2]
+                if child.i >= 2 and self.tokens[child.i - 1].text == "-":
+                    before = self.tokens[child.i - 2]
                     if before.i in self.ent_of or self.ent_key(before):
                         return before
         return None
 
-    def word(self, token: Token, vocabulary: set[str]) -> str:
+    def word(self, token: Token, vocabulary: set[str] | frozenset[str]) -> str:
         """The form of a token found in a vocabulary (lemma first), else its lemma."""
-        lemma = token.lemma_.lower()
+        lemma = self.lemmas[token.i]
         if lemma in vocabulary:
             return lemma
-        for form in sorted(lemma_forms(token)):
+        for form in word_forms(lemma, token.lower_)[1]:
             if form in vocabulary:
                 return form
         return lemma
 
+    def lemma(self, token: Token) -> str:
+        """``token.lemma_.lower()``, read once per Doc."""
+        return self.lemmas[token.i]
+
+    def forms(self, token: Token) -> frozenset[str]:
+        """``lemma_forms(token)``, read-only."""
+        return word_forms(self.lemma(token), token.lower_)[0]
+
     def generic(self, token: Token) -> list[int]:
         """Mentions for a generic noun: "Russian jets", "Syrian rebels", "Iranian-backed militias"."""
-        lemma = self.word(token, self.owned | self.force | set(self.lex.group_class) | self.civilian)
+        lemma = self.word(token, self.generic_words)
         backer_token = self.backer_of(token)
         if backer_token is None and token.dep_ == "compound":
             backer_token = self.backer_of(token.head)  # "an Iranian-backed militia assault"
@@ -487,7 +583,7 @@ class Extractor:
         group_class = self.lex.group_class.get(lemma)
         if group_class == "fighters":  # "militant groups", "rebel forces": the modifier names the class
             for child in token.children:
-                refined = self.lex.group_class.get(self.word(child, set(self.lex.group_class)))
+                refined = self.lex.group_class.get(self.word(child, self.group_words))
                 if child.dep_ in ("amod", "compound") and refined and refined != "fighters":
                     group_class = refined
         for owner in owners:
@@ -539,14 +635,14 @@ class Extractor:
             if antecedent is not None:
                 return [antecedent]
         if lemma in self.civilian:
-            if lemma not in self.lex.words("plain_civilian_nouns"):
+            if lemma not in self.lex.word_set("plain_civilian_nouns"):
                 # "aid workers", "medical staff": a named kind of civilian, not the population
                 return [self.add_mention(Mention(start, end, token.text, "civilians", head="specific", phrase=self.phrase(token)))]
             return [self.add_mention(Mention(start, end, token.text, "civilians", head="civilians"))]
         if group_class in ("rebels", "militias", "militants"):
             qualifier = self.qualifier(token)
             return [self.add_mention(Mention(start, end, token.text, "group", head=group_class, qualifier=qualifier, phrase=phrase))]
-        if (lemma in self.state_nouns or lemma in self.lex.words("platform_nouns")) and token.pos_ in ("NOUN", "PROPN"):
+        if (lemma in self.state_nouns or lemma in self.lex.word_set("platform_nouns")) and token.pos_ in ("NOUN", "PROPN"):
             group = self.group_modifier(token)
             if group is not None:
                 return [group]
@@ -559,7 +655,7 @@ class Extractor:
 
     def loyal_to(self, token: Token) -> list[int]:
         """"forces loyal to the Government of National Accord" are that government's."""
-        loyal_words = self.lex.words("loyal_adjectives")
+        loyal_words = self.lex.word_set("loyal_adjectives")
         for child in token.children:
             if child.dep_ in ("amod", "acl", "relcl") and child.lower_ in loyal_words:
                 found = [m for p in self.prep_objects(child, ("to", "with")) for m in self.args(p)]
@@ -583,10 +679,9 @@ class Extractor:
         """"the group", "the movement": the last armed group named in this or the last sentences."""
         # The most often named group so far, the latest on a tie: articles keep returning to their subject.
         counts: dict[str, int] = {}
-        latest: dict[str, Span] = {}
-        for candidate in self.doc[max(0, token.i - 2000): token.i]:
-            ent = self.ent_of.get(candidate.i)
-            if ent is not None and candidate.i == ent.root.i and ent.ent_id_ in self.groups:
+        latest: dict[str, Ent] = {}
+        for _, ent in self.ents_rooted_in(max(0, token.i - 2000), token.i):
+            if ent.ent_id_ in self.groups:
                 counts[ent.ent_id_] = counts.get(ent.ent_id_, 0) + 1
                 latest[ent.ent_id_] = ent
         if not counts:
@@ -597,15 +692,15 @@ class Extractor:
     def group_modifier(self, token: Token) -> int | None:
         """"rebel positions", "militia assault": a generic group noun modifying this one."""
         for child in token.children:
-            if child.dep_ in ("compound", "amod", "nmod") and self.word(child, set(self.lex.group_class)) in self.lex.group_class:
-                if self.lex.group_class[self.word(child, set(self.lex.group_class))] != "fighters":
+            if child.dep_ in ("compound", "amod", "nmod") and self.word(child, self.group_words) in self.lex.group_class:
+                if self.lex.group_class[self.word(child, self.group_words)] != "fighters":
                     mentions = self.generic(child)
                     return mentions[0] if mentions else None
         return None
 
     def qualifier(self, token: Token) -> str | None:
         for child in token.children:
-            if self.word(child, set(self.lex.group_class)) in self.lex.group_class:
+            if self.word(child, self.group_words) in self.lex.group_class:
                 continue  # "Rebel fighters" at the start of a sentence: a class word, not a name
             if child.dep_ in ("amod", "compound") and child.i < token.i and child.text[:1].isupper() and child.i not in self.ent_of:
                 return child.text
@@ -641,7 +736,7 @@ class Extractor:
             return self.subject_tokens(verb.head, depth + 1)
         if verb.dep_ == "xcomp":
             head = verb.head
-            if head.lemma_.lower() in OBJECT_CONTROL:
+            if self.lemma(head) in OBJECT_CONTROL:
                 for child in head.children:
                     if child.dep_ in OBJECTS:
                         return [child], False
@@ -732,7 +827,7 @@ class Extractor:
     def before(self, token: Token, window: int = 60) -> list[Token]:
         """Tokens before this one in its sentence, at most ``window``: keeps long sentences linear."""
         start = max(self.sentence(token).start, token.i - window)
-        return list(self.doc[start:token.i])
+        return self.tokens[start:token.i]
 
     def sentence(self, token: Token) -> Span:
         """The token's sentence, from the index built once (``Token.sent`` rescans every call)."""
@@ -743,17 +838,27 @@ class Extractor:
         facts = self._sentence_cache.get(index)
         if facts is None:
             sent = self.sentences[index]
-            text = sent.text
+            text = self.text[sent.start_char:sent.end_char]
             facts = {
                 "question": text.rstrip().endswith("?"),
                 "headline": index == 0 or (len(text.strip()) < 160 and text.strip()[-1:] not in ".!?\"'"),
                 "casualties": casualties(text, self.lex),
-                "dates": [e for e in sent.ents if e.label_ == "DATE" and (e.text.lower().startswith(("last ", "this ", "next ")) or not DURATION.fullmatch(e.text.lower()))],
+                "dates": [e for e in self.ents_within(sent) if e.label_ == "DATE" and (e.text.lower().startswith(("last ", "this ", "next ")) or not DURATION.fullmatch(e.text.lower()))],
                 "means": self.sentence_means(sent),
                 "according": self.according_to(sent),
             }
             self._sentence_cache[index] = facts
         return facts
+
+    def ents_within(self, sent: Span) -> list[Ent]:
+        """``Span.ents`` over the entities read once: those that start in the span, up to the
+        first one that runs past its end."""
+        found = []
+        for ent in itertools.islice(self.ents, bisect_left(self.ent_starts, sent.start), None):
+            if ent.end > sent.end:
+                break
+            found.append(ent)
+        return found
 
     def is_blocked(self, token: Token, relation: str) -> bool:
         if self.sentence_facts(self.sent_of.get(token.i, 0))["question"]:
@@ -770,14 +875,14 @@ class Extractor:
                     return True
                 if child.dep_ == "aux" and child.lower_ in self.blocking_modals and relation != "backs":
                     return True
-            lemma = current.lemma_.lower()
+            lemma = self.lemma(current)
             if current is not token and lemma in self.blocking:
                 return True
             if current is not token and self.is_false_hearsay(current):
                 return True
             if current is not token and lemma in self.reporting:
                 break
-            if current.dep_ == "ROOT" or current.head is current:
+            if current.dep_ == "ROOT" or current.head.i == current.i:
                 break
             if current.dep_ in SCOPE_ISLANDS:
                 break  # "Sirte, which the LNA seized," is asserted whatever the main clause plans
@@ -810,7 +915,7 @@ class Extractor:
         if word in ("its", "their", "his", "her", "our"):
             # "Israel stepped up its strikes": the subject of the clause the noun sits in.
             governor = token.head
-            while governor.pos_ not in ("VERB", "AUX") and governor.head is not governor:
+            while governor.pos_ not in ("VERB", "AUX") and governor.head.i != governor.i:
                 governor = governor.head
             subj, _ = self.subject_tokens(governor)
             for item in subj:
@@ -827,7 +932,7 @@ class Extractor:
         elif word in ("they", "it", "he", "she", "we"):
             # "Rebels said they repelled…": the pronoun's clause is what the subject said.
             verb = token.head
-            if verb.dep_ == "ccomp" and verb.head.lemma_.lower() in self.reporting:
+            if verb.dep_ == "ccomp" and self.lemma(verb.head) in self.reporting:
                 subj, _ = self.subject_tokens(verb.head)
                 for item in subj:
                     if not is_pronoun(item):
@@ -847,11 +952,15 @@ class Extractor:
     def previous_person(self, token: Token) -> int | None:
         """"He thanked Britain…": the last person named in this or the previous two sentences."""
         first = self.sentences[max(0, self.sent_of.get(token.i, 0) - 2)].start
-        for candidate in reversed(list(self.doc[first:token.i])):
-            ent = self.ent_of.get(candidate.i)
-            if ent is not None and ent.label_ == "PERSON" and candidate.i == ent.root.i:
+        for _, ent in reversed(self.ents_rooted_in(first, token.i)):
+            if ent.label_ == "PERSON":
                 return self.named(ent)
         return None
+
+    def ents_rooted_in(self, start: int, end: int) -> list[tuple[int, Ent]]:
+        """(root, entity) for the kept entities whose root token lies in ``[start, end)``, in
+        order: what a scan of those tokens for entity roots finds, without the scan."""
+        return self.ent_roots[bisect_left(self.ent_root_index, start):bisect_left(self.ent_root_index, end)]
 
     def reporting_subject(self, verb: Token) -> list[int]:
         """The subject of the reporting verb whose complement holds this verb."""
@@ -861,7 +970,7 @@ class Extractor:
                 subj, _ = self.subject_tokens(current.head)
                 found = [m for item in subj if not is_pronoun(item) for m in self.args(item) if self.is_actor_mention(m)]
                 return found
-            if current.head is current:
+            if current.head.i == current.i:
                 break
             current = current.head
         return []
@@ -892,7 +1001,7 @@ class Extractor:
             if index < 0:
                 continue
             for candidate in self.sentences[index]:
-                if candidate.lemma_.lower() in self.reporting and candidate.pos_ == "VERB":
+                if self.lemma(candidate) in self.reporting and candidate.pos_ == "VERB":
                     subj, _ = self.subject_tokens(candidate)
                     for item in subj:
                         if not is_pronoun(item):
@@ -903,7 +1012,8 @@ class Extractor:
 
     def previous_event_agents(self, token: Token, relation: str | None) -> list[int]:
         sent_index = self.sent_of.get(token.i, 0)
-        if self.sentences[sent_index].text.strip().lower().startswith(self.shift_openers):
+        sent = self.sentences[sent_index]
+        if self.text[sent.start_char:sent.end_char].strip().lower().startswith(self.shift_openers):
             return []  # "Separately, a drone attack on…" starts a new story
         family = {"strikes", "attacks"} if relation in ("strikes", "attacks") else {relation}
         for event in reversed(self.events):
@@ -940,7 +1050,7 @@ class Extractor:
         """Agents of a nominal trigger: possessive, modifiers, "by X", "with X", a light verb."""
         found: list[int] = []
         tier = "explicit"
-        poss_is_object = self.word(noun, self.lex.rel("backs", "poss_object_nouns")) in self.lex.rel("backs", "poss_object_nouns") and relation == "backs"
+        poss_is_object = self.word(noun, self.lex.rel_set("backs", "poss_object_nouns")) in self.lex.rel_set("backs", "poss_object_nouns") and relation == "backs"
         for child in noun.children:
             if child.dep_ == "poss" and not poss_is_object:
                 if is_pronoun(child):
@@ -980,7 +1090,7 @@ class Extractor:
                         found.extend(self.actor_args([pobj], relation)[0])
         if not found:
             governor, role = self.governing_verb(noun)
-            if governor is not None and lemma_forms(governor) & (self.light | self.reporting - {"say"}):
+            if governor is not None and self.forms(governor) & (self.light | self.reporting - {"say"}):
                 if role == "object":
                     subj, _ = self.subject_tokens(governor)
                     found, tier = self.actor_args(subj, relation)
@@ -992,7 +1102,7 @@ class Extractor:
                     if agent is not None:
                         found, tier = self.actor_args([agent], relation)
             for child in noun.children:  # "the offensive that Haftar launched"
-                if not found and child.dep_ == "relcl" and lemma_forms(child) & self.light:
+                if not found and child.dep_ == "relcl" and self.forms(child) & self.light:
                     subj, _ = self.subject_tokens(child)
                     found, tier = self.actor_args([t for t in subj if t.i != noun.i], relation)
             if not found and noun.dep_ == "attr":
@@ -1022,11 +1132,11 @@ class Extractor:
         return None, ""
 
     def nominal_targets(self, noun: Token, relation: str) -> list[int]:
-        preps = self.lex.rel(relation, "noun_preps")
+        preps = self.lex.rel_set(relation, "noun_preps")
         lemma = self.word(noun, self.trigger_nouns)
-        if relation == "backs" and (lemma in self.lex.rel(relation, "of_object_nouns") or (noun.dep_ == "pobj" and noun.head.lower_ == "in")):
+        if relation == "backs" and (lemma in self.lex.rel_set(relation, "of_object_nouns") or (noun.dep_ == "pobj" and noun.head.lower_ == "in")):
             preps = preps | {"of"}  # "the key backers of Assad", "in support of its ally Hamas"
-        if relation == "backs" and lemma in self.lex.rel("backs", "poss_object_nouns"):
+        if relation == "backs" and lemma in self.lex.rel_set("backs", "poss_object_nouns"):
             owners = [c for c in noun.children if c.dep_ == "poss"]
             if owners:  # "Israel's main arms supplier"
                 return [m for o in owners for m in self.actor_args([o], relation)[0]]
@@ -1042,7 +1152,7 @@ class Extractor:
             if child.dep_ == "conj" and child.i in self.ent_of and self.ent_of[child.i].label_ in PLACE_LABELS:
                 found.extend(self.args(child))  # the parser's "strikes on X and rural Y"
         for child in noun.children:
-            if child.dep_ == "acl" and child.lemma_.lower() in self.pass_through | {"target"}:
+            if child.dep_ == "acl" and self.lemma(child) in self.pass_through_target:
                 for obj in self.objects(child):
                     found.extend(self.args(obj))
         for child in noun.children:
@@ -1055,7 +1165,7 @@ class Extractor:
             for pobj in self.prep_objects(noun.head, ("on", "in", "at")):
                 if relation in ("strikes", "attacks"):
                     found.extend(self.args(pobj))
-        if noun.dep_ == "pobj" and noun.head.lower_ in ("in", "by") and self.word(noun.head.head, self.lex.words("killed_words") | self.lex.words("injured_words")) in self.lex.words("killed_words") | self.lex.words("injured_words"):
+        if noun.dep_ == "pobj" and noun.head.lower_ in ("in", "by") and self.word(noun.head.head, self.casualty_words) in self.casualty_words:
             verb = noun.head.head  # "The Turkish soldiers were killed in an airstrike by Syrian forces"
             for subj in verb.children:
                 if subj.dep_ in PASSIVE_SUBJECTS:
@@ -1064,7 +1174,7 @@ class Extractor:
 
     def event_owner(self, token: Token) -> list[int]:
         """"support for Israel's war": the backed one is whoever wages the war."""
-        if self.word(token, self.lex.rel("backs", "event_nouns")) not in self.lex.rel("backs", "event_nouns"):
+        if self.word(token, self.lex.rel_set("backs", "event_nouns")) not in self.lex.rel_set("backs", "event_nouns"):
             return []
         for child in token.children:
             if child.dep_ == "poss":
@@ -1075,7 +1185,7 @@ class Extractor:
     def victims(self, obj: Token, verb: Token) -> list[int]:
         """Objects of kill/wound verbs count as targets only when they are armed actors or places."""
         mentions = self.args(obj)
-        if verb.lemma_.lower() in set(self.lex.words("killed_words")) | set(self.lex.words("injured_words")):
+        if self.lemma(verb) in self.casualty_words:
             return [m for m in mentions if self.mentions[m].kind != "civilians"]
         return mentions
 
@@ -1088,34 +1198,37 @@ class Extractor:
     # -- triggers --
 
     def run(self) -> Extraction:
-        for ent in self.doc.ents:
+        for ent in self.ents:
             if ent.label_ not in SKIP_ENT_LABELS and ent.ent_id_:
                 self.named(ent)
+        control_adjectives = self.lex.word_set("control_adjectives")
         for sent_index, sent in enumerate(self.sentences):
-            for token in sent:
+            for token in self.tokens[sent.start:sent.end]:
                 if token.is_space or token.is_punct:
                     continue
-                if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
-                    lemma = self.word(token, set(self.lex.verb_relation))
+                pos, tag, lower = token.pos_, token.tag_, token.lower_
+                if pos in ("VERB", "AUX") or tag.startswith("VB"):
+                    lemma = self.word(token, self.verb_words)
                     for relation in self.lex.verb_relation.get(lemma, []):
                         self.verb_trigger(token, relation, sent_index)
                     self.secondary_verb(token, sent_index)
-                if (token.pos_ in ("NOUN", "PROPN") or self.is_gerund_noun(token)) and token.i not in self.ent_of:
+                if (pos in ("NOUN", "PROPN") or tag == "VBG" and self.is_gerund_noun(token)) and token.i not in self.ent_of:
                     lemma = self.word(token, self.trigger_nouns)
-                    if token.tag_ == "VBG":
-                        lemma = token.lower_
+                    if tag == "VBG":
+                        lemma = lower
                     if lemma in self.lex.noun_relation:
                         self.noun_trigger(token, self.lex.noun_relation[lemma], sent_index)
-                if token.lower_ == "backed":
+                if lower == "backed":
                     self.backed(token, sent_index)
-                if token.lower_ in self.lex.words("control_adjectives"):
+                if lower in control_adjectives:
                     self.controlled(token, sent_index)
-                self.secondary_noun(token, sent_index)
+                if self.lemmas[token.i] in self.secondary_noun_lemmas or lower in self.ally_adjectives:
+                    self.secondary_noun(token, sent_index)  # only words it has a rule for
         return Extraction(
             mentions=tuple(self.mentions),
             events=tuple(self.events),
             facts=tuple(self.facts),
-            sentences=tuple(_trimmed(s) for s in self.sentences),
+            sentences=tuple(_trimmed(self.text, s) for s in self.sentences),
         )
 
     def is_gerund_noun(self, token: Token) -> bool:
@@ -1130,7 +1243,7 @@ class Extractor:
     def verb_trigger(self, verb: Token, relation: str, sent_index: int) -> None:
         if self.is_gerund_noun(verb):
             return
-        lemma = self.word(verb, set(self.lex.verb_relation))
+        lemma = self.word(verb, self.verb_words)
         spec = self.lex.raw["relations"][relation]
         if lemma in set(spec.get("motion_verbs", [])):
             if relation != "attacks":
@@ -1139,7 +1252,7 @@ class Extractor:
             if not targets_tokens:
                 return
         if relation == "captures" and lemma in set(spec.get("control_verbs", [])) and lemma not in ("seize",):
-            if not any(o.lemma_.lower() == "control" for o in self.objects(verb)):
+            if not any(self.lemma(o) == "control" for o in self.objects(verb)):
                 takes_place = lemma == "take" and any(o.i in self.ent_of and self.ent_of[o.i].label_ in PLACE_LABELS for o in self.objects(verb))
                 if lemma in ("take", "win", "gain", "regain", "assume", "establish", "wrest") and not takes_place:
                     return  # "took part", "gained ground"; but "Israeli tanks take Rafah crossing" is a capture
@@ -1152,16 +1265,16 @@ class Extractor:
             return  # secondary_verb's lost_to reads "lost X to Y"
         if lemma in ("strike", "hit", "target", "pound") and relation == "strikes":
             subj, _ = self.subject_tokens(verb)
-            if any(s.lemma_.lower() in self.trigger_nouns for s in subj):
+            if any(self.lemma(s) in self.trigger_nouns for s in subj):
                 return  # "strikes targeted X" is read from the noun
-        if lemma in ("leave",) and any(c.dep_ == "dobj" and c.lemma_.lower() in ("comment", "message", "note") for c in verb.children):
+        if lemma in ("leave",) and any(c.dep_ == "dobj" and self.lemma(c) in ("comment", "message", "note") for c in verb.children):
             return
         if self.is_blocked(verb, relation):
             return
         passive = self.is_passive(verb)
         if passive:
             agent = self.by_agent(verb)
-            if agent is not None and agent.lemma_.lower() in self.trigger_nouns and relation in ("strikes", "attacks"):
+            if agent is not None and self.lemma(agent) in self.trigger_nouns and relation in ("strikes", "attacks"):
                 agents, tier = self.nominal_agents(agent, relation)
             else:
                 agents, tier = self.actor_args([agent] if agent is not None else [], relation)
@@ -1180,7 +1293,7 @@ class Extractor:
                 tier = "implicit"
         else:
             subj, _ = self.subject_tokens(verb)
-            if any(s.lemma_.lower() in self.trigger_nouns for s in subj) and relation in ("strikes", "attacks"):
+            if any(self.lemma(s) in self.trigger_nouns for s in subj) and relation in ("strikes", "attacks"):
                 return
             agents, tier = self.actor_args(subj, relation)
             patient = self.objects(verb)
@@ -1216,7 +1329,7 @@ class Extractor:
         self.add_event(relation, verb, agents, targets, sent_index, tier, places=places)
 
     def evacuation(self, verb: Token, relation: str, agents: list[int], tier: str, patient: list[Token], passive: bool, sent_index: int) -> None:
-        lemma = verb.lemma_.lower()
+        lemma = self.lemma(verb)
         origins: list[int] = []
         if lemma == "evacuate" and not passive and patient:
             # "The ICRC evacuated 300 civilians from Mariupol": the evacuees leave.
@@ -1255,7 +1368,7 @@ class Extractor:
         for token in tokens:
             number = token if token.like_num else next((c for c in token.children if c.dep_ == "nummod"), None)
             if number is None:
-                if token.lower_ in self.lex.words("vague_counts"):
+                if token.lower_ in self.lex.word_set("vague_counts"):
                     return None, token.lower_
                 continue
             text = " ".join(t.text for t in number.subtree if t.like_num or t.lower_ in ("million", "thousand"))
@@ -1269,7 +1382,7 @@ class Extractor:
         """"the rebels in Aleppo … leave the area": where the evacuees are is where they leave."""
         found: list[int] = []
         for token in self.before(verb):
-            if token.dep_ == "prep" and token.lower_ == "in" and token.head.lemma_.lower() in set(self.lex.group_class) | self.civilian:
+            if token.dep_ == "prep" and token.lower_ == "in" and self.lemma(token.head) in self.group_civilian:
                 for pobj in token.children:
                     if pobj.dep_ == "pobj":
                         found.extend(m for m in self.args(pobj) if self.is_place_mention(m))
@@ -1279,7 +1392,7 @@ class Extractor:
         if self.is_blocked(noun, relation):
             return
         lemma = self.word(noun, self.trigger_nouns)
-        helper_nouns = self.lex.rel("backs", "helper_nouns")
+        helper_nouns = self.lex.rel_set("backs", "helper_nouns")
         if relation == "backs" and lemma in helper_nouns and noun.dep_ == "pobj" and noun.head.lower_ == "with":
             # "the army, with the help of Iranian-backed militias, took…": the helper backs the subject.
             helpers = []
@@ -1288,7 +1401,7 @@ class Extractor:
             for owner in self.owner_tokens(noun):  # "with US air support"
                 helpers.extend(self.actor_args([owner], relation)[0] or ([self.demonym_state(owner)[0]] if self.demonym_state(owner) else []))
             clause = noun.head.head
-            while clause.pos_ not in ("VERB", "AUX") and clause.head is not clause:
+            while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
                 clause = clause.head
             subj, _ = self.subject_tokens(clause)
             helped, tier = self.actor_args(subj, relation)
@@ -1298,7 +1411,7 @@ class Extractor:
             # "its attacks are in support of Hamas": whoever the clause is about backs Hamas.
             backed = [m for p in self.prep_objects(noun, ("of",)) for m in self.actor_args([p], relation)[0]]
             clause = noun.head.head
-            while clause.pos_ not in ("VERB", "AUX") and clause.head is not clause:
+            while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
                 clause = clause.head
             subj, _ = self.subject_tokens(clause)
             backers: list[int] = []
@@ -1312,7 +1425,7 @@ class Extractor:
                     backers.extend(found)
             self.add_event(relation, noun, backers, backed, sent_index, tier)
             return
-        if relation == "backs" and lemma in helper_nouns and noun.dep_ == "pobj" and noun.head.lower_ == "for" and self.word(noun.head.head, self.lex.rel("backs", "thanks_verbs")) in self.lex.rel("backs", "thanks_verbs"):
+        if relation == "backs" and lemma in helper_nouns and noun.dep_ == "pobj" and noun.head.lower_ == "for" and self.word(noun.head.head, self.lex.rel_set("backs", "thanks_verbs")) in self.lex.rel_set("backs", "thanks_verbs"):
             # "He thanked Britain and France for their support": the thanked back the thanker.
             verb = noun.head.head
             helpers = [m for o in self.objects(verb) for m in self.actor_args([o], relation)[0]]
@@ -1375,7 +1488,7 @@ class Extractor:
 
     def uses_ground_means(self, agents: list[int]) -> bool:
         return bool(agents) and all(
-            self.mentions[a].kind in ("force", "group") and self.mentions[a].head in self.ground | set(self.lex.group_class) for a in agents
+            self.mentions[a].kind in ("force", "group") and self.mentions[a].head in self.ground_group for a in agents
         )
 
     def by_means(self, relation: str, trigger: Token, agents: list[int]) -> str:
@@ -1386,7 +1499,7 @@ class Extractor:
             return "attacks"  # "ground operations", "a land offensive"
         if self.uses_air_means(agents, trigger):
             return "strikes"
-        if self.word(trigger, self.lex.rel("attacks", "means_dependent")) in self.lex.rel("attacks", "means_dependent") and self.uses_ground_means(agents):
+        if self.word(trigger, self.lex.rel_set("attacks", "means_dependent")) in self.lex.rel_set("attacks", "means_dependent") and self.uses_ground_means(agents):
             return "attacks"
         return relation
 
@@ -1413,7 +1526,7 @@ class Extractor:
         verb = noun.head
         if noun.dep_ == "pobj" and noun.head.lower_ == "under":
             verb = noun.head.head  # "Kupiansk came under heavy Russian shelling"
-        if (noun.dep_ in OBJECTS or noun.head.lower_ == "under") and self.word(verb, self.lex.words("suffer_verbs")) in self.lex.words("suffer_verbs"):
+        if (noun.dep_ in OBJECTS or noun.head.lower_ == "under") and self.word(verb, self.lex.word_set("suffer_verbs")) in self.lex.word_set("suffer_verbs"):
             subj, _ = self.subject_tokens(verb)
             found = []
             for item in subj:
@@ -1459,10 +1572,10 @@ class Extractor:
 
     def controlled(self, token: Token, sent_index: int) -> None:
         """"rebel-held Idlib": the group controls the place."""
-        if token.i < 2 or self.doc[token.i - 1].text != "-":
+        if token.i < 2 or self.tokens[token.i - 1].text != "-":
             return
-        holder = self.doc[token.i - 2]
-        holders, _ = self.actor_args([holder], None) if holder.lemma_.lower() not in self.lex.group_class else (self.generic(holder), "explicit")
+        holder = self.tokens[token.i - 2]
+        holders, _ = self.actor_args([holder], None) if self.lemma(holder) not in self.lex.group_class else (self.generic(holder), "explicit")
         if not holders:
             return
         head = token.head
@@ -1475,25 +1588,27 @@ class Extractor:
     # -- secondary relations --
 
     def secondary_verb(self, verb: Token, sent_index: int) -> None:
-        lemma = verb.lemma_.lower()
-        forms = lemma_forms(verb)
-        if forms & self.lex.rel("strikes", "fire_verbs"):
+        lemma = self.lemma(verb)
+        forms = self.forms(verb)  # holds the lemma too
+        if forms.isdisjoint(self.secondary_verb_words):
+            return  # most verbs: none of the rules below can fire
+        if forms & self.lex.rel_set("strikes", "fire_verbs"):
             self.firing(verb, sent_index)
-        if forms & self.lex.rel("backs", "alongside_verbs"):
+        if forms & self.lex.rel_set("backs", "alongside_verbs"):
             self.alongside(verb, sent_index)
-        if forms & self.lex.words("control_verbs"):
+        if forms & self.lex.word_set("control_verbs"):
             self.control_verb(verb, sent_index)
-        if forms & self.lex.words("ally_verbs"):
+        if forms & self.lex.word_set("ally_verbs"):
             self.ally_verb(verb, sent_index)
-        if forms & self.lex.words("landing_verbs"):
+        if forms & self.lex.word_set("landing_verbs"):
             self.landing(verb, sent_index)
-        if forms & self.lex.rel("captures", "lose_verbs"):
+        if forms & self.lex.rel_set("captures", "lose_verbs"):
             self.lost_to(verb, sent_index)
-        if lemma in self.lex.words("designate_verbs"):
+        if lemma in self.lex.word_set("designate_verbs"):
             self.designation(verb, sent_index)
-        if lemma in self.lex.words("repel_verbs"):
+        if lemma in self.lex.word_set("repel_verbs"):
             self.repel(verb, sent_index)
-        if lemma in self.lex.rel("backs", "send_verbs"):
+        if lemma in self.lex.rel_set("backs", "send_verbs"):
             self.sending(verb, sent_index)
         if lemma == "lead" and self.is_passive(verb):
             leader = self.by_agent(verb)
@@ -1504,7 +1619,7 @@ class Extractor:
 
     def firing(self, verb: Token, sent_index: int) -> None:
         """"Hezbollah fired rockets at a base in northern Israel": firing weapons at X strikes X."""
-        weapons = self.lex.rel("strikes", "fire_objects")
+        weapons = self.lex.rel_set("strikes", "fire_objects")
         objects = self.objects(verb) or ([c for c in verb.children if c.dep_ in PASSIVE_SUBJECTS] if self.is_passive(verb) else [])
         def is_weapon(token: Token) -> bool:
             return self.word(token, weapons) in weapons or any(
@@ -1513,13 +1628,13 @@ class Extractor:
         if not any(is_weapon(o) or any(is_weapon(c) for c in o.conjuncts) for o in objects) or self.is_blocked(verb, "strikes"):
             return
         targets: list[int] = []
-        for item in self.prep_objects(verb, self.lex.rel("strikes", "fire_preps")):
+        for item in self.prep_objects(verb, self.lex.rel_set("strikes", "fire_preps")):
             targets.extend(self.args(item))
         for obj in objects:
-            for item in self.prep_objects(obj, self.lex.rel("strikes", "fire_preps")):
+            for item in self.prep_objects(obj, self.lex.rel_set("strikes", "fire_preps")):
                 targets.extend(self.args(item))
         if not targets:  # "launched drones at a military headquarters in Safed"
-            for item in self.prep_objects(verb, self.lex.rel("strikes", "fire_preps")) + [p for o in objects for p in self.prep_objects(o, self.lex.rel("strikes", "fire_preps"))]:
+            for item in self.prep_objects(verb, self.lex.rel_set("strikes", "fire_preps")) + [p for o in objects for p in self.prep_objects(o, self.lex.rel_set("strikes", "fire_preps"))]:
                 targets.extend(self.subtree_places(item))
         if self.is_passive(verb):
             agent = self.by_agent(verb)
@@ -1531,7 +1646,7 @@ class Extractor:
 
     def landing(self, verb: Token, sent_index: int) -> None:
         """"The regime's barrel bombs fell on Douma": the weapon's owner strikes the place."""
-        weapons = self.lex.words("weapon_nouns")
+        weapons = self.lex.word_set("weapon_nouns")
         subj, _ = self.subject_tokens(verb)
         if not subj or self.word(subj[0], weapons) not in weapons or self.is_blocked(verb, "strikes"):
             return
@@ -1601,7 +1716,7 @@ class Extractor:
                     self.add_fact("allyOf", holder, partner, verb, sent_index)
 
     def designation(self, verb: Token, sent_index: int) -> None:
-        if not any(t.lemma_.lower() in self.lex.words("terror_words") for t in verb.subtree):
+        if not any(self.lemma(t) in self.lex.word_set("terror_words") for t in verb.subtree):
             return
         if self.is_blocked(verb, "designatesTerrorist"):
             return
@@ -1624,14 +1739,14 @@ class Extractor:
         subj, _ = self.subject_tokens(verb)
         defenders, _ = self.actor_args(subj, None)
         for obj in self.objects(verb):
-            attackers = self.nominal_agents(obj, "attacks")[0] if obj.lemma_.lower() in self.trigger_nouns else self.args(obj)
+            attackers = self.nominal_agents(obj, "attacks")[0] if self.lemma(obj) in self.trigger_nouns else self.args(obj)
             for d in defenders:
                 for a in attackers:
                     self.add_fact("repels", d, a, verb, sent_index)
 
     def sending(self, verb: Token, sent_index: int) -> None:
         """"Iran sent militias to Syria": sending fighters or arms to X backs X."""
-        sent_objects = self.lex.rel("backs", "send_objects")
+        sent_objects = self.lex.rel_set("backs", "send_objects")
         objects = self.objects(verb)
 
         def is_thing(token: Token) -> bool:
@@ -1663,10 +1778,11 @@ class Extractor:
         self.add_event("backs", verb, senders, receivers, sent_index, tier)
 
     def secondary_noun(self, token: Token, sent_index: int) -> None:
-        lemma = token.lemma_.lower()
-        if lemma in self.lex.words("ally_nouns") and token.pos_ == "NOUN":
+        lemma = self.lemmas[token.i]
+        lower = token.lower_
+        if lemma in self.ally_nouns and token.pos_ == "NOUN":
             self.ally(token, sent_index)
-        elif token.lower_ in self.lex.words("ally_adjectives"):
+        elif lower in self.ally_adjectives:
             partner = []
             for item in self.prep_objects(token, ("to", "with")):
                 partner.extend(self.args(item))
@@ -1674,9 +1790,9 @@ class Extractor:
             for s in allied:
                 for o in partner:
                     self.add_fact("allyOf", s, o, token, sent_index)
-        elif lemma in self.lex.words("leader_titles") and token.dep_ == "compound" and token.head.i in self.ent_of:
+        elif lemma in self.leader_titles and token.dep_ == "compound" and token.head.i in self.ent_of:
             self.leader(token, sent_index)
-        elif lemma in self.lex.words("container_nouns") and lemma in ("town", "city", "village", "province", "region", "district", "governorate", "oblast"):
+        elif lemma in self.container and lemma in PLACE_NOUNS:
             self.located(token, sent_index)
 
     def ally(self, token: Token, sent_index: int) -> None:
@@ -1823,8 +1939,8 @@ class Extractor:
     def sentence_means(self, sent: Span) -> list[str]:
         """"with cluster bombs", "using missiles, barrel bombs and heavy machine guns"."""
         found = []
-        for token in sent:
-            if token.dep_ == "pobj" and token.head.lower_ in ("with", "using") and token.lemma_.lower() in self.air | {"bomb", "missile", "rocket", "drone", "shell"}:
+        for token in self.tokens[sent.start:sent.end]:
+            if token.dep_ == "pobj" and token.head.lower_ in ("with", "using") and self.lemma(token) in self.weapon_means:
                 found.append(" ".join(t.text for t in token.subtree if t.dep_ not in ("det", "prep", "pobj") or t is token).strip())
             if token.dep_ in ("conj",) and token.head.dep_ == "pobj" and token.head.head.lower_ in ("with", "using"):
                 found.append(token.text)
@@ -1833,15 +1949,15 @@ class Extractor:
     def means(self, trigger: Token, in_sentence: list[str]) -> list[str]:
         found = list(in_sentence)
         for child in trigger.children:
-            if child.dep_ == "compound" and child.lemma_.lower() in self.air and child.lemma_.lower() not in ("strike", "airstrike"):
+            if child.dep_ == "compound" and self.lemma(child) in self.air and self.lemma(child) not in ("strike", "airstrike"):
                 found.append(f"{child.text} {trigger.text}".lower())
         return sorted(set(found))
 
     def according_to(self, sent: Span) -> list[int]:
         found: list[int] = []
-        for token in sent:
-            if token.lower_ == "according" and token.i + 1 < len(self.doc) and self.doc[token.i + 1].lower_ == "to":
-                for pobj in self.doc[token.i + 1].children:
+        for token in self.tokens[sent.start:sent.end]:
+            if token.lower_ == "according" and token.i + 1 < len(self.tokens) and self.tokens[token.i + 1].lower_ == "to":
+                for pobj in self.tokens[token.i + 1].children:
                     if pobj.dep_ == "pobj":
                         found.extend(self.reporter_args(pobj))
         return found
@@ -1850,13 +1966,13 @@ class Extractor:
         found: list[int] = []
         current = trigger
         for _ in range(8):
-            if current.lemma_.lower() in self.reporting and current is not trigger and current.pos_ == "VERB":
+            if self.lemma(current) in self.reporting and current is not trigger and current.pos_ == "VERB":
                 subj, _ = self.subject_tokens(current)
                 for item in subj:
                     if not is_pronoun(item):
                         found.extend(self.reporter_args(item))
                 break
-            if current.head is current:
+            if current.head.i == current.i:
                 break
             current = current.head
         return list(dict.fromkeys(found + according))
@@ -1869,13 +1985,13 @@ class Extractor:
         if token.pos_ in ("NOUN", "PROPN"):
             words = [t for t in token.subtree if t is token or t.dep_ not in ("det", "punct", "prep", "pobj", "acl", "relcl")]
             start, end = words[0].idx, words[-1].idx + len(words[-1].text)
-            return [self.add_mention(Mention(start, end, self.doc.text[start:end], "group", head="source", phrase=self.doc.text[start:end].lower()))]
+            return [self.add_mention(Mention(start, end, self.text[start:end], "group", head="source", phrase=self.text[start:end].lower()))]
         return []
 
 
-def _trimmed(sent: Span) -> tuple[int, int]:
+def _trimmed(doc_text: str, sent: Span) -> tuple[int, int]:
     """A sentence's offsets without the blank lines and spaces around it."""
-    text = sent.text
+    text = doc_text[sent.start_char:sent.end_char]
     start = sent.start_char + (len(text) - len(text.lstrip()))
     return start, max(start, sent.start_char + len(text.rstrip()))
 
@@ -1932,11 +2048,18 @@ def _casualty_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return killed, injured
 
 
+# Words every alternative of the killed / injured patterns contains: without one, neither can match.
+_KILLED_CUE = re.compile(r"kill|dead|died|slain|massacred|death toll", re.IGNORECASE)
+_INJURED_CUE = re.compile(r"injur|wound|hurt", re.IGNORECASE)
+
+
 def casualties(sentence: str, lexicon: Lexicon | None = None) -> dict[str, Any]:
     """Killed and injured counts with their qualifier, from one sentence."""
     killed_re, injured_re = _casualty_patterns()
     out: dict[str, Any] = {}
-    for name, pattern in (("killed", killed_re), ("injured", injured_re)):
+    for name, pattern, cue in (("killed", killed_re, _KILLED_CUE), ("injured", injured_re, _INJURED_CUE)):
+        if not cue.search(sentence):
+            continue  # cheap test first: most sentences have no casualty word at all
         match = pattern.search(sentence)
         if not match:
             continue

@@ -188,11 +188,16 @@ def add_evidence(graph: Graph, document: Document, span: tuple[int, int]) -> URI
     return node
 
 
+def entity_types(entity: Entity, gazetteer: Gazetteer) -> tuple[str, ...]:
+    """The kg classes an entity is written with: its resolved types and its gazetteer entry's."""
+    entry = gazetteer.get(entity.id) if entity.gazetteer else None
+    return tuple(sorted(set(entity.types) | (set(entry.types) if entry else set())))
+
+
 def add_entity(graph: Graph, entity: Entity, gazetteer: Gazetteer) -> None:
     node = entity_iri(entity.id)
     entry = gazetteer.get(entity.id) if entity.gazetteer else None
-    types = set(entity.types) | (set(entry.types) if entry else set())
-    for type_name in sorted(types):
+    for type_name in entity_types(entity, gazetteer):
         graph.add((node, RDF.type, KG[type_name]))
     graph.add((node, RDFS.label, text_literal(entity.label)))
     graph.add((node, SKOS.prefLabel, Literal(entity.label, lang="en")))
@@ -206,10 +211,14 @@ def add_entity(graph: Graph, entity: Entity, gazetteer: Gazetteer) -> None:
             graph.add((node, KG.locatedIn, entity_iri(container)))
 
 
-def add_event(graph: Graph, event: ResolvedEvent, documents: dict[str, Document], run: URIRef) -> URIRef:
+def add_event_report(graph: Graph, event: ResolvedEvent, documents: dict[str, Document], run: URIRef) -> URIRef:
+    """What one article says of an event: its type, participants, place, day and evidence.
+
+    Several articles may report the same event (same key); the union of their reports is the
+    event. What needs one value across reports (trigger, casualty figures) is in
+    ``add_event_summary``, written once."""
     node = EVENT[event.key]
     graph.add((node, RDF.type, KG[event.kind]))
-    graph.add((node, KG.trigger, text_literal(event.trigger)))
     graph.add((node, PROV.wasGeneratedBy, run))
     for agent in event.agents:
         graph.add((node, KG.agent, entity_iri(agent)))
@@ -225,6 +234,19 @@ def add_event(graph: Graph, event: ResolvedEvent, documents: dict[str, Document]
         graph.add((node, KG.reportedBy, entity_iri(reporter)))
     if event.date is not None:
         graph.add((node, KG.date, Literal(event.date.isoformat(), datatype=XSD.date)))
+    for means in event.means:
+        graph.add((node, KG.means, text_literal(means)))
+    for doc_id, span in event.evidence:
+        graph.add((node, KG.evidence, add_evidence(graph, documents[doc_id], span)))
+        graph.add((node, PROV.wasDerivedFrom, doc_iri(doc_id)))
+    return node
+
+
+def add_event_summary(graph: Graph, event: ResolvedEvent) -> None:
+    """The single-valued facts of an event merged across reports (see kg.build.EventSummary):
+    the first report's trigger and date wording, the largest figures with their qualifiers."""
+    node = EVENT[event.key]
+    graph.add((node, KG.trigger, text_literal(event.trigger)))
     if event.date_text:
         graph.add((node, KG.dateText, text_literal(event.date_text)))
     for name, value in (("killed", event.killed), ("injured", event.injured), ("evacuatedCount", event.count)):
@@ -233,12 +255,6 @@ def add_event(graph: Graph, event: ResolvedEvent, documents: dict[str, Document]
     for name, value in (("killedQualifier", event.killed_qualifier), ("injuredQualifier", event.injured_qualifier), ("countQualifier", event.count_qualifier)):
         if value:
             graph.add((node, KG[name], text_literal(value)))
-    for means in event.means:
-        graph.add((node, KG.means, text_literal(means)))
-    for doc_id, span in event.evidence:
-        graph.add((node, KG.evidence, add_evidence(graph, documents[doc_id], span)))
-        graph.add((node, PROV.wasDerivedFrom, doc_iri(doc_id)))
-    return node
 
 
 def add_relation(graph: Graph, relation: Relation, document: Document, run: URIRef) -> None:
@@ -278,14 +294,19 @@ def add_run(graph: Graph, info: RunInfo) -> URIRef:
 # --- whole graphs --------------------------------------------------------------------------
 
 
-def document_graph(result: DocumentResult, events: Iterable[ResolvedEvent], documents: dict[str, Document], run: URIRef) -> Graph:
-    """One article's facts and evidence (a TriG named graph)."""
-    graph = new_graph(identifier=doc_iri(result.document.id))
+def document_graph(result: DocumentResult, summaries: Iterable[ResolvedEvent], run: URIRef, into: Graph | None = None) -> Graph:
+    """One article's facts and evidence (a TriG named graph): its relations, its own report of
+    each event, and the summaries of the events it was first to report. With ``into``, the
+    triples are added to that graph instead of a new one."""
+    graph = into if into is not None else new_graph(identifier=doc_iri(result.document.id))
+    documents = {result.document.id: result.document}
     add_document(graph, result.document)
     for relation in result.relations:
         add_relation(graph, relation, result.document, run)
-    for event in events:
-        add_event(graph, event, documents, run)
+    for event in result.events:
+        add_event_report(graph, event, documents, run)
+    for event in summaries:
+        add_event_summary(graph, event)
     return graph
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pyshacl
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, NamespaceManager
+from rdflib.plugins.stores.memory import SimpleMemory
 
 from kg.errors import InputError
 from kg.namespaces import PREFIXES
@@ -39,6 +41,117 @@ _DATASET_FORMATS = {"trig", "nquads"}
 # the domain and range errors the shapes exist to report; with the ontology passed as
 # ont_graph, sh:class and sh:targetClass still follow rdfs:subClassOf.
 INFERENCE = "none"
+
+
+def _speed_up_pyshacl() -> None:
+    """Three pure speed fixes to pySHACL 0.40.x internals; validation results are unchanged.
+
+    pySHACL's ``Shape.validate`` runs once per top-level shape and once more for every nested
+    evaluation (each value node of an sh:property, sh:or, sh:node or qualified value shape),
+    about 30,000 times on a 50-article graph. Each time it (1) filters the shape's predicates
+    with ``p in ALL_CONSTRAINT_PARAMETERS``, a linear scan of a ~35-item list of URIRefs, and
+    (2) builds a fresh constraint component object for each parameter, re-reading the shapes
+    graph (sh:in re-parses its RDF list every time). Both were about a third of validation time.
+
+    ``Shape.validate`` reads both tables from the module attribute ``CONSTRAINT_PARAMS`` of
+    pyshacl.shape, filling it on first use; setting it beforehand swaps in
+    (1) the same list with a set-backed ``in`` (same members; URIRef hashing agrees with its
+    equality), and (2) per-class factories that build each component once per (shapes graph,
+    shape) and reuse it. Core components read only the shapes graph when built and keep no
+    state between ``evaluate`` calls (sh:pattern caches compiled regexes); a constructor that
+    raises is not cached, so it raises again as before. There is one factory object per class,
+    so pySHACL's ``done_constraints`` de-duplication (by class) behaves as before. The cache
+    lives on pySHACL's ShapesGraph object, built afresh for each ``pyshacl.validate`` call.
+
+    (3) sh:class: for every value node and each of its rdf:type values pySHACL walks the
+    rdfs:subClassOf closure in the data graph again (some 50,000 walks on a 50-article graph).
+    The patched ``ClassConstraintComponent.evaluate`` remembers, per validation run (on the
+    SHACLExecutor, with the data graph's identity in the key), whether a type reaches the class,
+    and otherwise checks exactly as pySHACL does, in the same order, making the same results.
+    The data graph does not change while shapes are evaluated; SHACL rules, which could change
+    it, exist only in advanced mode, and there (and in SPARQL mode) the original method runs.
+
+    Other pySHACL versions are left alone: the attribute and these internals may differ.
+    """
+    if not pyshacl.__version__.startswith("0.40.") or os.environ.get("KG_PLAIN_PYSHACL"):
+        return  # KG_PLAIN_PYSHACL=1: pySHACL as released (tests compare the two)
+    import pyshacl.shape as shape_module
+    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+    from pyshacl.constraints.core.value_constraints import ClassConstraintComponent
+    from rdflib.namespace import RDFS
+
+    if getattr(shape_module, "_kg_speed_up", False):
+        return
+
+    class ParameterList(list):  # type: ignore[type-arg]
+        """The parameter list with O(1) membership; .copy() (advanced/JS mode) is a plain list."""
+
+        def __init__(self, items: list) -> None:  # type: ignore[type-arg]
+            super().__init__(items)
+            self._members = frozenset(items)
+
+        def __contains__(self, item: object) -> bool:
+            return item in self._members
+
+    def cached(component):  # type: ignore[no-untyped-def]
+        def build(shape):  # type: ignore[no-untyped-def]
+            cache = shape.sg.__dict__.setdefault("_kg_components", {})
+            key = (shape, component)  # Shape hashes by identity
+            found = cache.get(key)
+            if found is None:
+                found = cache[key] = component(shape)
+            return found
+
+        return build
+
+    # One factory per component class, shared by all its parameters (sh:qualifiedValueShape and
+    # sh:qualifiedMinCount; sh:closed and sh:ignoredProperties), or done_constraints would run
+    # such a component twice.
+    factories = {component: cached(component) for component in set(CONSTRAINT_PARAMETERS_MAP.values())}
+    shape_module.CONSTRAINT_PARAMS = (
+        ParameterList(ALL_CONSTRAINT_PARAMETERS),
+        {parameter: factories[component] for parameter, component in CONSTRAINT_PARAMETERS_MAP.items()},
+    )
+
+    original_class_evaluate = ClassConstraintComponent.evaluate
+
+    def class_evaluate(self, executor, target_graph, focus_value_nodes, _evaluation_path):  # type: ignore[no-untyped-def]
+        if executor.sparql_mode or executor.advanced_mode or not hasattr(executor, "__dict__"):
+            return original_class_evaluate(self, executor, target_graph, focus_value_nodes, _evaluation_path)
+        memos = executor.__dict__.setdefault("_kg_subclass_memo", {})
+        memo = memos.setdefault(id(target_graph), ({}, target_graph))[0]
+        reports = []
+        non_conformant = False
+        for class_rule in self.class_rules:  # as _evaluate_class_rules_rdflib, with the memo
+            for focus, value_nodes in focus_value_nodes.items():
+                for value in value_nodes:
+                    found = False
+                    if isinstance(value, Literal):
+                        self.shape.logger.debug(
+                            "Class Constraint won't work with Literals. "
+                            "Attempting to match Literal node {} to class of {} will fail.".format(value, class_rule)
+                        )
+                    else:
+                        for ctype in target_graph.objects(value, RDF.type):
+                            key = (ctype, class_rule)
+                            reaches = memo.get(key)
+                            if reaches is None:
+                                reaches = memo[key] = ctype == class_rule or class_rule in iter(
+                                    target_graph.transitive_objects(ctype, RDFS.subClassOf)
+                                )
+                            if reaches:
+                                found = True
+                                break
+                    if not found:
+                        non_conformant = True
+                        reports.append(self.make_v_result(target_graph, focus, value_node=value))
+        return (not non_conformant), reports
+
+    ClassConstraintComponent.evaluate = class_evaluate
+    shape_module._kg_speed_up = True
+
+
+_speed_up_pyshacl()
 
 
 @dataclass(frozen=True)
@@ -104,7 +217,37 @@ def load_shapes(shapes_dir: Path | None = None) -> Graph:
     path = Path(shapes_dir) if shapes_dir is not None else SHAPES_DIR
     if path.is_dir():
         path = path / SHAPES_FILE
-    return _parse_file(path)
+    shapes = _parse_file(path)
+    if len(_SHAPES_COPIES) >= 16:  # lru_cache holds 8; drop the copies of evicted graphs
+        _SHAPES_COPIES.clear()
+    _SHAPES_COPIES[id(shapes)] = (shapes, _indexed_shapes(shapes))
+    return shapes
+
+
+# Shapes graphs from load_shapes, by id, each with its copy in a context-free SimpleMemory store:
+# pySHACL queries the shapes graph some 100,000 times per validation, and rdflib's default
+# Memory store spends much of each query on named-graph bookkeeping a shapes graph does not need.
+_SHAPES_COPIES: dict[int, tuple[Graph, Graph]] = {}
+
+
+def _indexed_shapes(shapes: Graph) -> Graph:
+    """``shapes`` copied into a SimpleMemory graph: same triples and prefixes, faster lookups.
+
+    Graphs from load_shapes (documented as not to be modified) are copied once; any other graph
+    is copied on each call (a few milliseconds), as it may have changed since. Datasets and
+    other graph types are passed through unchanged. pySHACL adds two system triples to the
+    shapes graph it is given; they now go to the copy, not to the caller's graph."""
+    if type(shapes) is not Graph:
+        return shapes
+    known = _SHAPES_COPIES.get(id(shapes))
+    if known is not None and known[0] is shapes:
+        return known[1]
+    copy = Graph(store=SimpleMemory(), identifier=shapes.identifier, bind_namespaces="none")
+    for prefix, namespace in shapes.namespace_manager.namespaces():
+        copy.namespace_manager.bind(prefix, namespace, override=True, replace=True)
+    for triple in shapes:
+        copy.add(triple)
+    return copy
 
 
 @lru_cache(maxsize=8)
@@ -127,7 +270,7 @@ def validate_graph(
     ontology = ontology if ontology is not None else load_ontology_graph()
     conforms, report_graph, _ = pyshacl.validate(
         data,
-        shacl_graph=shapes,
+        shacl_graph=_indexed_shapes(shapes),
         ont_graph=ontology,
         inference=INFERENCE,
         abort_on_first=False,

@@ -92,3 +92,24 @@ def test_number_evacuated(extract_text) -> None:
     result = extract_text("The evacuation of 300 civilians from Mariupol began on Friday.")
     (event,) = [e for e in result.events if e.kind == "Evacuation"]
     assert event.count == 300 and event.origins == ("mariupol",)
+
+
+@pytest.mark.parametrize("text", [
+    "Its strikes on Idlib.",
+    "Their attacks on Mariupol, in support of Hamas.",
+    "Russian air support for the rebels in Idlib.",
+])
+def test_verbless_fragments_end(extract_text, text: str) -> None:
+    """Headline-like fragments with no verb: climbing the parse for the clause's verb stops at
+    the root (it used to loop for ever, comparing freshly made Token objects by identity)."""
+    import signal
+
+    def too_slow(signum, frame):  # type: ignore[no-untyped-def]
+        raise AssertionError(f"extraction did not finish: {text!r}")
+
+    signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(20)
+    try:
+        extract_text(text)
+    finally:
+        signal.alarm(0)

@@ -509,17 +509,33 @@ def test_bad_input_leaves_out_as_it_was(tmp_path: Path, old_out: Path) -> None:
 
 
 def test_late_failure_leaves_out_as_it_was(tmp_path: Path, old_out: Path) -> None:
-    """Serialisation, the last stage before writing, fails: an internal error, out/ untouched."""
+    """Writing the graph files, the last stage before moving them in, fails: an internal error,
+    out/ untouched."""
     before = snapshot(old_out)
     patch = (
         "import kg.build\n"
         "def _serialise(*args, **kwargs):\n"
         "    raise RuntimeError('serialiser exploded')\n"
-        "kg.build.serialise = _serialise\n"
+        "kg.build._write_graphs = _serialise\n"
     )
     result = run_patched(tmp_path, patch, "build", SEED, "-o", old_out)
     line = one_error_line(result, "internal error: RuntimeError: serialiser exploded", "KG_DEBUG=1")
     assert line == "kg: internal error: RuntimeError: serialiser exploded (set KG_DEBUG=1 for the traceback)"
+    assert_untouched(old_out, before)
+
+
+def test_failure_with_nlp_workers_ends_with_one_line(tmp_path: Path, old_out: Path) -> None:
+    """A crash while spaCy's worker processes are running stops them: one line, exit 2, no hang
+    (spaCy alone would wait for them forever)."""
+    before = snapshot(old_out)
+    patch = (
+        "import kg.build\n"
+        "def _boom(*args, **kwargs):\n"
+        "    raise RuntimeError('resolver exploded')\n"
+        "kg.build.resolve_document = _boom\n"
+    )
+    result = run_patched(tmp_path, patch, "build", SEED, "-o", old_out, "--workers", "2")
+    one_error_line(result, "internal error: RuntimeError: resolver exploded")
     assert_untouched(old_out, before)
 
 
@@ -561,7 +577,7 @@ def test_failure_while_moving_into_a_new_out_leaves_nothing(tmp_path: Path) -> N
 
 
 def test_kg_debug_shows_the_traceback(tmp_path: Path) -> None:
-    patch = "import kg.build\ndef _boom(*a, **k):\n    raise RuntimeError('boom')\nkg.build.read_documents = _boom\n"
+    patch = "import kg.build\ndef _boom(*a, **k):\n    raise RuntimeError('boom')\nkg.build.iter_documents = _boom\n"
     quiet = run_patched(tmp_path, patch, "build", SEED, "-o", tmp_path / "out")
     one_error_line(quiet, "internal error: RuntimeError: boom")
     loud = run_patched(tmp_path, patch, "build", SEED, "-o", tmp_path / "out", env={**os.environ, "KG_DEBUG": "1"})

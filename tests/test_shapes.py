@@ -348,3 +348,47 @@ def test_strings_typed_xsd_string_explicitly_conform() -> None:
             o = Literal(str(o), datatype=XSD.string)
         graph.add((s, p, o))
     assert validate_graph(graph).conforms
+
+
+EQUIVALENCE_SCRIPT = """
+import json, sys
+from pathlib import Path
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+from kg.validate import validate_graph
+KG = "https://w3id.org/kg-conflict/ontology#"
+out = {}
+for path in sorted(Path("tests/data/shapes").glob("*.ttl")):
+    out[path.name] = validate_graph(Graph().parse(path)).to_json()
+graph = Graph().parse(sys.argv[1])
+# Break it in several ways at once: wrong types, lost labels, ill-typed numbers, blank nodes.
+subjects = sorted(set(graph.subjects(RDF.type, URIRef(KG + "Settlement"))))[:3]
+for node in subjects:
+    graph.remove((node, RDFS.label, None))
+    graph.add((node, RDF.type, URIRef(KG + "ArmedGroup")))
+for event in sorted(set(graph.subjects(RDF.type, URIRef(KG + "Strike"))))[:3]:
+    graph.add((event, URIRef(KG + "killed"), Literal("-4", datatype=XSD.nonNegativeInteger)))
+    graph.remove((event, URIRef(KG + "evidence"), None))
+out["corrupted seed graph"] = validate_graph(graph).to_json()
+print(json.dumps(out, sort_keys=True))
+"""
+
+
+def test_pyshacl_speed_up_reports_what_plain_pyshacl_reports(seed_build: tuple[Path, object]) -> None:
+    """kg.validate patches pySHACL 0.40 internals for speed; the reports must not change."""
+    import os
+    import subprocess
+    import sys
+
+    def reports(plain: bool) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k != "KG_PLAIN_PYSHACL"}
+        if plain:
+            env["KG_PLAIN_PYSHACL"] = "1"
+        run = subprocess.run([sys.executable, "-c", EQUIVALENCE_SCRIPT, str(seed_build[0] / "graph.ttl")], capture_output=True, text=True,
+                             cwd=Path(__file__).resolve().parent.parent, env=env, timeout=600)
+        assert run.returncode == 0, run.stderr
+        return json.loads(run.stdout)
+
+    fast, plain = reports(False), reports(True)
+    assert json.loads(plain["corrupted seed graph"]), "the corrupted graph must break shapes"
+    assert fast == plain

@@ -1,0 +1,343 @@
+"""The streaming half of ``kg build``: resolved documents in, sorted N-Triples runs out.
+
+Documents arrive in input order and are cut into batches. Each batch is mapped to RDF, validated
+with pySHACL and written as a sorted run, in a background process when there is enough work, so
+RDF, SHACL and writing overlap the NLP. Memory holds only what crosses documents: merged entity
+types and labels, the single-valued facts of each event, the distinct entity-to-entity triples,
+and a few keys per batch.
+
+Three things a batch writes depend on documents after it: the corpus-wide types that decide
+which participants fit their roles, the types its entities are written with, and the merged
+facts of the events it was first to report. A batch is written with what is known when it is
+cut, and what it read is recorded; at the end any batch that read something that has since
+changed is written again. The output is therefore exactly what a build holding the whole corpus
+would write, whatever the batch size, worker count or timing.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import time
+from collections import Counter, deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterable
+
+from rdflib import URIRef
+from rdflib.namespace import PROV, RDF
+
+from kg import gazetteer as gaz
+from kg.export import nt_lines, quad_lines, write_run
+from kg.namespaces import KG, new_graph
+from kg.rdf import add_run, doc_iri, document_graph, entities_graph, entity_iri, entity_types, RunInfo
+from kg.resolve import DocumentResult, Entity, ResolvedEvent, enforce_roles
+
+# Documents per batch: big enough for pySHACL's per-call cost to vanish, small enough that a
+# batch written again at the end is cheap.
+BATCH_DOCS = 32
+# Batches queued for the background process at most; the NLP waits beyond that (bounded memory).
+QUEUED = 3
+
+ACTOR_TYPES = {"ArmedGroup", "Person", "Organization", "Civilians"}
+PLACE_TYPES = {"Settlement", "Region"}
+
+
+def settle(entity: Entity) -> Entity:
+    """A minted name seen as both a place and a group keeps the group side, so classes stay
+    disjoint (gazetteer entries keep their types)."""
+    if entity.gazetteer or not (entity.types & ACTOR_TYPES and entity.types & PLACE_TYPES):
+        return entity
+    return replace(entity, types=entity.types - PLACE_TYPES)
+
+
+def merge_entity(into: dict[str, Entity], entity: Entity) -> None:
+    known = into.get(entity.id)
+    if known is None:
+        into[entity.id] = Entity(entity.id, entity.label, set(entity.types), set(entity.surface), entity.gazetteer)
+    else:
+        known.types |= entity.types
+        known.surface |= entity.surface
+
+
+class EventSummaries:
+    """For each event key: the document that first reported it (its owner) and the facts that
+    take one value across reports: the first report's trigger and date wording, the largest
+    casualty and evacuee figures with their qualifiers."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, tuple[str, ResolvedEvent]] = {}
+
+    def add(self, result: DocumentResult) -> list[str]:
+        """Add a document's events; return the keys it is the first to report."""
+        first = []
+        for event in result.events:
+            known = self.items.get(event.key)
+            if known is None:
+                slim = replace(event, agents=(), targets=(), places=(), origins=(), destinations=(), reported_by=(), means=(), evidence=[], doc_ids=[])
+                self.items[event.key] = (result.document.id, slim)
+                first.append(event.key)
+                continue
+            summary = known[1]
+            for name in ("killed", "injured", "count"):
+                values = [v for v in (getattr(summary, name), getattr(event, name)) if v is not None]
+                if values and max(values) != getattr(summary, name):
+                    setattr(summary, name, max(values))
+                    setattr(summary, f"{name}_qualifier", getattr(event, f"{name}_qualifier"))
+        return first
+
+    def owned_by(self, doc_id: str, keys: Iterable[str]) -> list[ResolvedEvent]:
+        out = []
+        for key in dict.fromkeys(keys):
+            owner, summary = self.items[key]
+            if owner == doc_id:
+                out.append(summary)
+        return out
+
+    def kinds(self) -> Counter[str]:
+        return Counter(summary.kind for _, summary in self.items.values())
+
+
+def summary_fields(event: ResolvedEvent) -> tuple[object, ...]:
+    return (event.trigger, event.date_text, event.killed, event.killed_qualifier, event.injured, event.injured_qualifier, event.count, event.count_qualifier)
+
+
+@dataclass
+class BatchJob:
+    """What the background process needs to write and validate one batch."""
+
+    index: int
+    results: list[DocumentResult]
+    owned: dict[str, list[ResolvedEvent]]
+    context: dict[str, tuple[str, ...]]
+    run: str
+    validate: bool
+    quads: bool
+    folder: str
+
+
+@dataclass
+class BatchDone:
+    index: int
+    results: list[object]
+    seconds: dict[str, float]
+
+
+def emit_batch(job: BatchJob) -> BatchDone:
+    """Write the batch's triples as a sorted run (and quad run) and validate them.
+
+    The graph validated is the batch's triples plus the types of the entities and run they point
+    to. Results about those context nodes are dropped here: entities and the run are validated
+    whole at the end (``final_graphs``)."""
+    from kg.validate import validate_graph
+
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+    run = URIRef(job.run)
+    graph = new_graph()
+    quads: list[str] = []
+    for result in job.results:
+        owned = job.owned.get(result.document.id, [])
+        if job.quads:
+            own = document_graph(result, owned, run)
+            quads.extend(quad_lines(str(own.identifier), own))
+            for triple in own:
+                graph.add(triple)
+        else:
+            document_graph(result, owned, run, into=graph)
+    seconds["rdf"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    folder = Path(job.folder)
+    write_run(folder / f"{job.index:06d}.nt", nt_lines(graph))
+    if job.quads:
+        write_run(folder / f"{job.index:06d}.nq", sorted(quads))
+    seconds["sorted runs"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    results: list[object] = []
+    if job.validate:
+        context = {str(run)}
+        graph.add((run, RDF.type, PROV.Activity))
+        for entity_id, types in job.context.items():
+            node = entity_iri(entity_id)
+            context.add(str(node))
+            for type_name in types:
+                graph.add((node, RDF.type, KG[type_name]))
+        report = validate_graph(graph, inplace=True)
+        results = [r for r in report.results if r.focus_node not in context]
+    seconds["SHACL"] = time.perf_counter() - clock
+    return BatchDone(job.index, results, seconds)
+
+
+@dataclass
+class BatchRecord:
+    """What the main process keeps of a batch: where its input is spilled and what it read."""
+
+    index: int
+    spill: Path
+    doc_ids: list[str]
+    pre: dict[str, frozenset[str]]
+    context: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    owned: dict[str, tuple[object, ...]] = field(default_factory=dict)
+    reported: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    relations: Counter[str] = field(default_factory=Counter)
+
+
+def _start_background() -> ProcessPoolExecutor:
+    # spawn, not fork: the parent may hold spaCy worker pipes and threads.
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+
+
+class StreamBuild:
+    """Collects resolved documents batch by batch; ``finish`` returns the runs and the report."""
+
+    def __init__(self, info: RunInfo, run: URIRef, folder: Path, *, validate: bool, quads: bool, background: bool) -> None:
+        self.info = info
+        self.run = run
+        self.folder = folder
+        self.validate = validate
+        self.quads = quads
+        self.gazetteer = gaz.load(gaz.default_path())
+        self.pending: list[DocumentResult] = []
+        self.batches: list[BatchRecord] = []
+        self.pre: dict[str, Entity] = {}
+        self.post: dict[str, Entity] = {}
+        self.events = EventSummaries()
+        self.direct: set[tuple[str, str, str]] = set()
+        self.reports: dict[int, list[object]] = {}
+        self.seconds: Counter[str] = Counter()  # batch work by stage, wherever it ran
+        self.rewritten = 0
+        self.executor = _start_background() if background else None
+        self.queue: deque[Future[BatchDone]] = deque()
+
+    # --- while documents arrive ------------------------------------------------------------
+
+    def add(self, result: DocumentResult) -> None:
+        for entity in result.entities.values():
+            merge_entity(self.pre, entity)
+        self.pending.append(result)
+        if len(self.pending) >= BATCH_DOCS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        results, self.pending = self.pending, []
+        record = BatchRecord(len(self.batches), self.folder / f"{len(self.batches):06d}.pickle", [r.document.id for r in results], {})
+        with open(record.spill, "wb") as out:
+            pickle.dump(results, out, protocol=pickle.HIGHEST_PROTOCOL)
+        self.batches.append(record)
+        job = self._prepare(record, results)
+        if self.executor is None:
+            self._done(emit_batch(job))
+            return
+        self.queue.append(self.executor.submit(emit_batch, job))
+        while len(self.queue) > QUEUED:
+            self._done(self.queue.popleft().result())
+
+    def _prepare(self, record: BatchRecord, results: list[DocumentResult]) -> BatchJob:
+        """Enforce roles with the corpus types known now, fold the batch into the corpus-wide
+        state, and record what the batch read."""
+        record.pre = {i: frozenset(settle(self.pre[i]).types) for r in results for i in r.entities}
+        enforced = enforce_roles(results, {i: settle(self.pre[i]) for i in record.pre})
+        record.relations = Counter()
+        for result in enforced:
+            for entity in result.entities.values():
+                merge_entity(self.post, entity)
+            self.events.add(result)
+            self.direct.update((r.subject, r.predicate, r.object) for r in result.relations)
+            record.relations.update(r.predicate for r in result.relations)
+        return self._job(record, enforced)
+
+    def _job(self, record: BatchRecord, enforced: list[DocumentResult]) -> BatchJob:
+        record.reported = {r.document.id: tuple(dict.fromkeys(e.key for e in r.events)) for r in enforced}
+        owned = {doc_id: self.events.owned_by(doc_id, keys) for doc_id, keys in record.reported.items()}
+        record.owned = {e.key: summary_fields(e) for events in owned.values() for e in events}
+        record.context = {i: entity_types(settle(self.post[i]), self.gazetteer) for r in enforced for i in r.entities}
+        return BatchJob(record.index, enforced, owned, record.context, str(self.run), self.validate, self.quads, str(self.folder))
+
+    def _done(self, done: BatchDone) -> None:
+        self.reports[done.index] = done.results
+        self.seconds.update(done.seconds)
+
+    # --- at the end ------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        """Flush, wait for the background process, then write again every batch that read
+        something that changed after it was cut."""
+        try:
+            self.flush()
+            while self.queue:
+                self._done(self.queue.popleft().result())
+        finally:
+            self.close()
+        pre_changed = {b.index for b in self.batches if any(frozenset(settle(self.pre[i]).types) != t for i, t in b.pre.items())}
+        if pre_changed:
+            self._refold()
+        for record in self.batches:
+            context = {i: entity_types(settle(self.post[i]), self.gazetteer) for i in record.context}
+            owned = {e.key: summary_fields(e) for d, keys in record.reported.items() for e in self.events.owned_by(d, keys)}
+            if record.index in pre_changed or context != record.context or owned != record.owned:
+                results = self._load(record)
+                enforced = enforce_roles(results, {i: settle(self.pre[i]) for r in results for i in r.entities})
+                self._done(emit_batch(self._job(record, enforced)))
+                self.rewritten += 1
+
+    def _refold(self) -> None:
+        """Some batch enforced roles with types that changed later: rebuild the corpus-wide
+        state from the spilled batches with the final types."""
+        self.post, self.events, self.direct = {}, EventSummaries(), set()
+        for record in self.batches:
+            results = self._load(record)
+            enforced = enforce_roles(results, {i: settle(self.pre[i]) for r in results for i in r.entities})
+            record.relations = Counter()
+            for result in enforced:
+                for entity in result.entities.values():
+                    merge_entity(self.post, entity)
+                self.events.add(result)
+                self.direct.update((r.subject, r.predicate, r.object) for r in result.relations)
+                record.relations.update(r.predicate for r in result.relations)
+
+    def _load(self, record: BatchRecord) -> list[DocumentResult]:
+        with open(record.spill, "rb") as handle:
+            results: list[DocumentResult] = pickle.load(handle)
+        return results
+
+    def close(self) -> None:
+        if self.executor is not None:
+            for future in self.queue:
+                future.cancel()
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
+
+    def entities(self) -> dict[str, Entity]:
+        return {i: settle(e) for i, e in self.post.items()}
+
+    def relation_counts(self) -> Counter[str]:
+        total: Counter[str] = Counter()
+        for record in self.batches:
+            total.update(record.relations)
+        return total
+
+    def final_graphs(self) -> tuple[list[str], list[str], list[object]]:
+        """The default graph (entities, the run) as a sorted run and quad run, and its
+        validation: the graph with every distinct entity-to-entity triple and each document's
+        type, results about the documents dropped (their batches reported them)."""
+        from kg.validate import validate_graph
+
+        default = entities_graph(self.entities(), self.gazetteer)
+        add_run(default, self.info)
+        lines = nt_lines(default)
+        quads = quad_lines(None, default) if self.quads else []
+        results: list[object] = []
+        if self.validate:
+            documents = {str(doc_iri(d)) for d in self.info.documents}
+            for subject, predicate, obj in self.direct:
+                default.add((entity_iri(subject), KG[predicate], entity_iri(obj)))
+            for doc in documents:
+                default.add((URIRef(doc), RDF.type, KG.Document))
+            report = validate_graph(default, inplace=True)
+            results = [r for r in report.results if r.focus_node not in documents]
+        return lines, quads, results
+
+    def validation_results(self) -> list[object]:
+        return [r for index in sorted(self.reports) for r in self.reports[index]]
