@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import IO, Callable, Iterable, Iterator, Optional
 
 import yaml
 
@@ -347,24 +347,32 @@ def decode(data: bytes, where: object, encoding: str | None = None) -> str:
     except (UnicodeDecodeError, LookupError) as error:
         if isinstance(error, LookupError):
             raise InputError(where, f"unknown encoding {encoding!r}") from None
-        hint = "" if encoding else "; if it is Latin-1 or another encoding, pass --encoding latin-1"
-        raise InputError(where, f"not valid {encoding or 'UTF-8'} text at byte {error.start}{hint}") from None
+        raise InputError(where, _not_decodable(encoding, error.start)) from None
 
 
-def read_bytes(path: Path, max_bytes: int | None) -> bytes:
-    """The file's bytes, refused over ``max_bytes`` or if not a regular file (a FIFO or a link
-    to /dev/zero named x.txt would block or never end)."""
+def read_bytes(path: Path, max_bytes: int | None, limit: int | None = None) -> bytes:
+    """The file's bytes (its first ``limit`` bytes), refused over ``max_bytes`` or if not a
+    regular file (a FIFO or a link to /dev/zero named x.txt would block or never end)."""
+    size = limit if limit is not None else -1 if max_bytes is None else max_bytes + 1
+    with _open_checked(path, max_bytes) as handle:
+        try:
+            data = handle.read(size)
+        except OSError as error:
+            raise InputError(path, f"cannot read: {error.strerror or error}") from None
+    if max_bytes is not None and limit is None and len(data) > max_bytes:  # it grew while being read
+        raise InputError(path, _too_big("file is", max_bytes))
+    return data
+
+
+def _open_checked(path: Path, max_bytes: int | None = None) -> IO[bytes]:
+    """The file opened for reading, or the one-line InputError saying why it cannot be."""
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
             raise InputError(path, "not a regular file")
         if max_bytes is not None and info.st_size > max_bytes:
             raise InputError(path, _too_big(f"file is {info.st_size:,} bytes,", max_bytes))
-        with path.open("rb") as handle:
-            data = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
-        if max_bytes is not None and len(data) > max_bytes:  # it grew while being read
-            raise InputError(path, _too_big("file is", max_bytes))
-        return data
+        return path.open("rb")
     except PermissionError:
         raise InputError(path, "permission denied: cannot read the file") from None
     except IsADirectoryError:
@@ -452,16 +460,56 @@ def load_file(
     if suffix not in TEXT_SUFFIXES | JSONL_SUFFIXES:
         raise InputError(path, f"unsupported file type {suffix or '(none)'}; use .txt, .md, .html or .jsonl")
     if suffix in JSONL_SUFFIXES:
-        raw = decode(read_bytes(path, None), path, encoding)
-        yield from _load_jsonl(path, raw, max_bytes, on_error)
+        yield from _load_jsonl(path, _jsonl_lines(path, encoding), max_bytes, on_error)
     else:
         raw = decode(read_bytes(path, max_bytes), path, encoding)
         yield make_document(raw, doc_id=document_id(path.name), source=path.name, where=str(path))
 
 
-def _load_jsonl(path: Path, raw: str, max_bytes: int, on_error: OnError = None) -> Iterator[Document]:
+def _jsonl_lines(path: Path, encoding: str | None) -> Iterator[str]:
+    """A JSONL file's lines, read one at a time so a large corpus file is never held whole.
+
+    The whole file is first checked as ``decode`` checks it (binary, NUL bytes, encoding), in
+    chunks, so a bad file fails before its first article, with the same message."""
+    head = read_bytes(path, None, limit=64)
+    bom = next((name for mark, name in _BOMS if head.startswith(mark)), None)
+    if bom not in (None, "utf-8-sig") or _wide_encoding(encoding) or binary_kind(head) is not None:
+        yield from decode(read_bytes(path, None), path, encoding).split("\n")  # rare: whole file
+        return
+    name = bom or encoding or "utf-8"
+    try:
+        decoder = codecs.getincrementaldecoder(name)()
+    except LookupError:
+        raise InputError(path, f"unknown encoding {encoding!r}") from None
+    offset = 0
+    with _open_checked(path) as handle:
+        while chunk := handle.read(1 << 20):
+            if b"\x00" in chunk:
+                raise InputError(path, "binary file (contains NUL bytes), not an article")
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                raise InputError(path, _not_decodable(encoding, offset + error.start)) from None
+            offset += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as error:
+            raise InputError(path, _not_decodable(encoding, offset + error.start)) from None
+    with _open_checked(path) as handle:
+        for number, line in enumerate(handle):
+            # Only the first line carries the byte-order mark.
+            text = line.decode(name if number == 0 else ("utf-8" if name == "utf-8-sig" else name))
+            yield text[:-1] if text.endswith("\n") else text
+
+
+def _not_decodable(encoding: str | None, byte: int) -> str:
+    hint = "" if encoding else "; if it is Latin-1 or another encoding, pass --encoding latin-1"
+    return f"not valid {encoding or 'UTF-8'} text at byte {byte}{hint}"
+
+
+def _load_jsonl(path: Path, lines: Iterable[str], max_bytes: int, on_error: OnError = None) -> Iterator[Document]:
     count = bad = 0
-    for number, line in enumerate(raw.split("\n"), start=1):
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
+import sys
 import time
 from collections import Counter, deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -63,39 +64,61 @@ def merge_entity(into: dict[str, Entity], entity: Entity) -> None:
 class EventSummaries:
     """For each event key: the document that first reported it (its owner) and the facts that
     take one value across reports: the first report's trigger and date wording, the largest
-    casualty and evacuee figures with their qualifiers."""
+    casualty and evacuee figures with their qualifiers.
+
+    Kept as short lists (one per event for the whole corpus, so size matters); an undated event
+    is told by one article only (its key holds the article's id) and is forgotten once that
+    article's batch is cut (``forget_local``)."""
 
     def __init__(self) -> None:
-        self.items: dict[str, tuple[str, ResolvedEvent]] = {}
+        # key → [owner doc id, kind, trigger, date text, killed, qualifier, injured, qualifier, count, qualifier]
+        self.items: dict[str, list[object]] = {}
+        self.counts: Counter[str] = Counter()
+        self.local: list[str] = []
 
-    def add(self, result: DocumentResult) -> list[str]:
-        """Add a document's events; return the keys it is the first to report."""
-        first = []
+    def add(self, result: DocumentResult, *, local_only: bool = False) -> None:
+        """Fold in a document's events; ``local_only`` brings back its forgotten undated ones
+        (to write its batch again)."""
         for event in result.events:
+            if local_only and event.date is not None:
+                continue
             known = self.items.get(event.key)
             if known is None:
-                slim = replace(event, agents=(), targets=(), places=(), origins=(), destinations=(), reported_by=(), means=(), evidence=[], doc_ids=[])
-                self.items[event.key] = (result.document.id, slim)
-                first.append(event.key)
+                self.items[event.key] = [
+                    result.document.id, event.kind, sys.intern(event.trigger), event.date_text, event.killed, event.killed_qualifier,
+                    event.injured, event.injured_qualifier, event.count, event.count_qualifier,
+                ]
+                if not local_only:
+                    self.counts[event.kind] += 1
+                if event.date is None:
+                    self.local.append(event.key)
                 continue
-            summary = known[1]
-            for name in ("killed", "injured", "count"):
-                values = [v for v in (getattr(summary, name), getattr(event, name)) if v is not None]
-                if values and max(values) != getattr(summary, name):
-                    setattr(summary, name, max(values))
-                    setattr(summary, f"{name}_qualifier", getattr(event, f"{name}_qualifier"))
-        return first
+            for slot, value, qualifier in ((4, event.killed, event.killed_qualifier), (6, event.injured, event.injured_qualifier), (8, event.count, event.count_qualifier)):
+                values = [v for v in (known[slot], value) if v is not None]
+                if values and max(values) != known[slot]:  # type: ignore[type-var]
+                    known[slot], known[slot + 1] = max(values), qualifier  # type: ignore[type-var]
 
     def owned_by(self, doc_id: str, keys: Iterable[str]) -> list[ResolvedEvent]:
+        """The summaries of the events among ``keys`` that ``doc_id`` reported first."""
         out = []
         for key in dict.fromkeys(keys):
-            owner, summary = self.items[key]
-            if owner == doc_id:
-                out.append(summary)
+            item = self.items.get(key)
+            if item is not None and item[0] == doc_id:
+                owner, kind, trigger, date_text, killed, kq, injured, iq, count, cq = item
+                out.append(ResolvedEvent(
+                    key=key, kind=kind, relation="", doc_ids=[owner], agents=(), targets=(), places=(), origins=(), destinations=(),  # type: ignore[arg-type]
+                    date=None, date_text=date_text, evidence=[], trigger=trigger, killed=killed, killed_qualifier=kq,  # type: ignore[arg-type]
+                    injured=injured, injured_qualifier=iq, count=count, count_qualifier=cq,  # type: ignore[arg-type]
+                ))
         return out
 
+    def forget_local(self) -> None:
+        for key in self.local:
+            self.items.pop(key, None)
+        self.local = []
+
     def kinds(self) -> Counter[str]:
-        return Counter(summary.kind for _, summary in self.items.values())
+        return Counter(self.counts)
 
 
 def summary_fields(event: ResolvedEvent) -> tuple[object, ...]:
@@ -249,10 +272,13 @@ class StreamBuild:
         return self._job(record, enforced)
 
     def _job(self, record: BatchRecord, enforced: list[DocumentResult]) -> BatchJob:
-        record.reported = {r.document.id: tuple(dict.fromkeys(e.key for e in r.events)) for r in enforced}
-        owned = {doc_id: self.events.owned_by(doc_id, keys) for doc_id, keys in record.reported.items()}
-        record.owned = {e.key: summary_fields(e) for events in owned.values() for e in events}
+        owned = {r.document.id: self.events.owned_by(r.document.id, (e.key for e in r.events)) for r in enforced}
+        # Only dated events can be reported by a later article; the rest are final already.
+        record.reported = {r.document.id: tuple(dict.fromkeys(e.key for e in r.events if e.date is not None)) for r in enforced}
+        dated = {k for keys in record.reported.values() for k in keys}
+        record.owned = {e.key: summary_fields(e) for events in owned.values() for e in events if e.key in dated}
         record.context = {i: entity_types(settle(self.post[i]), self.gazetteer) for r in enforced for i in r.entities}
+        self.events.forget_local()
         return BatchJob(record.index, enforced, owned, record.context, str(self.run), self.validate, self.quads, str(self.folder))
 
     def _done(self, done: BatchDone) -> None:
@@ -279,6 +305,8 @@ class StreamBuild:
             if record.index in pre_changed or context != record.context or owned != record.owned:
                 results = self._load(record)
                 enforced = enforce_roles(results, {i: settle(self.pre[i]) for r in results for i in r.entities})
+                for result in enforced:
+                    self.events.add(result, local_only=True)
                 self._done(emit_batch(self._job(record, enforced)))
                 self.rewritten += 1
 
@@ -296,6 +324,7 @@ class StreamBuild:
                 self.events.add(result)
                 self.direct.update((r.subject, r.predicate, r.object) for r in result.relations)
                 record.relations.update(r.predicate for r in result.relations)
+            self.events.forget_local()
 
     def _load(self, record: BatchRecord) -> list[DocumentResult]:
         with open(record.spill, "rb") as handle:

@@ -26,10 +26,10 @@ def _document(doc_id: str, text: str) -> Document:
     return Document(doc_id, text, f"{doc_id}.txt", title=f"Title {doc_id}", date=DAY)
 
 
-def _strike(doc_id: str, key: str, agent: str, target: str, *, places: tuple[str, ...] = (), killed: int | None = None, trigger: str = "struck") -> ResolvedEvent:
+def _strike(doc_id: str, key: str, agent: str, target: str, *, places: tuple[str, ...] = (), killed: int | None = None, trigger: str = "struck", date: dt.date | None = DAY) -> ResolvedEvent:
     return ResolvedEvent(
         key=key, kind="Strike", relation="strikes", doc_ids=[doc_id], agents=(agent,), targets=(target,), places=places,
-        origins=(), destinations=(), date=DAY, date_text="on Saturday", evidence=[(doc_id, (0, 20))], trigger=trigger,
+        origins=(), destinations=(), date=date, date_text="on Saturday" if date else None, evidence=[(doc_id, (0, 20))], trigger=trigger,
         killed=killed, killed_qualifier="at least" if killed else None,
     )
 
@@ -46,12 +46,12 @@ def _result(doc_id: str, entities: list[Entity], relations: list[Relation], even
 def corpus() -> list[DocumentResult]:
     """Four articles. "zeta" is a place in a and an armed group in c (minted names, so the group
     side wins corpus-wide and a's place role must go); event E is told by a, b and d, and d
-    raises its death toll."""
+    raises its death toll; a's undated event U-a is a's alone."""
     russia = lambda: Entity("russia", "Russia", {"State"}, {"Russia"}, gazetteer=True)  # noqa: E731
     zeta_place = Entity("zeta", "Zeta", {"Settlement"}, {"Zeta"})
     zeta_group = Entity("zeta", "Zeta", {"ArmedGroup"}, {"Zeta fighters"})
     town = lambda: Entity("omicron", "Omicron", {"Settlement"}, {"Omicron"})  # noqa: E731
-    a = _result("a", [russia(), zeta_place, town()], [_relation("a", "strikes", "russia", "omicron", "E")], [_strike("a", "E", "russia", "omicron", places=("zeta",), killed=3)])
+    a = _result("a", [russia(), zeta_place, town()], [_relation("a", "strikes", "russia", "omicron", "E")], [_strike("a", "E", "russia", "omicron", places=("zeta",), killed=3), _strike("a", "U-a", "russia", "omicron", killed=1, trigger="shelled", date=None)])
     b = _result("b", [russia(), town()], [_relation("b", "strikes", "russia", "omicron", "E")], [_strike("b", "E", "russia", "omicron", killed=2, trigger="bombed")])
     c = _result("c", [zeta_group, russia()], [_relation("c", "attacks", "zeta", "russia")], [])
     d = _result("d", [russia(), town()], [_relation("d", "strikes", "russia", "omicron", "E")], [_strike("d", "E", "russia", "omicron", killed=9)])
@@ -100,6 +100,8 @@ def test_later_documents_rewrite_earlier_batches(tmp_path: Path, monkeypatch: py
     assert '<https://w3id.org/kg-conflict/ontology#killed> "3"' not in text
     assert text.count("ontology#trigger> \"struck\"") >= 1 and "ontology#trigger> \"bombed\"" not in text.split("statement/")[0]
     assert build.entities()["zeta"].types == {"ArmedGroup"}
+    assert '<https://w3id.org/kg-conflict/event/U-a> <https://w3id.org/kg-conflict/ontology#trigger> "shelled"' in text
+    assert build.rewritten >= 1 and build.events.kinds()["Strike"] == 2
 
 
 def test_streamed_validation_equals_whole_graph_validation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
