@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
 import kg
 from kg import gazetteer as gaz
@@ -29,7 +29,7 @@ from kg.extract import Event, Extraction, Fact, Mention
 from kg.namespaces import PREFIXES, new_graph
 from kg.nlp import build_pipeline, model_meta, result_of
 from kg.rdf import RunInfo, add_run, document_graph, entities_graph, run_iri
-from kg.resolve import DocumentResult, Entity, ResolvedEvent, Resolver, enforce_roles, resolve_document
+from kg.resolve import DocumentResult, Entity, Resolver, enforce_roles, resolve_document
 from kg.stream import BATCH_DOCS, EventSummaries, StreamBuild, merge_entity, settle
 from kg.validate import ValidationReport, ValidationResult
 
@@ -297,34 +297,6 @@ def join_extractions(parts: list[tuple[int, Extraction]]) -> Extraction:
     return Extraction(tuple(mentions), tuple(events), tuple(facts), tuple(sentences))
 
 
-def merge_events(results: Iterable[DocumentResult]) -> dict[str, ResolvedEvent]:
-    """One event per key across the corpus, as the union of its reports (for summaries and
-    tests; the graph is written report by report, see ``build_graphs``)."""
-    merged: dict[str, ResolvedEvent] = {}
-    for result in results:
-        for event in result.events:
-            known = merged.get(event.key)
-            if known is None:
-                merged[event.key] = replace(event, doc_ids=list(event.doc_ids), evidence=list(event.evidence))
-                continue
-            for doc_id in event.doc_ids:
-                if doc_id not in known.doc_ids:
-                    known.doc_ids.append(doc_id)
-            for item in event.evidence:
-                if item not in known.evidence:
-                    known.evidence.append(item)
-            known.places = tuple(dict.fromkeys(known.places + event.places))
-            known.destinations = tuple(dict.fromkeys(known.destinations + event.destinations))
-            known.reported_by = tuple(dict.fromkeys(known.reported_by + event.reported_by))
-            known.means = tuple(sorted(set(known.means) | set(event.means)))
-            for name in ("killed", "injured", "count"):
-                values = [v for v in (getattr(known, name), getattr(event, name)) if v is not None]
-                if values and max(values) != getattr(known, name):
-                    setattr(known, name, max(values))
-                    setattr(known, f"{name}_qualifier", getattr(event, f"{name}_qualifier"))
-    return merged
-
-
 def merge_entities(results: Iterable[DocumentResult]) -> dict[str, Entity]:
     entities: dict[str, Entity] = {}
     for result in results:
@@ -357,19 +329,6 @@ def union(default: Graph, named: list[Graph]) -> Graph:
         for triple in part:
             graph.add(triple)
     return graph
-
-
-def to_dataset(default: Graph, named: list[Graph]) -> Dataset:
-    dataset = Dataset()
-    for prefix, namespace in PREFIXES.items():
-        dataset.bind(prefix, namespace, override=True, replace=True)
-    for triple in default:
-        dataset.default_graph.add(triple) if hasattr(dataset, "default_graph") else dataset.add(triple)
-    for graph in named:
-        target = dataset.graph(graph.identifier)
-        for triple in graph:
-            target.add(triple)
-    return dataset
 
 
 def serialise(graph: Graph, fmt: str) -> str:
@@ -601,9 +560,3 @@ def _write_graphs(temporary: Path, work: Path, batches: int, fmt: str, summary: 
 def print_summary(summary: BuildSummary, stream=sys.stdout) -> None:  # type: ignore[no-untyped-def]
     for line in summary.lines():
         print(line, file=stream)
-
-
-def iter_relations(results: list[DocumentResult]) -> Iterator[tuple[str, object]]:
-    for result in results:
-        for relation in result.relations:
-            yield result.document.id, relation

@@ -40,16 +40,17 @@ BATCH_DOCS = 32
 # Batches queued for the background process at most; the NLP waits beyond that (bounded memory).
 QUEUED = 3
 
-ACTOR_TYPES = {"ArmedGroup", "Person", "Organization", "Civilians"}
-PLACE_TYPES = {"Settlement", "Region"}
+# The types resolution gives minted (non-gazetteer) names, by side.
+MINTED_ACTOR_TYPES = {"ArmedGroup", "Person", "Organization", "Civilians"}
+MINTED_PLACE_TYPES = {"Settlement", "Region"}
 
 
 def settle(entity: Entity) -> Entity:
     """A minted name seen as both a place and a group keeps the group side, so classes stay
     disjoint (gazetteer entries keep their types)."""
-    if entity.gazetteer or not (entity.types & ACTOR_TYPES and entity.types & PLACE_TYPES):
+    if entity.gazetteer or not (entity.types & MINTED_ACTOR_TYPES and entity.types & MINTED_PLACE_TYPES):
         return entity
-    return replace(entity, types=entity.types - PLACE_TYPES)
+    return replace(entity, types=entity.types - MINTED_PLACE_TYPES)
 
 
 def merge_entity(into: dict[str, Entity], entity: Entity) -> None:
@@ -261,7 +262,16 @@ class StreamBuild:
         """Enforce roles with the corpus types known now, fold the batch into the corpus-wide
         state, and record what the batch read."""
         record.pre = {i: frozenset(settle(self.pre[i]).types) for r in results for i in r.entities}
-        enforced = enforce_roles(results, {i: settle(self.pre[i]) for i in record.pre})
+        enforced = self._enforce(results)
+        self._fold(record, enforced)
+        return self._job(record, enforced)
+
+    def _enforce(self, results: list[DocumentResult]) -> list[DocumentResult]:
+        """Roles enforced with the corpus-wide types known now."""
+        return enforce_roles(results, {i: settle(self.pre[i]) for r in results for i in r.entities})
+
+    def _fold(self, record: BatchRecord, enforced: list[DocumentResult]) -> None:
+        """Add a batch's enforced results to the corpus-wide state written at the end."""
         record.relations = Counter()
         for result in enforced:
             for entity in result.entities.values():
@@ -269,7 +279,6 @@ class StreamBuild:
             self.events.add(result)
             self.direct.update((r.subject, r.predicate, r.object) for r in result.relations)
             record.relations.update(r.predicate for r in result.relations)
-        return self._job(record, enforced)
 
     def _job(self, record: BatchRecord, enforced: list[DocumentResult]) -> BatchJob:
         owned = {r.document.id: self.events.owned_by(r.document.id, (e.key for e in r.events)) for r in enforced}
@@ -303,8 +312,7 @@ class StreamBuild:
             context = {i: entity_types(settle(self.post[i]), self.gazetteer) for i in record.context}
             owned = {e.key: summary_fields(e) for d, keys in record.reported.items() for e in self.events.owned_by(d, keys)}
             if record.index in pre_changed or context != record.context or owned != record.owned:
-                results = self._load(record)
-                enforced = enforce_roles(results, {i: settle(self.pre[i]) for r in results for i in r.entities})
+                enforced = self._enforce(self._load(record))
                 for result in enforced:
                     self.events.add(result, local_only=True)
                 self._done(emit_batch(self._job(record, enforced)))
@@ -315,15 +323,7 @@ class StreamBuild:
         state from the spilled batches with the final types."""
         self.post, self.events, self.direct = {}, EventSummaries(), set()
         for record in self.batches:
-            results = self._load(record)
-            enforced = enforce_roles(results, {i: settle(self.pre[i]) for r in results for i in r.entities})
-            record.relations = Counter()
-            for result in enforced:
-                for entity in result.entities.values():
-                    merge_entity(self.post, entity)
-                self.events.add(result)
-                self.direct.update((r.subject, r.predicate, r.object) for r in result.relations)
-                record.relations.update(r.predicate for r in result.relations)
+            self._fold(record, self._enforce(self._load(record)))
             self.events.forget_local()
 
     def _load(self, record: BatchRecord) -> list[DocumentResult]:

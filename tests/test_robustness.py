@@ -539,37 +539,32 @@ def test_failure_with_nlp_workers_ends_with_one_line(tmp_path: Path, old_out: Pa
     assert_untouched(old_out, before)
 
 
-def test_failure_while_moving_files_in_restores_out(tmp_path: Path, old_out: Path) -> None:
-    """The second of two files fails to move in (disk full, say): the first is put back."""
-    before = snapshot(old_out)
-    patch = (
+def second_move_fails(code: str) -> str:
+    """A patch making the second os.replace fail with errno ``code``."""
+    return (
         "import errno, os\n"
         "_replace = os.replace\n"
         "_calls = []\n"
         "def _replace_once(src, dst):\n"
         "    _calls.append(dst)\n"
         "    if len(_calls) == 2:\n"
-        "        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dst))\n"
+        f"        raise OSError(errno.{code}, os.strerror(errno.{code}), str(dst))\n"
         "    return _replace(src, dst)\n"
         "os.replace = _replace_once\n"
     )
+
+
+def test_failure_while_moving_files_in_restores_out(tmp_path: Path, old_out: Path) -> None:
+    """The second of two files fails to move in (disk full, say): the first is put back."""
+    before = snapshot(old_out)
+    patch = second_move_fails("ENOSPC")
     result = run_patched(tmp_path, patch, "build", SEED, "-o", old_out)
     one_error_line(result, "cannot write the output", "No space left on device")
     assert_untouched(old_out, before)
 
 
 def test_failure_while_moving_into_a_new_out_leaves_nothing(tmp_path: Path) -> None:
-    patch = (
-        "import errno, os\n"
-        "_replace = os.replace\n"
-        "_calls = []\n"
-        "def _replace_once(src, dst):\n"
-        "    _calls.append(dst)\n"
-        "    if len(_calls) == 2:\n"
-        "        raise OSError(errno.EIO, os.strerror(errno.EIO), str(dst))\n"
-        "    return _replace(src, dst)\n"
-        "os.replace = _replace_once\n"
-    )
+    patch = second_move_fails("EIO")
     result = run_patched(tmp_path, patch, "build", SEED, "-o", tmp_path / "fresh")
     one_error_line(result, "cannot write the output")
     assert not (tmp_path / "fresh").exists()
