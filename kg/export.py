@@ -35,12 +35,41 @@ def ox_term(term: object) -> pyoxigraph.NamedNode | pyoxigraph.Literal:
     raise KgError(f"cannot write {term!r}: kg graphs have no blank nodes")
 
 
+# N-Triples string escapes as Oxigraph writes them: the short forms where N-Triples has one,
+# \uXXXX (upper-case hex) for the other control characters, everything else as it is.
+_ESCAPES = {code: f"\\u{code:04X}" for code in [*range(0x20), 0x7F]}
+_ESCAPES.update({ord("\\"): "\\\\", ord('"'): '\\"', 0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r"})
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def nt_term(term: object) -> str:
+    """One term in N-Triples, exactly as Oxigraph writes it (language tags in lower case, no
+    ^^xsd:string); kg's IRIs are valid by construction (tests compare with Oxigraph)."""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        text = '"' + str(term).translate(_ESCAPES) + '"'
+        if term.language:
+            return f"{text}@{term.language.lower()}"
+        if term.datatype and str(term.datatype) != _XSD_STRING:
+            return f"{text}^^<{term.datatype}>"
+        return text
+    raise KgError(f"cannot write {term!r}: kg graphs have no blank nodes")
+
+
 def nt_lines(triples: Iterable[tuple[object, object, object]]) -> list[str]:
     """N-Triples lines (no newline) of rdflib triples, as Oxigraph writes them, sorted and unique."""
-    ox = [pyoxigraph.Triple(ox_term(s), ox_term(p), ox_term(o)) for s, p, o in triples]
-    text = pyoxigraph.serialize(ox, format=pyoxigraph.RdfFormat.N_TRIPLES).decode("utf-8")
-    # split("\n"), not splitlines(): N-Triples escapes line feeds, not U+2028 or U+0085.
-    return sorted({line for line in text.split("\n") if line})
+    iris: dict[object, str] = {}  # IRIs repeat (predicates, classes, entities): format each once
+
+    def term(node: object) -> str:
+        found = iris.get(node)
+        if found is None:
+            found = nt_term(node)
+            if isinstance(node, URIRef):
+                iris[node] = found
+        return found
+
+    return sorted({f"{term(s)} {term(p)} {term(o)} ." for s, p, o in triples})
 
 
 def write_run(path: Path, lines: Iterable[str]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 from urllib.parse import quote, urlsplit
 
@@ -31,6 +32,7 @@ class RunInfo:
     documents: tuple[str, ...]
 
 
+@lru_cache(maxsize=1 << 16)  # entity and document ids repeat across a batch's triples
 def iri_segment(value: str) -> str:
     """A path segment for any string: percent-encoded UTF-8, one-to-one. Leading and trailing
     dots are encoded too: "." and ".." would read as dot segments, and a Turtle local name may

@@ -29,8 +29,9 @@ from rdflib import URIRef
 from rdflib.namespace import PROV, RDF
 
 from kg import gazetteer as gaz
+from kg.batchgraph import batch_graph
 from kg.export import nt_lines, quad_lines, write_run
-from kg.namespaces import KG, new_graph
+from kg.namespaces import KG
 from kg.rdf import add_run, doc_iri, document_graph, entities_graph, entity_iri, entity_types, RunInfo
 from kg.resolve import DocumentResult, Entity, ResolvedEvent, enforce_roles
 
@@ -158,7 +159,7 @@ def emit_batch(job: BatchJob) -> BatchDone:
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     run = URIRef(job.run)
-    graph = new_graph()
+    graph = batch_graph()
     quads: list[str] = []
     for result in job.results:
         owned = job.owned.get(result.document.id, [])
