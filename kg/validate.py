@@ -44,7 +44,7 @@ INFERENCE = "none"
 
 
 def _speed_up_pyshacl() -> None:
-    """Three pure speed fixes to pySHACL 0.40.x internals; validation results are unchanged.
+    """Five pure speed fixes to pySHACL 0.40.x internals; validation results are unchanged.
 
     pySHACL's ``Shape.validate`` runs once per top-level shape and once more for every nested
     evaluation (each value node of an sh:property, sh:or, sh:node or qualified value shape),
@@ -78,6 +78,7 @@ def _speed_up_pyshacl() -> None:
     import pyshacl.shape as shape_module
     from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
     from pyshacl.constraints.constraint_component import ConstraintComponent
+    from pyshacl.constraints.core.logical_constraints import OrConstraintComponent
     from pyshacl.constraints.core.value_constraints import ClassConstraintComponent
     from rdflib.namespace import RDFS
 
@@ -160,6 +161,36 @@ def _speed_up_pyshacl() -> None:
         return _LazyText(lambda: original_description(self, *args, **kwargs))
 
     ConstraintComponent.make_v_result_description = lazy_description
+
+    # (5) sh:or stops at the first member a value conforms to, trying members in list order.
+    # pySHACL validates the value against every member (in set order) and keeps only whether
+    # one conformed: the members' own results are discarded (logged in debug mode, where the
+    # original runs). So the shapes list the member that usually conforms first.
+    original_or = OrConstraintComponent._evaluate_or_constraint
+
+    def or_evaluate(self, executor, or_c, target_graph, focus_value_nodes, _evaluation_path):  # type: ignore[no-untyped-def]
+        sg = self.shape.sg
+        if executor.sparql_mode or executor.advanced_mode or sg.debug:
+            return original_or(self, executor, or_c, target_graph, focus_value_nodes, _evaluation_path)
+        members = []
+        for node in dict.fromkeys(sg.graph.items(or_c)):
+            if sg.is_filtered_out_shape(node):
+                continue
+            member = self.shape.get_other_shape(node)
+            if not member:  # a broken list or shape: the original raises its error
+                return original_or(self, executor, or_c, target_graph, focus_value_nodes, _evaluation_path)
+            if member not in members:
+                members.append(member)
+        if not members:
+            return original_or(self, executor, or_c, target_graph, focus_value_nodes, _evaluation_path)
+        reports = []
+        for focus, value_nodes in focus_value_nodes.items():
+            for value in value_nodes:
+                if not any(m.validate(executor, target_graph, focus=value, _evaluation_path=_evaluation_path[:])[0] for m in members):
+                    reports.append(self.make_v_result(target_graph, focus, value_node=value))
+        return bool(reports), reports
+
+    OrConstraintComponent._evaluate_or_constraint = or_evaluate
     shape_module._kg_speed_up = True
 
 

@@ -219,7 +219,10 @@ def test_each_ontology_property_has_domain_and_range_shapes(shapes: Graph) -> No
     for prop in declared:
         local = str(prop)[len(str(KG)):]
         domain, range_ = URIRef(sh(f"{local}-domain")), URIRef(sh(f"{local}-range"))
-        assert (domain, SH.property, range_) in shapes
+        # The range shape targets the domain shape's focus nodes itself (evaluated once for all,
+        # not once per node), so hanging it from the domain shape would report it twice.
+        assert shapes.value(domain, SH.targetSubjectsOf) == prop == shapes.value(range_, SH.targetSubjectsOf)
+        assert (domain, SH.property, range_) not in shapes
         onto_domain, onto_range = ontology.value(prop, RDFS.domain), ontology.value(prop, RDFS.range)
         if isinstance(onto_domain, URIRef):
             assert shapes.value(domain, SH["class"]) == onto_domain, prop
@@ -369,7 +372,14 @@ for node in subjects:
 for event in sorted(set(graph.subjects(RDF.type, URIRef(KG + "Strike"))))[:3]:
     graph.add((event, URIRef(KG + "killed"), Literal("-4", datatype=XSD.nonNegativeInteger)))
     graph.remove((event, URIRef(KG + "evidence"), None))
+# sh:or failures: evidence and a trigger on an entity, a demonym that is a number.
+evidence = sorted(set(graph.objects(None, URIRef(KG + "evidence"))))[0]
+for node in subjects:
+    graph.add((node, URIRef(KG + "evidence"), evidence))
+    graph.add((node, URIRef(KG + "trigger"), Literal("struck")))
+    graph.add((node, URIRef(KG + "demonym"), Literal(5)))
 out["corrupted seed graph"] = validate_graph(graph).to_json()
+assert all(name in out["corrupted seed graph"] for name in ("evidence-domain", "trigger-domain", "demonym-range")), "must break sh:or shapes"
 # pySHACL's own text report too: kg reads the report graph, but the patched descriptions must
 # still make the same text in the same order.
 import pyshacl
