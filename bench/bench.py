@@ -112,7 +112,7 @@ def measure(label: str, command: list[str], limits: Limits, log: Path) -> Result
     waited, quiet = wait_for_quiet(limits)
     print(f"[bench] {label}: {' '.join(command[-6:])}", file=sys.stderr, flush=True)
     load_before = os.getloadavg()[0]
-    started, code = dt.datetime.now().isoformat(timespec="seconds"), code_fingerprint()
+    started, fingerprint = dt.datetime.now().isoformat(timespec="seconds"), code_fingerprint()
     with log.open("w", encoding="utf-8") as output:
         busy_before = busy_cpu_s()
         clock = time.perf_counter()
@@ -129,7 +129,7 @@ def measure(label: str, command: list[str], limits: Limits, log: Path) -> Result
         # CPU used by other processes on the machine while this ran, as a share of all CPUs: noise.
         "others_cpu_share": max(0.0, busy - (cpu or 0.0)) / (wall * (os.cpu_count() or 1)),
         "loadavg_before": load_before, "waited_for_quiet_s": waited, "others_cpu_share_before": quiet,
-        "started": started, "code": code, "code_after": code_fingerprint(),
+        "started": started, "code": fingerprint, "code_after": code_fingerprint(),
         "log": str(log.relative_to(ROOT)) if log.is_relative_to(ROOT) else str(log),
     }
     if outcome != "ok":
