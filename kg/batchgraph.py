@@ -14,7 +14,7 @@ from typing import Any, Iterable, Iterator
 from rdflib import Graph, URIRef
 from rdflib.store import Store
 
-from kg.namespaces import PREFIXES
+from kg.namespaces import new_graph
 
 Index = dict[Any, dict[Any, dict[Any, None]]]
 
@@ -132,7 +132,4 @@ class OneGraphStore(Store):
 
 def batch_graph() -> Graph:
     """An empty graph on a OneGraphStore, with kg's prefixes."""
-    graph = Graph(store=OneGraphStore(), bind_namespaces="none")
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, override=True, replace=True)
-    return graph
+    return new_graph(store=OneGraphStore())

@@ -23,18 +23,6 @@ from kg.namespaces import PREFIXES
 MERGE_FAN_IN = 128
 
 
-def ox_term(term: object) -> pyoxigraph.NamedNode | pyoxigraph.Literal:
-    if isinstance(term, URIRef):
-        return pyoxigraph.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return pyoxigraph.Literal(str(term), language=term.language)
-        if term.datatype:
-            return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
-        return pyoxigraph.Literal(str(term))
-    raise KgError(f"cannot write {term!r}: kg graphs have no blank nodes")
-
-
 # N-Triples string escapes as Oxigraph writes them: the short forms where N-Triples has one,
 # \uXXXX (upper-case hex) for the other control characters, everything else as it is.
 _ESCAPES = {code: f"\\u{code:04X}" for code in [*range(0x20), 0x7F]}
@@ -132,9 +120,7 @@ class _SortedPrefixes:
             return self.out.write(data)
         self.head += data
         lines = self.head.split(b"\n")
-        prefixes = 0
-        while prefixes < len(lines) - 1 and lines[prefixes].startswith(b"@prefix "):
-            prefixes += 1
+        prefixes = _prefix_lines(lines[:-1])  # the last piece may be a line still being written
         if prefixes < len(lines) - 1 or prefixes == len(PREFIXES):
             self.flush_head()
         return len(data)
@@ -143,14 +129,20 @@ class _SortedPrefixes:
         if self.done:
             return
         lines = self.head.split(b"\n")
-        count = 0
-        while count < len(lines) and lines[count].startswith(b"@prefix "):
-            count += 1
+        count = _prefix_lines(lines)
         self.out.write(b"\n".join(sorted(lines[:count]) + lines[count:]))
         self.head, self.done = b"", True
 
     def flush(self) -> None:
         self.out.flush()
+
+
+def _prefix_lines(lines: list[bytes]) -> int:
+    """How many of ``lines`` are "@prefix" lines at the start."""
+    count = 0
+    while count < len(lines) and lines[count].startswith(b"@prefix "):
+        count += 1
+    return count
 
 
 def _serialise_sorted(data: Iterable[object], out: IO[bytes], fmt: pyoxigraph.RdfFormat) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
-
+from rdflib.store import Store
 
 
 class Vocabulary(Namespace):
@@ -52,9 +52,9 @@ PREFIXES: dict[str, Namespace] = {
 }
 
 
-def new_graph(identifier: str | None = None) -> Graph:
+def new_graph(identifier: str | None = None, store: Store | str = "default") -> Graph:
     """A graph with kg's prefixes bound and no others guessed later."""
-    graph = Graph(bind_namespaces="none", identifier=identifier)
+    graph = Graph(store=store, bind_namespaces="none", identifier=identifier)
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)
     return graph

@@ -245,7 +245,7 @@ def add_event_report(graph: Graph, event: ResolvedEvent, documents: dict[str, Do
 
 
 def add_event_summary(graph: Graph, event: ResolvedEvent) -> None:
-    """The single-valued facts of an event merged across reports (see kg.build.EventSummary):
+    """The single-valued facts of an event merged across reports (see kg.stream.EventSummaries):
     the first report's trigger and date wording, the largest figures with their qualifiers."""
     node = EVENT[event.key]
     graph.add((node, KG.trigger, text_literal(event.trigger)))

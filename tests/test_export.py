@@ -5,7 +5,7 @@ import pyoxigraph
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from kg.export import nt_lines, ox_term
+from kg.export import nt_lines
 
 NODE = URIRef("https://w3id.org/kg-conflict/entity/Aleppo%20City")
 PREDICATE = URIRef("https://w3id.org/kg-conflict/ontology#text")
@@ -19,6 +19,18 @@ TEXTS = [
     "",
     "   ",
 ]
+
+
+def ox_term(term: object) -> pyoxigraph.NamedNode | pyoxigraph.Literal:
+    """The term as pyoxigraph builds it: the reference kg.export.nt_term must match."""
+    if isinstance(term, URIRef):
+        return pyoxigraph.NamedNode(str(term))
+    assert isinstance(term, Literal)
+    if term.language:
+        return pyoxigraph.Literal(str(term), language=term.language)
+    if term.datatype:
+        return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
+    return pyoxigraph.Literal(str(term))
 
 
 def _oxigraph_lines(triples: list[tuple[object, object, object]]) -> list[str]:
