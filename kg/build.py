@@ -6,6 +6,9 @@ failed build leaves ``out`` as it was.
 """
 from __future__ import annotations
 
+import hashlib
+import itertools
+import json
 import os
 import re
 import shutil
@@ -13,7 +16,7 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
-from collections import Counter, deque
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
@@ -22,16 +25,19 @@ from rdflib import Graph
 
 import kg
 from kg import gazetteer as gaz
+from kg.checkpoint import Checkpoint, code_fingerprint, file_hash
 from kg.documents import DEFAULT_MAX_BYTES, Document, iter_input_files, load_file
 from kg.errors import InputError, KgError
 from kg.export import merge_runs, nt_lines, quad_lines, trig_from_quad_lines, turtle_from_nt, turtle_text, write_run
-from kg.extract import Event, Extraction, Fact, Mention
+from kg.extract import LEXICON_PATH, Event, Extraction, Fact, Mention
+from kg.failures import ArticleFailed, Failure, failure_of, injected_fault
 from kg.namespaces import PREFIXES, new_graph
-from kg.nlp import build_pipeline, model_meta, result_of
+from kg.nlp import build_pipeline, model_meta
 from kg.rdf import RunInfo, add_run, document_graph, entities_graph, run_iri
 from kg.resolve import DocumentResult, Entity, Resolver, enforce_roles, resolve_document
 from kg.stream import BATCH_DOCS, EventSummaries, StreamBuild, merge_entity, settle
 from kg.validate import ValidationReport, ValidationResult
+from kg.workers import WorkerPool, analyse_in_process
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -60,9 +66,21 @@ class BuildSummary:
     batch_timings: dict[str, float] = field(default_factory=dict)
     rewritten: int = 0
     background: bool = False
+    failures: list[Failure] = field(default_factory=list)
+    failures_file: Path | None = None
+    resumed: int = 0  # articles whose analysis came from an interrupted build's checkpoint
+
+    @property
+    def ok(self) -> bool:
+        """Exit code 0: every article built and the graph conforms."""
+        return self.conforms and not self.failures
 
     def lines(self) -> list[str]:
-        out = [f"documents: {self.documents}" + (f" ({len(self.skipped)} skipped)" if self.skipped else "")]
+        notes = [f"{len(self.skipped)} skipped"] if self.skipped else []
+        notes += [f"{len(self.failures)} failed"] if self.failures else []
+        out = [f"documents: {self.documents}" + (f" ({', '.join(notes)})" if notes else "")]
+        if self.resumed:
+            out.append(f"resumed:   {self.resumed} articles analysed by the interrupted build")
         out.append(f"entities:  {self.entities}")
         total = sum(self.relations.values())
         out.append(f"relations: {total}" + ("" if not total else "  (" + ", ".join(f"{k} {v}" for k, v in sorted(self.relations.items())) + ")"))
@@ -71,6 +89,8 @@ class BuildSummary:
         out.append("conforms:  " + ("yes" if self.conforms else f"NO ({self.violations} violations, see validation.txt)"))
         for path in self.files:
             out.append(f"wrote {path}")
+        if self.failures:
+            out.append(f"{len(self.failures)} article{'s' if len(self.failures) != 1 else ''} failed (see {self.failures_file})")
         return out
 
 
@@ -146,6 +166,57 @@ def read_documents(
     return documents
 
 
+def iter_outcomes(
+    documents: Iterable[Document],
+    nlp: "Language",
+    resolver: Resolver,
+    *,
+    workers: int = 1,
+    chunk_chars: int | None = None,
+    timeout: float | None = None,
+) -> Iterator[DocumentResult | Failure]:
+    """Each document through the NLP pipeline and per-document resolution, in input order: its
+    result, or the failure that leaves it out of the build.
+
+    Texts over ``chunk_chars`` (default CHUNK_CHARS) are analysed in pieces and the pieces'
+    extractions joined, offsets relative to the whole text; a failed piece fails its document.
+    With ``workers`` > 1 the NLP runs in a ``WorkerPool``. Only documents in flight are held."""
+    limit = max(1, chunk_chars or CHUNK_CHARS)
+    in_flight: dict[int, Document] = {}
+    pieces: dict[int, list[tuple[int, Extraction]]] = {}
+    failed: dict[int, Failure] = {}
+    contexts: dict[int, tuple[int, int, bool]] = {}  # piece number → (document index, offset, last)
+
+    def items() -> Iterator[tuple[int, str]]:
+        for number, (text, context) in enumerate(_chunked_texts(documents, limit, in_flight)):
+            contexts[number] = context
+            yield number, text
+
+    pool = WorkerPool(nlp, workers, timeout=timeout) if workers > 1 else None
+    payloads = pool.run(items()) if pool is not None else analyse_in_process(nlp, items())
+    try:
+        for number, payload in payloads:
+            index, offset, last = contexts.pop(number)
+            if "failure" in payload:
+                failed.setdefault(index, Failure.from_dict(payload["failure"]))
+            elif index not in failed:
+                pieces.setdefault(index, []).append((offset, Extraction.from_dict(payload)))
+            if not last:
+                continue
+            document = in_flight.pop(index)
+            parts = pieces.pop(index, [])
+            if index in failed:
+                yield failed.pop(index).of(document.id, document.source)
+                continue
+            try:
+                injected_fault("resolve", document.text)
+                yield resolve_document(document, join_extractions(parts), resolver)
+            except Exception as error:  # noqa: BLE001 - one article's bug, not the build's
+                yield failure_of("resolve", error).of(document.id, document.source)
+    finally:
+        payloads.close()
+
+
 def iter_resolved(
     documents: Iterable[Document],
     nlp: "Language",
@@ -155,52 +226,13 @@ def iter_resolved(
     chunk_chars: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[DocumentResult]:
-    """Each document through the NLP pipeline and per-document resolution, in input order.
-
-    Texts over ``chunk_chars`` (default CHUNK_CHARS) are analysed in pieces and the pieces'
-    extractions joined, offsets relative to the whole text. Only documents in flight are held."""
-    limit = max(1, chunk_chars or CHUNK_CHARS)
-    in_flight: dict[int, Document] = {}
-    pieces: dict[int, list[tuple[int, Extraction]]] = {}
-    # Plain texts, paired with their (index, offset, last) by order, which nlp.pipe keeps:
-    # with as_tuples=True and n_process > 1 spaCy would tokenise every text in this process and
-    # send it to the workers as a serialised Doc.
-    contexts: deque[tuple[int, int, bool]] = deque()
-
-    def texts() -> Iterator[str]:
-        for text, context in _chunked_texts(documents, limit, in_flight):
-            contexts.append(context)
-            yield text
-
-    pipe = nlp.pipe(texts(), batch_size=BATCH_SIZE, n_process=max(1, workers))
-    try:
-        for spacy_doc in pipe:
-            index, offset, last = contexts.popleft()
-            pieces.setdefault(index, []).append((offset, Extraction.from_dict(result_of(spacy_doc))))
-            if not last:
-                continue
-            extraction = join_extractions(pieces.pop(index))
-            yield resolve_document(in_flight.pop(index), extraction, resolver)
-            if progress is not None:
-                progress(1)
-    except BaseException:
-        if workers > 1:
-            _stop_spacy_workers()
-        raise
-    finally:
-        pipe.close()
-
-
-def _stop_spacy_workers() -> None:
-    """Stop spaCy's worker processes when a build fails part-way: closing its pipe early makes
-    spaCy join workers still blocked sending documents, and the build would hang."""
-    import multiprocessing
-
-    from spacy.language import _apply_pipes
-
-    for process in multiprocessing.active_children():
-        if getattr(process, "_target", None) is _apply_pipes:
-            process.terminate()
+    """``iter_outcomes`` for callers that need every document: the first failure raises."""
+    for outcome in iter_outcomes(documents, nlp, resolver, workers=workers, chunk_chars=chunk_chars):
+        if isinstance(outcome, Failure):
+            raise ArticleFailed(outcome)
+        yield outcome
+        if progress is not None:
+            progress(1)
 
 
 def analyse(
@@ -435,13 +467,21 @@ def build(
     on_documents: Callable[[int], None] | None = None,
     on_skip: Callable[[str], None] | None = None,
     background: bool | None = None,
+    fail_fast: bool = False,
+    resume: bool = False,
+    timeout: float | None = None,
 ) -> BuildSummary:
-    """Build ``out_dir``/graph.ttl and validation.txt (and graph.nt, .jsonld or .trig).
+    """Build ``out_dir``/graph.ttl, validation.txt and failures.jsonl (and graph.nt, .jsonld or
+    .trig).
 
     The inputs are read twice: once to check them all and count the articles before the slow
     stages, once as the articles stream through the NLP. RDF, SHACL and the sorted runs are
     made batch by batch (see kg.stream), in a background process when ``background`` is true
-    (default: with one worker and more than two batches); the output is the same either way."""
+    (default: with one worker and more than two batches); the output is the same either way.
+
+    An article that kg fails to analyse is left out and listed in failures.jsonl (``fail_fast``
+    raises instead). The NLP outcomes are checkpointed beside ``out_dir``; ``resume`` goes on
+    from those of an interrupted build of the same inputs (see kg.checkpoint)."""
     if fmt not in FORMATS:
         raise KgError(f"unknown format {fmt!r}; choose one of turtle, nt, json-ld, trig")
     check_out_dir(out_dir)
@@ -454,7 +494,11 @@ def build(
             on_skip(str(error))
 
     reading = dict(encoding=encoding, max_bytes=max_bytes, keep_going=keep_going, out_dir=out_dir)
-    doc_ids = [d.id for d in iter_documents(inputs, on_problem=skip, **reading)]  # type: ignore[arg-type]
+    inputs_hash = hashlib.sha256()
+    doc_ids = []
+    for document in iter_documents(inputs, on_problem=skip, **reading):  # type: ignore[arg-type]
+        doc_ids.append(document.id)
+        inputs_hash.update(_fingerprint(document))
     if not doc_ids:
         raise KgError("no articles to build" + (f" ({len(summary.skipped)} inputs skipped)" if summary.skipped else ""))
     if on_documents is not None:
@@ -463,10 +507,13 @@ def build(
     clock = time.perf_counter()
     gazetteer = gaz.load(gaz.default_path())
     nlp = build_pipeline(model)
-    if workers > 1:
-        nlp.add_pipe("kg_compact", last=True)
     name, version = model_meta(nlp)
     info = RunInfo(kg.__version__, name, version, tuple(doc_ids))
+    checkpoint = Checkpoint(out_dir, {
+        "inputs": inputs_hash.hexdigest(), "model": [name, version], "kg_version": kg.__version__, "code": code_fingerprint(),
+        "gazetteer": file_hash(gaz.default_path()), "lexicon": file_hash(LEXICON_PATH),
+    }, resume=resume)
+    summary.resumed = checkpoint.replayed
     summary.timings["model load"] = time.perf_counter() - clock
     clock = time.perf_counter()
     if background is None:
@@ -477,15 +524,35 @@ def build(
         work = temporary / "work"
         work.mkdir()
         stream = StreamBuild(info, run_iri(info), work, validate=validate, quads=fmt == "trig", background=background)
+        failures: list[Failure] = []
         try:
+            checkpoint.start()
             documents = _same_documents(iter_documents(inputs, **reading), doc_ids)  # type: ignore[arg-type]
-            for result in iter_resolved(documents, nlp, Resolver(gazetteer), workers=workers, progress=progress):
-                stream.add(result)
+            fresh = iter_outcomes(
+                itertools.islice(documents, checkpoint.replayed, None), nlp, Resolver(gazetteer), workers=workers, timeout=timeout,
+            )
+            for number, outcome in enumerate(itertools.chain(checkpoint.replay(), fresh)):
+                if number >= checkpoint.replayed:
+                    checkpoint.add(outcome)
+                if isinstance(outcome, Failure):
+                    if fail_fast:
+                        raise ArticleFailed(outcome)
+                    failures.append(outcome)
+                    stream.leave_out(outcome.doc_id)
+                else:
+                    stream.add(outcome)
+                if progress is not None:
+                    progress(1)
             summary.timings["nlp+extract+resolve"] = time.perf_counter() - clock
             clock = time.perf_counter()
             stream.finish()
+            if fail_fast and stream.failures:
+                raise ArticleFailed(stream.failures[0])
         finally:
             stream.close()
+        order = {doc_id: index for index, doc_id in enumerate(doc_ids)}
+        summary.failures = sorted(failures + stream.failures, key=lambda f: order[f.doc_id])
+        (temporary / "failures.jsonl").write_text("".join(f.to_json() + "\n" for f in summary.failures), encoding="utf-8")
         summary.timings["after NLP: wait for batches, rewrite changed ones"] = time.perf_counter() - clock
         summary.batch_timings = dict(stream.seconds)
         summary.rewritten = stream.rewritten
@@ -502,12 +569,15 @@ def build(
         if validate:
             (temporary / "validation.txt").write_text(report.to_text(), encoding="utf-8")
             names.append("validation.txt")
+        names.append("failures.jsonl")
         summary.timings["merge runs, write outputs"] = time.perf_counter() - clock
         shutil.rmtree(work)
         summary.files = _move_in(temporary, out_dir, names)
+    checkpoint.remove()
     summary.conforms = report.conforms
     summary.violations = len(report.results)
-    summary.documents = len(doc_ids)
+    summary.documents = len(stream.info.documents)
+    summary.failures_file = out_dir / "failures.jsonl"
     summary.entities = len(stream.post)
     summary.relations = stream.relation_counts()
     summary.events = stream.events.kinds()
@@ -519,6 +589,12 @@ def merged_report(results: Iterable[ValidationResult]) -> ValidationReport:
     result is a violation (warnings and infos are allowed, as in ``validate_graph``)."""
     unique = sorted(set(results), key=ValidationResult.sort_key)
     return ValidationReport(all(r.severity in ("Warning", "Info") for r in unique), tuple(unique))
+
+
+def _fingerprint(document: Document) -> bytes:
+    """What a document's analysis depends on, as bytes for the checkpoint's inputs hash."""
+    fields = [document.id, document.text, document.source, document.title, document.date.isoformat() if document.date else None, document.url, document.skip]
+    return json.dumps(fields, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n"
 
 
 def _same_documents(documents: Iterator[Document], doc_ids: list[str]) -> Iterator[Document]:

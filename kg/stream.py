@@ -21,6 +21,7 @@ import sys
 import time
 from collections import Counter, deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
@@ -31,8 +32,9 @@ from rdflib.namespace import PROV, RDF
 from kg import gazetteer as gaz
 from kg.batchgraph import batch_graph
 from kg.export import nt_lines, quad_lines, write_run
+from kg.failures import Failure, failure_of, injected_fault
 from kg.namespaces import KG
-from kg.rdf import add_run, doc_iri, document_graph, entities_graph, entity_iri, entity_types, RunInfo
+from kg.rdf import add_run, doc_iri, document_graph, entities_graph, entity_iri, entity_types, run_iri, RunInfo
 from kg.resolve import DocumentResult, Entity, ResolvedEvent, enforce_roles
 
 # Documents per batch: big enough for pySHACL's per-call cost to vanish, small enough that a
@@ -146,10 +148,52 @@ class BatchDone:
     index: int
     results: list[object]
     seconds: dict[str, float]
+    failed: list[Failure] = field(default_factory=list)
 
 
 def emit_batch(job: BatchJob) -> BatchDone:
     """Write the batch's triples as a sorted run (and quad run) and validate them.
+
+    An article whose mapping or validation raises is left out: the batch is tried again without
+    it, and it comes back in ``failed``, for the main process to drop from the corpus."""
+    failed: list[Failure] = []
+    results = job.results
+    while True:
+        try:
+            done = _emit(job, results)
+            done.failed = failed
+            return done
+        except Exception:
+            culprit = _culprit(job, results)
+            if culprit is None:
+                raise  # not one article's fault: a bug in the batch work itself
+            index, failure = culprit
+            failed.append(failure)
+            results = results[:index] + results[index + 1:]
+
+
+def _culprit(job: BatchJob, results: list[DocumentResult]) -> tuple[int, Failure] | None:
+    """The first article that fails alone, in mapping or in validation."""
+    from kg.validate import validate_graph
+
+    run = URIRef(job.run)
+    for index, result in enumerate(results):
+        stage = "rdf"
+        try:
+            injected_fault("rdf", result.document.text)
+            graph = batch_graph()
+            document_graph(result, job.owned.get(result.document.id, []), run, into=graph)
+            if job.validate:
+                stage = "validate"
+                injected_fault("validate", result.document.text)
+                validate_graph(graph, inplace=True)
+        except Exception as error:  # noqa: BLE001
+            return index, failure_of(stage, error).of(result.document.id, result.document.source)
+    return None
+
+
+def _emit(job: BatchJob, results: list[DocumentResult]) -> BatchDone:
+    """The batch's triples and validation, for ``emit_batch``.
 
     The graph validated is the batch's triples plus the types of the entities and run they point
     to. Results about those context nodes are dropped here: entities and the run are validated
@@ -161,7 +205,8 @@ def emit_batch(job: BatchJob) -> BatchDone:
     run = URIRef(job.run)
     graph = batch_graph()
     quads: list[str] = []
-    for result in job.results:
+    for result in results:
+        injected_fault("rdf", result.document.text)
         owned = job.owned.get(result.document.id, [])
         if job.quads:
             own = document_graph(result, owned, run)
@@ -178,8 +223,10 @@ def emit_batch(job: BatchJob) -> BatchDone:
         write_run(folder / f"{job.index:06d}.nq", sorted(quads))
     seconds["sorted runs"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    results: list[object] = []
+    found: list[object] = []
     if job.validate:
+        for result in results:
+            injected_fault("validate", result.document.text)
         context = {str(run)}
         graph.add((run, RDF.type, PROV.Activity))
         for entity_id, types in job.context.items():
@@ -188,9 +235,9 @@ def emit_batch(job: BatchJob) -> BatchDone:
             for type_name in types:
                 graph.add((node, RDF.type, KG[type_name]))
         report = validate_graph(graph, inplace=True)
-        results = [r for r in report.results if r.focus_node not in context]
+        found = [r for r in report.results if r.focus_node not in context]
     seconds["SHACL"] = time.perf_counter() - clock
-    return BatchDone(job.index, results, seconds)
+    return BatchDone(job.index, found, seconds)
 
 
 @dataclass
@@ -231,8 +278,11 @@ class StreamBuild:
         self.reports: dict[int, list[object]] = {}
         self.seconds: Counter[str] = Counter()  # batch work by stage, wherever it ran
         self.rewritten = 0
+        self.failures: list[Failure] = []  # articles left out by the batch work
+        self.excluded: set[str] = set()  # their ids: dropped from the corpus state at the end
+        self.left_out: set[str] = set()  # articles that failed before reaching the stream
         self.executor = _start_background() if background else None
-        self.queue: deque[Future[BatchDone]] = deque()
+        self.queue: deque[tuple[Future[BatchDone], BatchJob]] = deque()
 
     # --- while documents arrive ------------------------------------------------------------
 
@@ -255,9 +305,20 @@ class StreamBuild:
         if self.executor is None:
             self._done(emit_batch(job))
             return
-        self.queue.append(self.executor.submit(emit_batch, job))
+        self.queue.append((self.executor.submit(emit_batch, job), job))
         while len(self.queue) > QUEUED:
-            self._done(self.queue.popleft().result())
+            self._wait()
+
+    def _wait(self) -> None:
+        """The oldest queued batch's outcome. If the background process died, its batches are
+        done here instead (the executor notices a dead process at once: no wait is unbounded)."""
+        future, job = self.queue.popleft()
+        try:
+            done = future.result()
+        except BrokenProcessPool:
+            self.close()
+            done = emit_batch(job)
+        self._done(done)
 
     def _prepare(self, record: BatchRecord, results: list[DocumentResult]) -> BatchJob:
         """Enforce roles with the corpus types known now, fold the batch into the corpus-wide
@@ -294,6 +355,14 @@ class StreamBuild:
     def _done(self, done: BatchDone) -> None:
         self.reports[done.index] = done.results
         self.seconds.update(done.seconds)
+        for failure in done.failed:
+            if failure.doc_id not in self.excluded:
+                self.excluded.add(failure.doc_id)
+                self.failures.append(failure)
+
+    def leave_out(self, doc_id: str) -> None:
+        """An article that failed before its batch: the run does not list it."""
+        self.left_out.add(doc_id)
 
     # --- at the end ------------------------------------------------------------------------
 
@@ -303,21 +372,46 @@ class StreamBuild:
         try:
             self.flush()
             while self.queue:
-                self._done(self.queue.popleft().result())
+                self._wait()
         finally:
             self.close()
-        pre_changed = {b.index for b in self.batches if any(frozenset(settle(self.pre[i]).types) != t for i, t in b.pre.items())}
-        if pre_changed:
+        while True:
+            excluded = len(self.excluded)
+            self._settle()
+            if len(self.excluded) == excluded:
+                break
+
+    def _settle(self) -> None:
+        """Write again each batch that read something that changed after it was cut. Articles
+        left out change the run (its IRI names the documents it built) and, when the batch work
+        dropped them, the corpus state they were folded into: then every batch is written again."""
+        built = tuple(d for d in self.info.documents if d not in self.left_out and d not in self.excluded)
+        every = built != self.info.documents
+        if every:
+            self.info = replace(self.info, documents=built)
+            self.run = run_iri(self.info)
+        if self.excluded:
+            self.pre = {}
+            for record in self.batches:
+                for result in self._load(record):
+                    for entity in result.entities.values():
+                        merge_entity(self.pre, entity)
+        pre_changed = {b.index for b in self.batches if any(i not in self.pre or frozenset(settle(self.pre[i]).types) != t for i, t in b.pre.items())}
+        if pre_changed or self.excluded:
             self._refold()
         for record in self.batches:
-            context = {i: entity_types(settle(self.post[i]), self.gazetteer) for i in record.context}
-            owned = {e.key: summary_fields(e) for d, keys in record.reported.items() for e in self.events.owned_by(d, keys)}
-            if record.index in pre_changed or context != record.context or owned != record.owned:
+            if every or record.index in pre_changed or self._read_changed(record):
                 enforced = self._enforce(self._load(record))
                 for result in enforced:
                     self.events.add(result, local_only=True)
                 self._done(emit_batch(self._job(record, enforced)))
                 self.rewritten += 1
+
+    def _read_changed(self, record: BatchRecord) -> bool:
+        """Whether the entity types or event summaries a batch was written with have changed."""
+        context = {i: entity_types(settle(self.post[i]), self.gazetteer) for i in record.context}
+        owned = {e.key: summary_fields(e) for d, keys in record.reported.items() for e in self.events.owned_by(d, keys)}
+        return context != record.context or owned != record.owned
 
     def _refold(self) -> None:
         """Some batch enforced roles with types that changed later: rebuild the corpus-wide
@@ -330,11 +424,11 @@ class StreamBuild:
     def _load(self, record: BatchRecord) -> list[DocumentResult]:
         with open(record.spill, "rb") as handle:
             results: list[DocumentResult] = pickle.load(handle)
-        return results
+        return [r for r in results if r.document.id not in self.excluded]
 
     def close(self) -> None:
         if self.executor is not None:
-            for future in self.queue:
+            for future, _ in self.queue:
                 future.cancel()
             self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None

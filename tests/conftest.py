@@ -33,6 +33,7 @@ def extract_text(nlp):
     from kg.build import blank_furniture
     from kg.documents import make_document
     from kg.extract import Extraction
+    from kg.nlp import result_of
     from kg.resolve import Resolver, resolve_document
 
     resolver = Resolver(gaz.load(gaz.default_path()))
@@ -41,7 +42,7 @@ def extract_text(nlp):
         raw = f"date {date}\n{text}" if date else text
         document = make_document(raw, doc_id="t", source="t.txt")
         doc = nlp(blank_furniture(document))
-        result = resolve_document(document, Extraction.from_dict(doc.user_data["kg"]), resolver)
+        result = resolve_document(document, Extraction.from_dict(result_of(doc)), resolver)
         return result
 
     return run

@@ -113,3 +113,18 @@ def test_verbless_fragments_end(extract_text, text: str) -> None:
         extract_text(text)
     finally:
         signal.alarm(0)
+
+
+# Constructions that made argument resolution recurse without end (found on real wire copy, the
+# sentences here written for this test): a possessive whose antecedent is the phrase holding it.
+@pytest.mark.parametrize("text, expected", [
+    ("On Monday about 200 rebel fighters and their families were evacuated from the town of Qusayr under a deal with the government.",
+     {("syrian-rebels", "evacuates", "qusayr")}),
+    ("One man and one of his children were killed in a rocket attack by regime forces on Kafr Nabl while dozens of others were wounded.", set()),
+    ("Bashar al-Assad and its militias backed by Iranian air power have been fighting back against rebel assaults near Hama.", set()),
+    ("The farmer said that he and his family were able to leave the village after the militants withdrew.", set()),
+    ("Al-Khatib told SANA that they tried more than once to escape but each time the armed groups stopped them by force adding that today he and his family were able to leave through the Bustan area.", set()),
+])
+def test_self_referring_possessives_end(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
+    found = {t for t in triples(extract_text(text)) if t[1] in ("strikes", "attacks", "backs", "captures", "evacuates")}
+    assert expected <= found, found
