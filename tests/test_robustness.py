@@ -525,17 +525,17 @@ def test_late_failure_leaves_out_as_it_was(tmp_path: Path, old_out: Path) -> Non
 
 
 def test_failure_with_nlp_workers_ends_with_one_line(tmp_path: Path, old_out: Path) -> None:
-    """A crash while spaCy's worker processes are running stops them: one line, exit 2, no hang
-    (spaCy alone would wait for them forever)."""
+    """A crash of the build itself (not of one article) while the NLP worker processes are
+    running stops them: one line, exit 2, no hang (spaCy's own workers would wait forever)."""
     before = snapshot(old_out)
     patch = (
-        "import kg.build\n"
+        "import kg.stream\n"
         "def _boom(*args, **kwargs):\n"
-        "    raise RuntimeError('resolver exploded')\n"
-        "kg.build.resolve_document = _boom\n"
+        "    raise RuntimeError('stream exploded')\n"
+        "kg.stream.StreamBuild.add = _boom\n"
     )
     result = run_patched(tmp_path, patch, "build", SEED, "-o", old_out, "--workers", "2")
-    one_error_line(result, "internal error: RuntimeError: resolver exploded")
+    one_error_line(result, "internal error: RuntimeError: stream exploded")
     assert_untouched(old_out, before)
 
 
