@@ -6,14 +6,17 @@ Rules, first that applies wins:
    what it stands for (``Moscow`` → ``russia``, ``Syria`` → ``syrian-government``);
 2. civilian heads ("civilians", "people", "protesters", "Syrian civilians") → ``civilians``;
 3. an owned force, weapon or event ("Russian jets", "Assad's forces", "Taliban fighters",
-   "U.S. missile strikes"): the owner's gazetteer entry, as an actor;
+   "U.S. missile strikes"): the owner's gazetteer entry, as an actor; but a demonym on a group
+   noun names a group ("Syrian rebels" → ``syrian-rebels``, "Kurdish militias" → ``kurdish-militias``);
 4. a "government"/"regime" modifier or a bare state head ("regime forces", "the army") → the
    actor of the article's main country (``DocContext.main_country``), when there is one;
 5. "X-backed" groups → ``<x>-backed-<class>`` ("Iranian-backed militias" → ``iran-backed-militias``);
 6. otherwise a minted id from the head phrase: group nouns by class ("the rebels", "rebel
    fighters" → ``rebels``; "militants" → ``militants``), else the modifiers and singular head
    word without determiners and quantities ("three warplanes" → ``warplane``, "security forces"
-   → ``security-force``); a named mention the gazetteer lacks → the slug of its text.
+   → ``security-force``); a place phrase with a name after "of" → the slug of that name ("the
+   village of Tal Abyad al-Gharbi" → ``tal-abyad-al-gharbi``); a named mention the gazetteer
+   lacks → the slug of its text.
 
 ``role`` is "agent", "place" or "any": metonymy applies to agents only.
 """
@@ -109,13 +112,18 @@ def canonicalise(
     # 1. the gazetteer, by span id or by label
     if mention.gazetteer_id and gazetteer.get(mention.gazetteer_id):
         return _entry_ref(gazetteer, mention.gazetteer_id, as_actor)
-    known = _label_index(gazetteer).get(clean_name(mention.text).lower())
-    if known:
-        return _entry_ref(gazetteer, known, as_actor)
+    for name in (mention.text, mention.name_text or ""):
+        known = _label_index(gazetteer).get(clean_name(name).lower())
+        if known:
+            return _entry_ref(gazetteer, known, as_actor)
     # 2. civilians are one id, whoever's they are
     if mention.head_class == "civilian":
         return CanonicalRef(CIVILIANS, ("Civilians",), minted=False)
-    # 3. an owner named by demonym, possessor, compound or "X-led"
+    # 3. an owner named by demonym, possessor, compound or "X-led"; a demonym on a group class
+    # names the group, not the state ("Syrian rebels" → syrian-rebels, never the government)
+    group = minted_name(mention, words) if mention.head_class == "force" else ""
+    if group in set(words.group_class.values()) and mention.kind == "demonym_force" and mention.owner_text:
+        return CanonicalRef(slugify(f"{mention.owner_text} {group}"), ("ArmedGroup",), minted=True)
     if mention.head_class in ("force", "weapon", "owned") and mention.owner_id and gazetteer.get(mention.owner_id):
         return _entry_ref(gazetteer, mention.owner_id, True)
     # 4. the article's own government
@@ -128,7 +136,9 @@ def canonicalise(
         entry = gazetteer.get(gazetteer.country_of(backer) or backer) if backer else None
         name = entry.label if entry else mention.backer_text
         return CanonicalRef(slugify(f"{name}-backed {minted_name(mention, words)}"), ("ArmedGroup",), minted=True)
-    # 6. minted from the phrase
+    # 6. minted from the phrase: a place by its own name ("the village of X" → x)
+    if mention.head_class == "place" and mention.name_text:
+        return CanonicalRef(slugify(clean_name(mention.name_text)), ("Settlement",), minted=True)
     if mention.head_class:
         types = ("Settlement",) if mention.head_class == "place" else ("ArmedGroup",)
         return CanonicalRef(slugify(minted_name(mention, words)), types, minted=True)

@@ -112,11 +112,12 @@ def _gold_ids(entity_id: str, index: EntityIndex, gazetteer: gaz.Gazetteer) -> s
 
 
 def _new_surfaces(mention: OpenMention) -> set[str]:
-    words = load_words()
-    tokens = mention.text.split()
-    while len(tokens) > 1 and (tokens[0].lower() in words.drop or tokens[0].replace(",", "").isdigit()):
-        tokens = tokens[1:]
-    return {norm(mention.text), norm(" ".join(tokens)), *(norm(o) for o in mention.owners)}
+    """The text, its core (no determiners or quantities), the core with its last word in the
+    other number ("terrorist" / "terrorists"), a place phrase's own name, and the owners."""
+    core = norm(mention.core_text or mention.text)
+    other = core[:-1] if core.endswith("s") else core + "s"
+    named = [norm(mention.name_text)] if mention.name_text else []
+    return {norm(mention.text), core, other, *named, *(norm(o) for o in mention.owners)}
 
 
 def _overlaps(start: int, end: int, sentences: list[tuple[int, int]]) -> bool:

@@ -47,10 +47,12 @@ class MentionWords:
     government: frozenset[str]
     state: frozenset[str]
     led: frozenset[str]
+    controller: frozenset[str]
     backed: frozenset[str]
     not_owner: frozenset[str]
     drop: frozenset[str]
     locative: frozenset[str]
+    anaphoric_place: frozenset[str]
     named_labels: frozenset[str]
     place_labels: frozenset[str]
 
@@ -71,8 +73,8 @@ def load_words(path: Path = MENTIONS_PATH) -> MentionWords:
         force=words("force_heads"), weapon=words("weapon_heads"), owned_only=words("owned_only_heads"),
         civilian=words("civilian_heads"), place=words("place_heads"), group_class=classes,
         plain_group=words("plain_group_heads"), government=words("government_words"), state=words("state_heads"),
-        led=words("led_words"), backed=words("backed_words"), not_owner=words("hyphen_not_owner"),
-        drop=words("drop_words"), locative=words("locative_preps"),
+        led=words("led_words"), controller=words("controller_words"), backed=words("backed_words"), not_owner=words("hyphen_not_owner"),
+        drop=words("drop_words"), locative=words("locative_preps"), anaphoric_place=words("anaphoric_place_heads"),
         named_labels=frozenset(raw["named_labels"]), place_labels=frozenset(raw["place_labels"]),
     )
 
@@ -100,9 +102,20 @@ class OpenMention:
     origin_text: str | None = None  # "Kandahar" in "a suicide bomber from Kandahar"
     modifiers: tuple[str, ...] = ()  # lowercase premodifier words ("regime", "security", "suicide")
     ner_label: str | None = None
+    core_text: str = ""  # the text without leading determiners and quantities ("rebels" for "some 200 rebels")
+    name_text: str | None = None  # a place phrase's own name: "Tal Abyad al-Gharbi" in "the village of ..."
 
 
 # --- detection ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Modifiers:
+    """What the words before a head say: owners (same referent's owner), a backer, plain words."""
+
+    owners: list[Token]
+    backer: Token | None
+    words: list[str]
 
 
 class _Detector:
@@ -112,7 +125,10 @@ class _Detector:
         self.ents = [e for e in doc.ents if e.label_ in words.named_labels]
         self.ent_at: dict[int, Span] = {i: e for e in self.ents for i in range(e.start, e.end)}
         self.memo: dict[int, OpenMention | None] = {}
-        self.absorbed: set[int] = set()  # tokens whose entity became an owner inside a larger mention
+        self.absorbed: set[int] = set()  # tokens of names that became an owner inside a larger mention
+        self.extra: dict[int, OpenMention] = {}  # modifiers that name another referent ("rebel" in "rebel-held")
+
+    # -- words and tokens --
 
     def word(self, token: Token) -> str:
         """The form of a token found in the word lists: lemma, lowercase, or a naive singular."""
@@ -132,14 +148,34 @@ class _Detector:
         ent = self.ent_at.get(token.i)
         return token.lower_ in self.demonyms or (ent is not None and ent.label_ == "NORP")
 
+    def unit(self, token: Token) -> Span:
+        """The name a token belongs to, or the token alone."""
+        ent = self.ent_at.get(token.i)
+        return ent if ent is not None else self.doc[token.i:token.i + 1]
+
     def hyphen_word(self, token: Token) -> str | None:
         """For X in "X-led"/"X-backed": the word after the hyphen that follows X's span."""
-        ent = self.ent_at.get(token.i)
-        end = ent.end if ent is not None else token.i + 1
-        doc = self.doc
-        if end + 1 < len(doc) and doc[end].text == "-":
-            return doc[end + 1].lower_
+        end = self.unit(token).end
+        if end + 1 < len(self.doc) and self.doc[end].text == "-":
+            return self.doc[end + 1].lower_
         return None
+
+    def is_force_word(self, token: Token) -> bool:
+        return self.w.head_class(self.word(token)) == "force" and token.pos_ in ("NOUN", "PROPN", "ADJ")
+
+    @staticmethod
+    def core_start(span: Span) -> int:
+        """The first token after determiners and quantities ("some 200", "at least six")."""
+        i = span.start
+        while i < span.end - 1:
+            token = span.doc[i]
+            if token.dep_ in ("det", "predet", "nummod", "quantmod") or token.like_num or token.lower_ in ("at", "least", "more", "than", "about", "some", "nearly", "up", "to"):
+                i += 1
+            else:
+                break
+        return i
+
+    # -- head phrases --
 
     def candidate(self, token: Token) -> OpenMention | None:
         if token.i not in self.memo:
@@ -155,89 +191,134 @@ class _Detector:
         if head_class is None:
             return None
         ent = self.ent_at.get(token.i)
-        if ent is not None and ent.root.i == token.i and ent.start < token.i:
-            return None  # "Syrian Democratic Forces": the name itself is the mention
-        if token.dep_ == "compound" and token.head.i > token.i and self.candidate(token.head) is not None:
-            return None  # "coalition warplanes": the larger phrase is the mention
+        if ent is not None and ent.start < token.i:
+            return None  # "Syrian Democratic Forces", "Islamic State group": the name is the mention
+        if token.dep_ == "compound" and token.head.i > token.i:
+            if self.candidate(token.head) is not None:
+                return None  # "coalition warplanes": the larger phrase is the mention
+            if head_class in ("weapon", "owned", "place"):
+                return None  # "rocket attacks", "village elders": a modifier, not a referent
         lefts = [c for c in token.lefts if c.dep_ in PREMODIFIERS and not (c.dep_ == "punct" and c.text not in "-'")]
         start = min((c.left_edge.i for c in lefts), default=token.i)
         while start < token.i and (self.doc[start].is_punct and self.doc[start].text not in "-'" or self.doc[start].dep_ in ("cc", "prep")):
             start += 1  # a phrase does not open on a comma or a stray conjunction
         if start in self.ent_at:
             start = min(start, self.ent_at[start].start)
-        owners, owner_ids, backer, backer_id, modifiers = self.modifiers(start, token)
+        mods = self.modifiers(start, token, head_class)
         end, origin = token.i + 1, None
+        name: tuple[int, int] | None = None  # the place's own name after "of"
         for child in token.rights:
-            if child.dep_ == "prep" and child.lower_ == "from" and head_class in ("force", "weapon"):
-                objects = [c for c in child.children if c.dep_ == "pobj"]
-                if objects and (objects[0].i in self.ent_at or objects[0].pos_ == "PROPN"):
-                    end, origin = objects[0].right_edge.i + 1, self.phrase_text(objects[0])
-            if child.dep_ == "prep" and child.lower_ == "of" and head_class == "place":
-                objects = [c for c in child.children if c.dep_ == "pobj"]
-                if objects and objects[0].pos_ == "PROPN":
-                    end = objects[0].right_edge.i + 1  # "the village of Tal Abyad al-Gharbi"
-            if child.dep_ == "appos" and head_class == "place" and child.pos_ == "PROPN" and child.i == token.i + 1:
-                end = child.right_edge.i + 1
-        if head_class == "owned" and not owners and not (set(modifiers) & self.w.government):
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if not objects or child.dep_ != "prep":
+                continue
+            obj = objects[0]
+            if child.lower_ == "from" and head_class in ("force", "weapon") and (obj.i in self.ent_at or obj.pos_ == "PROPN"):
+                end, origin = self.unit(obj).end, self.unit(obj).text
+            if child.lower_ == "of" and head_class == "place" and obj.pos_ == "PROPN" and child.i == token.i + 1:
+                end = max(self.unit(obj).end, obj.i + 1)  # "the village of Tal Abyad al-Gharbi"
+                name = (child.i + 1, end)
+        if head_class == "owned" and not mods.owners and not (set(mods.words) & self.w.government):
             return None
-        gazetteer_id = None
-        if ent is not None and ent.start >= start and ent.end <= end:
-            gazetteer_id = ent.ent_id_ or ent.id_ or None
+        gazetteer_id = (ent.ent_id_ or ent.id_ or None) if ent is not None else None
         if head_class == "place":
-            named = [self.ent_at[i] for i in range(start, end) if i in self.ent_at]
-            if named and not gazetteer_id:
-                gazetteer_id = named[0].ent_id_ or named[0].id_ or None
+            # The name after "of" is the place itself: absorbed, and its gazetteer id is the
+            # phrase's only when the entry covers all of it ("Tal Abyad" is not "Tal Abyad al-Gharbi").
+            if name is not None:
+                inside = {self.ent_at[i] for i in range(*name) if i in self.ent_at}
+                self.absorbed.update(i for e in inside for i in range(e.start, e.end))
+                exact = [e for e in inside if (e.start, e.end) == name]
+                gazetteer_id = gazetteer_id or (exact[0].ent_id_ or exact[0].id_ or None if exact else None)
+            gazetteer_id = gazetteer_id or self.place_owner_id(start, token.i)
             kind = "place"
-        elif owners and self.is_demonym_text(owners[0], start, token.i):
+        elif mods.owners and self.is_demonym(mods.owners[0]):
             kind = "demonym_force" if head_class in ("force", "weapon", "owned") else "generic_force"
         else:
             kind = "generic_force"
         span = self.doc[start:end]
+        owner = mods.owners[0] if mods.owners else None
+        owner_unit = self.unit(owner) if owner is not None else None
+        core = self.doc[self.core_start(span):end]
         return OpenMention(
             start, end, span.start_char, span.end_char, span.text, kind, token.i, word, head_class,
-            gazetteer_id=gazetteer_id, owner_text=owners[0] if owners else None,
-            owner_id=owner_ids[0] if owner_ids else None, owners=tuple(owners),
-            backer_text=backer, backer_id=backer_id, origin_text=origin, modifiers=tuple(modifiers),
-            ner_label=ent.label_ if ent is not None else None,
+            gazetteer_id=gazetteer_id, owner_text=_strip_the(owner_unit.text) if owner_unit is not None else None,
+            owner_id=self.gaz_id(owner) if owner is not None else None,
+            owners=tuple(_strip_the(self.unit(o).text) for o in mods.owners),
+            backer_text=self.unit(mods.backer).text if mods.backer is not None else None,
+            backer_id=self.gaz_id(mods.backer) if mods.backer is not None else None,
+            origin_text=origin, modifiers=tuple(mods.words),
+            ner_label=ent.label_ if ent is not None else None, core_text=core.text,
+            name_text=self.doc[name[0]:name[1]].text if name is not None else None,
         )
 
-    def is_demonym_text(self, text: str, start: int, head: int) -> bool:
-        return any(self.doc[i].text == text.split()[0] and self.is_demonym(self.doc[i]) for i in range(start, head))
+    def place_owner_id(self, start: int, head: int) -> str | None:
+        """"Aleppo province": the gazetteer place named before a place head."""
+        for i in range(start, head):
+            ent = self.ent_at.get(i)
+            if ent is not None and self.is_place_name(ent) and ent.end <= head and self.doc[i].dep_ != "poss":
+                return ent.ent_id_ or ent.id_ or None
+        return None
 
-    def phrase_text(self, token: Token) -> str:
-        ent = self.ent_at.get(token.i)
-        return ent.text if ent is not None else self.doc[token.left_edge.i:token.i + 1].text
+    def is_place_name(self, ent: Span) -> bool:
+        entry = self.gaz.get(ent.ent_id_ or ent.id_) if self.gaz and (ent.ent_id_ or ent.id_) else None
+        return entry.is_place if entry is not None else ent.label_ in ("GPE", "LOC", "FAC")
 
-    def modifiers(self, start: int, head: Token) -> tuple[list[str], list[str], str | None, str | None, list[str]]:
-        """Owners, owner ids, backer, backer id and plain modifier words between start and head."""
-        owners: list[str] = []
-        owner_ids: list[str] = []
-        backer = backer_id = None
+    def modifiers(self, start: int, head: Token, head_class: str) -> _Modifiers:
+        """Sort the words between ``start`` and the head: owners, a backer, separate referents
+        ("rebel" in "rebel-held"), plain words. Owners of a force are absorbed into its mention;
+        a place's modifiers are absorbed only when they are the place's own name."""
+        owners: list[Token] = []
+        backer: Token | None = None
         words: list[str] = []
         i = start
         while i < head.i:
             token = self.doc[i]
-            ent = self.ent_at.get(i)
-            span_end = ent.end if ent is not None else i + 1
-            text = ent.text if ent is not None else token.text
+            unit = self.unit(token)
             hyphen = self.hyphen_word(token)
-            if ent is not None or token.lower_ in self.demonyms or token.dep_ == "poss":
-                if hyphen in self.w.backed:
-                    backer, backer_id = text, self.gaz_id(token)  # a separate referent: not absorbed
-                elif hyphen in self.w.not_owner:
-                    pass  # "an al-Qaida-linked group" is not al-Qaida
-                elif token.dep_ == "poss" and token.pos_ == "PRON":
-                    owners.append(token.text)
-                else:
-                    owners.append(text.removeprefix("the ").removeprefix("The "))
-                    found = self.gaz_id(token)
-                    if found:
-                        owner_ids.append(found)
-                    self.absorbed.update(range(i, span_end))
-            elif token.is_alpha:
+            named = token.i in self.ent_at or token.lower_ in self.demonyms or token.pos_ == "PROPN"
+            if hyphen in self.w.backed and (named or self.is_force_word(token)):
+                backer = token
+                self.separate(token)
+            elif hyphen in self.w.controller and (named or self.is_force_word(token)):
+                self.separate(token)  # "rebel-held town": the rebels are another referent
+            elif hyphen in self.w.not_owner:
+                pass  # "an al-Qaida-linked group" is not al-Qaida
+            elif head_class == "place":
+                if token.i in self.ent_at and self.is_place_name(unit) and token.dep_ != "poss":
+                    self.absorbed.update(range(unit.start, unit.end))  # "Aleppo province"
+                elif self.is_force_word(token):
+                    self.separate(token)
+                elif named or token.dep_ == "poss":
+                    owners.append(token)
+                elif token.is_alpha:
+                    words.append(token.lower_)
+            elif named or token.dep_ == "poss":
+                owners.append(token)
+                if not (token.dep_ == "poss" and token.pos_ == "PRON"):
+                    self.absorbed.update(range(unit.start, unit.end))
+            elif head_class in ("owned", "weapon") and self.is_force_word(token):
+                self.separate(token)  # "terrorist rocket attacks": the terrorists act
+            elif token.is_alpha and token.lower_ not in self.w.led | self.w.controller | self.w.backed | self.w.not_owner:
                 words.append(token.lower_)
-            i = max(span_end, i + 1)
-        return owners, owner_ids, backer, backer_id, words
+            i = max(unit.end, i + 1)
+        # The owner nearest the head is the primary one ("Syrian Kurdish forces" are Kurdish), unless
+        # the owners are coordinated ("Iraqi, Kurdish and Arab forces": the first heads the list).
+        stacked = [o for o in owners if o.dep_ != "conj"]
+        if len(stacked) > 1:
+            primary = stacked[-1]
+            owners = [primary] + [o for o in owners if o is not primary]
+        return _Modifiers(owners, backer, words)
+
+    def separate(self, token: Token) -> None:
+        """A modifier that names another referent: its own mention unless an entity covers it."""
+        if token.i in self.ent_at or token.i in self.extra:
+            return
+        kind = "generic_force" if self.is_force_word(token) else "named"
+        self.extra[token.i] = OpenMention(
+            token.i, token.i + 1, token.idx, token.idx + len(token.text), token.text, kind, token.i,
+            self.word(token), "force" if kind == "generic_force" else "", core_text=token.text,
+        )
+
+    # -- names --
 
     def named(self, ent: Span) -> OpenMention:
         span = ent[1:] if ent[0].lower_ == "the" and len(ent) > 1 else ent
@@ -246,7 +327,7 @@ class _Detector:
         place = ent.label_ in self.w.place_labels or (ent.label_ == "GPE" and (entry is None or not entry.is_actor))
         return OpenMention(
             span.start, span.end, span.start_char, span.end_char, span.text, "place" if place else "named",
-            ent.root.i, ent.root.lower_, "", gazetteer_id=entry_id, ner_label=ent.label_,
+            ent.root.i, ent.root.lower_, "", gazetteer_id=entry_id, ner_label=ent.label_, core_text=span.text,
         )
 
     def proper_chunks(self, taken: set[int]) -> list[OpenMention]:
@@ -263,7 +344,7 @@ class _Detector:
                 continue
             governor = chunk.root.head if chunk.root.dep_ == "pobj" else None
             kind = "place" if governor is not None and governor.lower_ in self.w.locative else "named"
-            found.append(OpenMention(span.start, span.end, span.start_char, span.end_char, span.text, kind, chunk.root.i, chunk.root.lower_, ""))
+            found.append(OpenMention(span.start, span.end, span.start_char, span.end_char, span.text, kind, chunk.root.i, chunk.root.lower_, "", core_text=span.text))
         return found
 
     def run(self) -> list[OpenMention]:
@@ -272,12 +353,14 @@ class _Detector:
         # An entity that is exactly a head phrase's span ("Hezbollah", tagged by both) is one mention.
         spans = {(m.start, m.end) for m in phrases}
         named = [m for m in named if (m.start, m.end) not in spans]
-        taken = {i for m in phrases + named for i in range(m.start, m.end)}
-        found = phrases + named + self.proper_chunks(taken)
-        # A place phrase absorbs the names inside it ("the village of Tal Abyad" holds "Tal Abyad").
-        places = [(m.start, m.end) for m in phrases if m.kind == "place"]
-        found = [m for m in found if m.head_class == "place" or not any(s <= m.start and m.end <= e for s, e in places)]
+        extra = [m for m in self.extra.values() if (m.start, m.end) not in spans]
+        taken = {i for m in phrases + named + extra for i in range(m.start, m.end)}
+        found = phrases + named + extra + self.proper_chunks(taken)
         return sorted(set(found), key=lambda m: (m.start_char, m.end_char, m.kind))
+
+
+def _strip_the(text: str) -> str:
+    return text[4:] if text[:4].lower() == "the " else text
 
 
 def detect_mentions(doc: Doc, lexicon: MentionWords | None = None, gazetteer: Gazetteer | None = None) -> list[OpenMention]:
