@@ -69,9 +69,9 @@ def examples_from_record(record: dict[str, Any]) -> Iterator[PairExample]:
                                   f"{event_type} {subject_role}→{object_role}", trigger, same, False, LICENCE)
 
 
-def load(root: Path) -> Iterator[PairExample]:
+def load(root: Path, splits: tuple[str, ...] = ("dev", "test")) -> Iterator[PairExample]:
     """Examples from ``rams/dev.jsonlines`` and ``rams/test.jsonlines`` (the train split is absent)."""
-    for name in ("dev.jsonlines", "test.jsonlines"):
+    for name in (f"{split}.jsonlines" for split in splits):
         path = root / name
         if path.exists():
             for record in read_json_lines(path):
