@@ -131,17 +131,26 @@ def build(
 
 @app.command("eval")
 def evaluate(
-    inputs: List[Path] = typer.Argument(..., help="The articles the gold file describes."),
-    gold: Path = typer.Option(..., "--gold", help="Gold relations (JSONL: doc, s, p, o, tier, evidence)."),
-    entities: Path = typer.Option(..., "--entities", help="Entity inventory (JSONL: id, label, aliases)."),
+    inputs: List[Path] = typer.Argument(None, help="The articles the --gold file describes."),
+    gold: Optional[Path] = typer.Option(None, "--gold", help="Gold relations (JSONL: doc, s, p, o, tier, evidence)."),
+    entities: Optional[Path] = typer.Option(None, "--entities", help="Entity inventory (JSONL: id, label, aliases)."),
+    sets: List[Path] = typer.Option([], "--set", help="A gold set folder (gold.jsonl, entities.jsonl, texts/); repeat for several."),
     model: Optional[str] = typer.Option(None, "--model", help="spaCy pipeline name or path."),
     details: bool = typer.Option(True, "--details/--no-details", help="List false positives and misses."),
     fmt: str = typer.Option("text", "-f", "--format", help="text or json"),
 ) -> None:
-    """Precision, recall and F1 of the extracted relations against gold relations."""
-    from kg.evaluate import evaluate_corpus
+    """Precision, recall and F1 of the extracted relations against one or several gold sets."""
+    from kg.evaluate import GoldSet, evaluate_sets
 
-    report = guarded(lambda: evaluate_corpus(inputs, gold, entities, model=model))
+    def gold_sets() -> list[GoldSet]:
+        found = [GoldSet.folder(path) for path in sets]
+        if gold is not None or entities is not None or inputs:
+            if gold is None or entities is None or not inputs:
+                raise KgError("--gold, --entities and the articles go together")
+            found.insert(0, GoldSet(gold.stem.removesuffix(".gold"), gold, entities, tuple(inputs)))
+        return found
+
+    report = guarded(lambda: evaluate_sets(gold_sets(), model=model))
     print(report.to_json() if fmt == "json" else report.to_text(details=details))
 
 

@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from kg import gazetteer as gaz
 from kg.build import analyse, read_documents
@@ -22,6 +22,9 @@ from kg.errors import InputError
 from kg.extract import CORE
 from kg.documents import Document
 from kg.resolve import DocumentResult, Relation
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 SYMMETRIC = {"allyOf"}
 TIER_RANK = {"explicit": 0, "implicit": 1, "optional": 2}
@@ -315,15 +318,82 @@ def evaluate_cases(cases_path: Path, entities_path: Path, *, model: str | None =
     return score(preds, gold, {d.id for d in documents})
 
 
-def evaluate_corpus(inputs: list[Path], gold_path: Path, entities_path: Path, *, model: str | None = None) -> EvalReport:
+def evaluate_corpus(
+    inputs: list[Path], gold_path: Path, entities_path: Path, *, model: str | None = None, nlp: "Language | None" = None,
+) -> EvalReport:
     index = load_entities(entities_path)
     gold = load_gold(gold_path)
     skipped: list[str] = []
     documents = read_documents(inputs, encoding=None, max_bytes=DEFAULT_MAX_BYTES, keep_going=False, skipped=skipped)
-    results, _ = analyse(documents, model=model)
+    results, _ = analyse(documents, model=model, nlp=nlp)
     file_names = {d.id: Path(d.source.split("#")[0]).name if "#" not in d.source else d.id for d in documents}
     gold_docs = {line.doc for line in gold}
     # Gold may name articles by file name or by id.
     file_names = {doc_id: (name if name in gold_docs else doc_id if doc_id in gold_docs else name) for doc_id, name in file_names.items()}
     preds = predictions(results, index, file_names)
     return score(preds, gold, set(file_names.values()))
+
+
+@dataclass(frozen=True)
+class GoldSet:
+    """A named gold set: relations, the entity inventory they use, and the articles."""
+
+    name: str
+    gold: Path
+    entities: Path
+    inputs: tuple[Path, ...]
+
+    @classmethod
+    def folder(cls, path: Path) -> "GoldSet":
+        """A folder laid out as ``../shared/eval/dev``: gold.jsonl, entities.jsonl and texts/."""
+        missing = [n for n in ("gold.jsonl", "entities.jsonl", "texts") if not (path / n).exists()]
+        if missing:
+            raise InputError(str(path), f"not a gold set folder (no {', '.join(missing)}; expected gold.jsonl, entities.jsonl and texts/)")
+        return cls(path.resolve().name, path / "gold.jsonl", path / "entities.jsonl", (path / "texts",))
+
+
+@dataclass
+class MultiReport:
+    """``kg eval`` over several gold sets in one run: one report each, and their core sums."""
+
+    reports: dict[str, EvalReport]
+
+    @property
+    def core(self) -> Score:
+        total = Score()
+        for report in self.reports.values():
+            total.add(report.core)
+        return total
+
+    def to_text(self, details: bool = True) -> str:
+        if len(self.reports) == 1:
+            return next(iter(self.reports.values())).to_text(details)
+        parts = [f"== {name}\n{report.to_text(details)}" for name, report in self.reports.items()]
+        core = self.core
+        parts.append(
+            f"== all sets ({sum(r.documents for r in self.reports.values())} documents), core five: "
+            f"P {core.precision:.3f}  R {core.recall:.3f}  F1 {core.f1:.3f}  (TP {core.tp}, FP {core.fp}, FN {core.fn})"
+        )
+        return "\n\n".join(parts)
+
+    def to_json(self) -> str:
+        if len(self.reports) == 1:
+            return next(iter(self.reports.values())).to_json()
+        core = self.core
+        sets = {name: json.loads(report.to_json()) for name, report in self.reports.items()}
+        combined = {"precision": round(core.precision, 4), "recall": round(core.recall, 4), "f1": round(core.f1, 4), "tp": core.tp, "fp": core.fp, "fn": core.fn}
+        return json.dumps({"sets": sets, "core": combined}, indent=2, ensure_ascii=False)
+
+
+def evaluate_sets(sets: list[GoldSet], *, model: str | None = None) -> MultiReport:
+    """Every gold set scored with one loaded pipeline."""
+    from kg.nlp import build_pipeline
+
+    if not sets:
+        raise InputError("kg eval", "no gold set given (use --gold/--entities with articles, or --set FOLDER)")
+    names = [s.name for s in sets]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise InputError("kg eval", f"two gold sets are named {duplicates[0]!r}")
+    nlp = build_pipeline(model)
+    return MultiReport({s.name: evaluate_corpus(list(s.inputs), s.gold, s.entities, nlp=nlp) for s in sets})
