@@ -1,11 +1,13 @@
-"""Soak test on real news: build the FA-KES pool with one and with two workers and check both.
+"""Soak test on real news: build the FA-KES pool (and the dev set's real articles) with one and
+with two workers and check both.
 
-    python bench/soak.py [--articles PATH] [--limit N] [--out DIR]
+    python bench/soak.py [--articles PATH ...] [--limit N] [--out DIR]
 
 Checks: each build exits 0 with 0 failed articles; graph.ttl is byte-identical for --workers 1
 and --workers 2; it parses in rdflib and in pyoxigraph; the build's SHACL validation conforms.
 Prints time, failures and peak memory per build; exits 1 if a check fails. ``make soak`` runs
-all 764 articles; ``make test`` runs a 100-article slice (tests/test_soak.py).
+all 764 FA-KES articles plus the 36 dev articles; ``make test`` runs the first 100 FA-KES
+articles plus the dev articles (tests/test_soak.py). ``--limit`` cuts the first input only.
 """
 from __future__ import annotations
 
@@ -21,6 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ARTICLES = ROOT.parent / "shared" / "corpora" / "fakes-pool" / "articles.jsonl"
+# More real text: the dev set's articles (VOA, FA-KES and WikiEvents news, as published).
+DEV_TEXTS = ROOT.parent / "shared" / "eval" / "dev" / "texts"
+DEFAULT_INPUTS = (DEFAULT_ARTICLES, DEV_TEXTS)
 
 
 @dataclass
@@ -67,10 +72,10 @@ def slice_articles(source: Path, limit: int | None, folder: Path) -> tuple[Path,
     return path, limit
 
 
-def run_build(articles: Path, out: Path, workers: int) -> Run:
+def run_build(articles: list[Path], out: Path, workers: int) -> Run:
     """``kg build`` in a child process; its peak memory from wait4 (the child and the workers it
     waited for: the largest single process, not their sum)."""
-    command = [sys.executable, "-m", "kg", "build", str(articles), "-o", str(out), "--workers", str(workers)]
+    command = [sys.executable, "-m", "kg", "build", *map(str, articles), "-o", str(out), "--workers", str(workers)]
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
         process = subprocess.Popen(command, cwd=ROOT, stdout=stdout, stderr=stderr)
@@ -85,17 +90,19 @@ def run_build(articles: Path, out: Path, workers: int) -> Run:
     return Run(workers, seconds, usage.ru_maxrss / 1024, process.returncode, failures, out_text, err_text)
 
 
-def soak(articles: Path = DEFAULT_ARTICLES, *, limit: int | None = None, out: Path | None = None) -> SoakReport:
+def soak(inputs: tuple[Path, ...] = DEFAULT_INPUTS, *, limit: int | None = None, out: Path | None = None) -> SoakReport:
     import pyoxigraph
     from rdflib import Graph
 
     with tempfile.TemporaryDirectory(prefix="kg-soak-") as scratch:
         folder = out or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
-        source, count = slice_articles(articles, limit, folder)
+        source, count = slice_articles(inputs[0], limit, folder)
+        extra = [p for p in inputs[1:] if p.exists()]
+        count += sum(1 for p in extra for _ in (p.glob("*.txt") if p.is_dir() else [p]))
         report = SoakReport(count)
         for workers in (2, 1):
-            run = run_build(source, folder / f"workers-{workers}", workers)
+            run = run_build([source, *extra], folder / f"workers-{workers}", workers)
             report.runs.append(run)
             if run.exit_code != 0:
                 report.problems.append(f"--workers {workers} exited {run.exit_code}: {(run.stderr or run.stdout).strip()[-500:]}")
@@ -125,15 +132,16 @@ def soak(articles: Path = DEFAULT_ARTICLES, *, limit: int | None = None, out: Pa
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=Path, default=DEFAULT_ARTICLES)
+    parser.add_argument("--articles", type=Path, action="append", help="JSONL files or folders of articles (default: the FA-KES pool and the dev texts)")
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--out", type=Path, default=None, help="keep the outputs here (default: a temporary folder)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     options = parser.parse_args()
-    if not options.articles.exists():
-        print(f"soak: {options.articles} is absent (../shared/corpora/fakes-pool is needed)", file=sys.stderr)
+    inputs = tuple(options.articles or DEFAULT_INPUTS)
+    if not inputs[0].exists():
+        print(f"soak: {inputs[0]} is absent (../shared/corpora/fakes-pool is needed)", file=sys.stderr)
         return 2
-    report = soak(options.articles, limit=options.limit, out=options.out)
+    report = soak(inputs, limit=options.limit, out=options.out)
     if options.json:
         print(json.dumps({"articles": report.articles, "triples": report.triples, "problems": report.problems,
                           "runs": [{k: v for k, v in vars(r).items() if k not in ("stdout", "stderr")} for r in report.runs]}, indent=1))
