@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 FORMATS = {"turtle": "ttl", "nt": "nt", "json-ld": "jsonld", "jsonld": "jsonld", "trig": "trig"}
-BATCH_SIZE = 16
 # Longer texts go to spaCy in pieces cut at paragraph or sentence ends: spaCy refuses texts over
 # nlp.max_length (1,000,000 characters, error E088) and its memory grows with the text.
 CHUNK_CHARS = 100_000

@@ -20,7 +20,7 @@ import pickle
 import sys
 import time
 from collections import Counter, deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -315,7 +315,7 @@ class StreamBuild:
         future, job = self.queue.popleft()
         try:
             done = future.result()
-        except BrokenProcessPool:
+        except (BrokenProcessPool, CancelledError):
             self.close()
             done = emit_batch(job)
         self._done(done)

@@ -77,6 +77,16 @@ def test_a_worker_that_dies_or_hangs_costs_only_its_article(tmp_path, monkeypatc
         assert summary.failures[0].message == "the worker process was killed by SIGKILL"
 
 
+def test_a_dead_background_process_costs_nothing(tmp_path, monkeypatch) -> None:
+    """The process that maps and validates batches is killed: its batches are done in the main
+    process instead (where the hook does not kill), and the graph is the whole corpus's."""
+    whole = build([corpus(tmp_path / "whole-in", bad=True)], tmp_path / "whole")
+    summary, out = faulty_build(tmp_path, monkeypatch, "rdf:kill", background=True)
+    assert summary.ok and summary.documents == 3
+    assert (out / "graph.ttl").read_bytes() == (tmp_path / "whole" / "graph.ttl").read_bytes()
+    assert whole.ok
+
+
 def test_fail_fast_stops_at_the_first_failed_article(tmp_path, monkeypatch) -> None:
     with pytest.raises(ArticleFailed, match="zz_bad.*failed in extract: RuntimeError"):
         faulty_build(tmp_path, monkeypatch, "extract:raise", fail_fast=True)
