@@ -19,6 +19,7 @@ from kg.extraction.tokens import PLACE_LABELS, RELATIVE, Ent
 # Argument resolution recurses (arg → generic → resolve_pronoun → args → arg); this bounds its
 # nesting whatever the sentence, far above what any real construction needs.
 MAX_NESTING = 48
+
 _Resolver = TypeVar("_Resolver", bound=Callable[..., list[int]])
 
 

@@ -10,7 +10,9 @@ from kg.extraction.state import ExtractorState
 from kg.extraction.tokens import OBJECTS, PASSIVE_SUBJECTS, PLACE_LABELS, RELATIVE, SUBJECTS
 
 
+# Words the small model reads as a preposition before a clause ("after insurgents … launched").
 TEMPORAL_PREPS = {"after", "before", "since", "until", "as", "while", "when", "once"}
+# Verbs whose object is the subject of their infinitive ("prompted the rebels to withdraw").
 OBJECT_CONTROL = {"prompt", "drive", "persuade", "convince", "ask", "tell", "instruct", "force", "oblige", "compel", "order", "allow", "help", "enable", "push", "lead", "cause", "permit", "urge", "get"}
 
 

@@ -21,6 +21,8 @@ from kg.extraction.tokens import Ent, is_pronoun
 
 # "two days", "recent months", "the second day": spans, not the date of an event.
 DURATION = re.compile(r"\S*year-old|(?:the |about |some |nearly |over |the past |past |recent |several |many |a few )*(?:\w+ )?(?:days?|weeks?|months?|years?|hours?|decades?)")
+
+# Casualty counts: numbers as digits or words, found by two regexes built from the lexicon.
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,

@@ -7,6 +7,7 @@ from functools import lru_cache
 from spacy.tokens import Span, Token
 
 
+# Entity labels that never name an actor or a place.
 SKIP_ENT_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "LANGUAGE", "LAW", "WORK_OF_ART", "PRODUCT", "EVENT"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 SUBJECTS = {"nsubj", "csubj"}
@@ -14,6 +15,7 @@ PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
 OBJECTS = {"dobj", "obj"}
 RELATIVE = {"which", "that", "who", "whom", "whose"}
 PRONOUNS = {"they", "them", "their", "it", "its", "he", "his", "she", "her", "we", "our", "us", "i", "my"}
+# Container nouns that name a kind of place ("the town of X"), for locatedIn.
 PLACE_NOUNS = {"town", "city", "village", "province", "region", "district", "governorate", "oblast"}
 
 
