@@ -85,10 +85,16 @@ def test_bounded_cuts_a_cycle_and_deep_nesting() -> None:
     assert resolver.calls == MAX_NESTING and resolver.resolving == set()
 
 
-def test_container_resolves_to_the_place_it_names(extractor_for) -> None:
-    extractor = extractor_for("Rebels took control of the city of Idlib.")
-    (mention,) = [extractor.mentions[m] for m in extractor.args(token_of(extractor, "city"))]
-    assert (mention.kind, mention.key, mention.label) == ("named", "idlib", "GPE")
+@pytest.mark.parametrize("text, container, expected", [
+    ("Rebels left Aleppo for the province of Idlib.", "province", [("Idlib", "idlib")]),
+    ("Rebels shelled towns in Idlib.", "towns", [("Idlib", "idlib")]),
+    ("Russian jets struck cities such as Kharkiv and Odesa.", "cities", [("Kharkiv", "kharkiv"), ("Odesa", "odesa")]),
+    ("Russian jets struck Kherson's Dniprovskyi district.", "district", [("Kherson", "kherson")]),
+])
+def test_container_resolves_to_the_places_it_names(extractor_for, text: str, container: str, expected: list[tuple[str, str]]) -> None:
+    extractor = extractor_for(text)
+    found = [(extractor.mentions[m].text, extractor.mentions[m].key) for m in extractor.args(token_of(extractor, container))]
+    assert found == expected
 
 
 def test_generic_nouns_keep_their_owner_and_backer(extractor_for) -> None:
