@@ -49,6 +49,30 @@ def extract_text(nlp):
 
 
 @pytest.fixture(scope="session")
+def extractor_for(nlp):
+    """text → an ``Extractor`` over its parse, with the pipeline's own lexicon and gazetteer
+    sets, not yet run: for testing one rule or filter on a hand-written sentence."""
+    from kg.extraction import Extractor
+
+    component = nlp.get_pipe("kg_relations")
+
+    def make(text: str):
+        return Extractor(nlp(text), component.lexicon, component.demonyms, component.groups, component.actors, component.places)
+
+    return make
+
+
+def triples(result) -> set[tuple[str, str, str]]:
+    """(subject id, predicate, object id) of a resolved result's relations."""
+    return {(r.subject, r.predicate, r.object) for r in result.relations}
+
+
+def token_of(extractor, text: str):
+    """The first token of an extractor's Doc that reads ``text``."""
+    return next(t for t in extractor.tokens if t.text == text)
+
+
+@pytest.fixture(scope="session")
 def seed_build(tmp_path_factory):
     """`kg build seeds` once for the session, through the public function."""
     from kg.build import build

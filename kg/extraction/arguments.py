@@ -1,0 +1,184 @@
+"""Argument resolution: the mentions an argument token refers to.
+
+``args`` follows coordination ("Binish, Saraqeb and Jisr al Shaqour"); ``arg`` reads one token:
+a named entity, a relative pronoun, a generic noun (see ``generic_nouns``), or a container
+("the city of Idlib", "towns in Idlib") whose name ``descend`` finds, down to anaphoric places
+("the town") and demonyms on place nouns ("Ukrainian cities")."""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, Callable, TypeVar
+
+from spacy.tokens import Token
+
+from kg.extraction.data import Mention
+from kg.extraction.state import ExtractorState
+from kg.extraction.tokens import PLACE_LABELS, RELATIVE, Ent
+
+
+# Argument resolution recurses (arg → generic → resolve_pronoun → args → arg); this bounds its
+# nesting whatever the sentence, far above what any real construction needs.
+MAX_NESTING = 48
+
+_Resolver = TypeVar("_Resolver", bound=Callable[..., list[int]])
+
+
+def bounded(method: _Resolver) -> _Resolver:
+    """Resolution of a token that is already being resolved is a cycle, not an answer: "fighters
+    and their families" resolves "their" through the subject that holds "families" itself. Such
+    a revisit, or nesting past MAX_NESTING, finds nothing on that path instead of recursing for
+    ever."""
+
+    @wraps(method)
+    def guarded(self: ExtractorState, token: Token, *rest: Any) -> list[int]:
+        key = (method.__name__, token.i)
+        if key in self.resolving or len(self.resolving) >= MAX_NESTING:
+            return []
+        self.resolving.add(key)
+        try:
+            return method(self, token, *rest)
+        finally:
+            self.resolving.discard(key)
+
+    return guarded  # type: ignore[return-value]
+
+
+class ArgumentsMixin(ExtractorState):
+    """Mentions for argument tokens: names, containers, places.
+
+    Calls on ``self`` that this class does not define reach the other roles' mixins through
+    ``Extractor``."""
+
+    def expand(self, token: Token) -> list[Token]:
+        """A token and its coordinated siblings ("Binish, Saraqeb and Jisr al Shaqour")."""
+        ent = self.ent_of.get(token.i)
+        out = [token]
+        for conj in token.conjuncts:
+            if ent is not None and conj.i in range(ent.start, ent.end):
+                continue
+            out.append(conj)
+        return sorted(out, key=lambda t: t.i)
+
+    def args(self, token: Token | None, depth: int = 0) -> list[int]:
+        """Mentions an argument token refers to, through coordination and containers."""
+        if token is None:
+            return []
+        found: list[int] = []
+        for item in self.expand(token):
+            found.extend(self.arg(item, depth))
+        return list(dict.fromkeys(found))
+
+    @bounded
+    def arg(self, token: Token, depth: int = 0) -> list[int]:
+        if depth > 6:
+            return []
+        ent = self.ent_of.get(token.i)
+        if ent is not None and not ent.ent_id_ and self.word(ent.root, self.force) in self.force and token.i == ent.root.i:
+            ent = None  # NER's "defence ministry": a generic noun whose owner is outside the span
+        if ent is not None and not (ent.label_ == "NORP" and token.dep_ in ("amod", "compound")):
+            if ent.label_ == "NORP" and self.lemma(token) in self.group_force:
+                pass
+            else:
+                return [self.named(ent)]
+        lemma = self.word(token, self.arg_words)
+        if token.lower_ in RELATIVE and token.head.dep_ == "relcl":
+            return self.args(token.head.head, depth + 1)
+        if lemma in self.owned or lemma in self.force or lemma in self.lex.group_class or lemma in self.civilian:
+            owners = self.generic(token)
+            if owners:
+                return owners
+        if lemma in self.container or token.pos_ == "NUM" or token.like_num:
+            inner = self.descend(token, depth)
+            if inner:
+                return inner
+            owners = self.modifier_entities(token)
+            if owners:
+                return owners
+        if token.dep_ == "appos" and token.head.i in self.ent_of:
+            return self.args(token.head, depth + 1)
+        for child in token.children:
+            if child.dep_ == "appos" and child.i in self.ent_of and lemma in self.container_group:
+                return self.args(child, depth + 1)
+        return []
+
+    def descend(self, token: Token, depth: int) -> list[int]:
+        """"the city of Idlib", "towns in Idlib", "Kherson's Dniprovskyi district", "cities such as X".
+
+        A name given by a compound, "of", "including" or "such as" wins over "in Y", which only
+        says where the named place is."""
+        found: list[int] = []
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ in self.name_preps:
+                for pobj in child.children:
+                    if pobj.dep_ in ("pobj", "pcomp"):
+                        # "cities such as Kharkiv and Odesa amount to…" misparsed: names hang below
+                        found.extend(self.args(pobj, depth + 1) or self.modifier_entities(pobj))
+        if not found:
+            for child in token.children:
+                if child.dep_ in ("compound", "poss", "nmod") and child.i in self.ent_of and self.ent_of[child.i].label_ in PLACE_LABELS:
+                    found.extend(self.args(child, depth + 1))  # not "the Lukoil refinery in Kstovo"
+                elif child.dep_ == "poss" and child.i not in self.ent_of:
+                    found.extend(self.anaphoric_place(child))  # "the city's eastern neighbourhoods"
+            known = [m for m in found if self.mentions[m].key]
+            found = known or found  # "Kherson's Dniprovskyi district": the gazetteer's Kherson
+        if not found:
+            found = self.anaphoric_place(token) + self.demonym_place(token)
+        if found:
+            return list(dict.fromkeys(found))
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ in self.container_preps:
+                for pobj in child.children:
+                    if pobj.dep_ in ("pobj", "pcomp"):
+                        found.extend(self.args(pobj, depth + 1))
+                # "in and around Idlib": the object hangs on the coordinated preposition
+                for conj in child.conjuncts:
+                    for pobj in conj.children:
+                        if pobj.dep_ == "pobj":
+                            found.extend(self.args(pobj, depth + 1))
+        return list(dict.fromkeys(found))
+
+    def anaphoric_place(self, token: Token) -> list[int]:
+        """"took control of the town": the last place named before, in this or the last sentence."""
+        if self.word(token, self.lex.word_set("anaphoric_place_nouns")) not in self.lex.word_set("anaphoric_place_nouns"):
+            return []
+        if not any(c.lower_ == "the" for c in token.children) or any(c.dep_ in ("compound", "amod", "poss") for c in token.children if c.i in self.ent_of):
+            return []
+        countries = set(self.demonyms.values())
+        index = self.sent_of.get(token.i, 0)
+        # This sentence first, else the one before; two candidate places make it ambiguous.
+        for start, end in ((max(self.sentences[index].start, token.i - 60), token.i), (self.sentences[index - 1].start, self.sentences[index - 1].end) if index else (0, 0)):
+            candidates: dict[str, Ent] = {}
+            for root, ent in self.ents_rooted_in(start, end):
+                candidate = self.tokens[root]
+                known_place = ent.ent_id_ in self.places if ent.ent_id_ and self.places else True
+                if known_place and ent.label_ in PLACE_LABELS and ent.ent_id_ not in countries:
+                    role = candidate.dep_ if candidate.dep_ != "compound" else candidate.head.dep_
+                    if role in ("pobj", "dobj", "nsubjpass", "appos", "conj", "ROOT", "attr", "nsubj"):
+                        candidates.setdefault(ent.ent_id_ or ent.text, ent)
+            if len(candidates) == 1:
+                return [self.named(next(iter(candidates.values())))]
+            if candidates:
+                return []
+        return []
+
+    def demonym_place(self, token: Token) -> list[int]:
+        """"Ukrainian cities": a demonym on a place noun names the country."""
+        for child in token.children:
+            if child.dep_ == "amod" and child.i in self.ent_of and self.ent_of[child.i].label_ == "NORP" and self.ent_key(child):
+                return [self.add_mention(Mention(child.idx, token.idx + len(token.text), f"{child.text} {token.text}", "named", key=self.ent_key(child), label="GPE"))]
+        return []
+
+    def demonym_state(self, token: Token) -> list[int]:
+        key = self.ent_key(token)
+        if key is None:
+            return []
+        return [self.add_mention(Mention(token.idx, token.idx + len(token.text), token.text, "force", key=key, head="state"))]
+
+    def modifier_entities(self, token: Token) -> list[int]:
+        found = []
+        for child in token.children:
+            if child.dep_ in ("compound", "amod", "poss", "nmod") and child.i in self.ent_of:
+                ent = self.ent_of[child.i]
+                if ent.label_ != "NORP":
+                    found.extend(self.args(child, 1))
+        return found

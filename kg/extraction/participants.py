@@ -1,0 +1,239 @@
+"""Who does what to whom: the agents and targets of a trigger.
+
+``actor_args`` turns subject tokens into agents (pronouns resolved); ``nominal_agents`` and
+``nominal_targets`` read a noun trigger ("Israel's air strikes on Rafah"); the rest find the
+places an event happens in or is aimed at."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from spacy.tokens import Token
+
+from kg.extraction.data import CORE, Mention
+from kg.extraction.state import ExtractorState
+from kg.extraction.tokens import OBJECTS, PASSIVE_SUBJECTS, PLACE_LABELS, RELATIVE, SUBJECTS, is_pronoun
+
+
+class ParticipantsMixin(ExtractorState):
+    """Agents, targets and places of triggers.
+
+    Calls on ``self`` that this class does not define reach the other roles' mixins through
+    ``Extractor``."""
+
+    def actor_args(self, tokens: Iterable[Token], relation: str | None) -> tuple[list[int], str]:
+        found: list[int] = []
+        tier = "explicit"
+        for token in tokens:
+            for item in self.expand(token):
+                if is_pronoun(item):
+                    mentions, tier = self.resolve_pronoun(item, relation)
+                    found.extend(mentions)
+                else:
+                    found.extend(m for m in self.arg(item) if not self.is_place_mention(m) or self.mentions[m].key)
+        if relation in CORE and found and all(self.is_unowned_force(m) for m in found) and tokens:
+            # "Drones also attacked a bus": whose drones the sentence before said.
+            previous = self.previous_event_agents(next(iter(tokens)) if isinstance(tokens, list) else found and self.doc[0], relation)
+            if previous:
+                return previous, "implicit"
+        return list(dict.fromkeys(found)), tier
+
+    def is_unowned_force(self, index: int) -> bool:
+        mention = self.mentions[index]
+        return mention.kind == "force" and mention.key is None
+
+    def nominal_agents(self, noun: Token, relation: str) -> tuple[list[int], str]:
+        """Agents of a nominal trigger: possessive, modifiers, "by X", "with X", a light verb."""
+        found: list[int] = []
+        tier = "explicit"
+        poss_is_object = self.word(noun, self.lex.rel_set("backs", "poss_object_nouns")) in self.lex.rel_set("backs", "poss_object_nouns") and relation == "backs"
+        for child in noun.children:
+            if child.dep_ == "poss" and not poss_is_object:
+                if is_pronoun(child):
+                    mentions, tier = self.resolve_pronoun(child, relation)
+                    found.extend(mentions)
+                else:
+                    found.extend(self.args(child))
+        for owner in self.owner_tokens(noun):
+            if poss_is_object and owner.dep_ == "poss":
+                continue  # "Israel's main arms supplier": Israel is supplied, not the supplier
+            ent = self.ent_of.get(owner.i)
+            if ent is None or ent.label_ == "NORP":
+                key = self.ent_key(owner)
+                means = [c.text.lower() for c in noun.children if c.dep_ == "compound" and self.word(c, self.air) in self.air]
+                head = self.word(noun, self.trigger_nouns)
+                found.append(self.add_mention(Mention(owner.idx, noun.idx + len(noun.text), f"{owner.text} {noun.text}", "force", key=key, head=means[0] if means else head)))
+            else:
+                found.extend(self.actor_args([owner], relation)[0])
+        group = self.group_modifier(noun)
+        if group is not None:
+            found.append(group)
+        by = self.by_agent(noun)
+        if by is not None:
+            found.extend(self.actor_args([by], relation)[0])
+        for child in noun.children:
+            if child.dep_ == "acl" and child.tag_ == "VBN":
+                agent = self.by_agent(child)
+                if agent is not None:
+                    found.extend(self.actor_args([agent], relation)[0])
+                for prt in child.children:  # "carried out by X"
+                    agent = self.by_agent(prt)
+                    if agent is not None:
+                        found.extend(self.actor_args([agent], relation)[0])
+            if child.dep_ == "prep" and child.lower_ == "with" and found:
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        found.extend(self.actor_args([pobj], relation)[0])
+        if not found:
+            governor, role = self.governing_verb(noun)
+            if governor is not None and self.forms(governor) & (self.light | self.reporting - {"say"}):
+                if role == "object":
+                    subj, _ = self.subject_tokens(governor)
+                    found, tier = self.actor_args(subj, relation)
+                elif role == "passive":
+                    agent = self.by_agent(governor)
+                    if agent is None:
+                        for prt in governor.children:
+                            agent = agent or self.by_agent(prt)
+                    if agent is not None:
+                        found, tier = self.actor_args([agent], relation)
+            for child in noun.children:  # "the offensive that Haftar launched"
+                if not found and child.dep_ == "relcl" and self.forms(child) & self.light:
+                    subj, _ = self.subject_tokens(child)
+                    found, tier = self.actor_args([t for t in subj if t.i != noun.i], relation)
+            if not found and noun.dep_ == "attr":
+                subj, _ = self.subject_tokens(noun.head)
+                found, tier = self.actor_args(subj, relation)
+            if not found and noun.dep_ == "appos":
+                found = self.args(noun.head)
+        return list(dict.fromkeys(found)), tier
+
+    def governing_verb(self, noun: Token) -> tuple[Token | None, str]:
+        """The verb a nominal trigger hangs from: ("launched", "object") for "launched an attack"."""
+        current = noun
+        for _ in range(3):
+            if current.dep_ in OBJECTS:
+                return current.head, "object"
+            if current.dep_ in PASSIVE_SUBJECTS:
+                return current.head, "passive"
+            if current.dep_ == "pobj" and current.head.dep_ == "prep" and current.head.lower_ == "of":
+                current = current.head.head  # "hundreds of raids", "one of the raids"
+                continue
+            if current.dep_ == "pobj" and current.head.dep_ == "prt":
+                return current.head.head, "object"
+            if current.dep_ in ("conj", "appos"):
+                current = current.head
+                continue
+            break
+        return None, ""
+
+    def nominal_targets(self, noun: Token, relation: str) -> list[int]:
+        preps = self.lex.rel_set(relation, "noun_preps")
+        lemma = self.word(noun, self.trigger_nouns)
+        if relation == "backs" and (lemma in self.lex.rel_set(relation, "of_object_nouns") or (noun.dep_ == "pobj" and noun.head.lower_ == "in")):
+            preps = preps | {"of"}  # "the key backers of Assad", "in support of its ally Hamas"
+        if relation == "backs" and lemma in self.lex.rel_set("backs", "poss_object_nouns"):
+            owners = [c for c in noun.children if c.dep_ == "poss"]
+            if owners:  # "Israel's main arms supplier"
+                return [m for o in owners for m in self.actor_args([o], relation)[0]]
+        found: list[int] = []
+        for pobj in self.prep_objects(noun, preps):
+            found.extend(self.args(pobj) or (self.event_owner(pobj) if relation == "backs" else []))
+        governor, role = self.governing_verb(noun)
+        if governor is not None and role == "object" and not found:
+            # "staged strikes on X", "repelled an assault on Krynky": the parser hangs "on" on the verb
+            for pobj in self.prep_objects(governor, preps - ({"of"} if relation == "backs" else {"of", "to"})):
+                found.extend(self.args(pobj))
+        for child in noun.children:
+            if child.dep_ == "conj" and child.i in self.ent_of and self.ent_of[child.i].label_ in PLACE_LABELS:
+                found.extend(self.args(child))  # the parser's "strikes on X and rural Y"
+        for child in noun.children:
+            if child.dep_ == "acl" and self.lemma(child) in self.pass_through_target:
+                for obj in self.objects(child):
+                    found.extend(self.args(obj))
+        for child in noun.children:
+            if child.dep_ in ("xcomp", "relcl") and self.word(child, self.pass_through) in self.pass_through and not any(c.dep_ in SUBJECTS for c in child.children):
+                for obj in self.objects(child):
+                    found.extend(self.victims(obj, child))
+        if noun.dep_ in SUBJECTS and self.word(noun.head, self.pass_through) in self.pass_through:
+            for obj in self.objects(noun.head):
+                found.extend(self.victims(obj, noun.head))
+            for pobj in self.prep_objects(noun.head, ("on", "in", "at")):
+                if relation in ("strikes", "attacks"):
+                    found.extend(self.args(pobj))
+        if noun.dep_ == "pobj" and noun.head.lower_ in ("in", "by") and self.word(noun.head.head, self.casualty_words) in self.casualty_words:
+            verb = noun.head.head  # "The Turkish soldiers were killed in an airstrike by Syrian forces"
+            for subj in verb.children:
+                if subj.dep_ in PASSIVE_SUBJECTS:
+                    found.extend(self.victims(subj, verb))
+        return list(dict.fromkeys(found))
+
+    def event_owner(self, token: Token) -> list[int]:
+        """"support for Israel's war": the backed one is whoever wages the war."""
+        if self.word(token, self.lex.rel_set("backs", "event_nouns")) not in self.lex.rel_set("backs", "event_nouns"):
+            return []
+        for child in token.children:
+            if child.dep_ == "poss":
+                return self.actor_args([child], "backs")[0]
+        agents, _ = self.nominal_agents(token, "attacks") if self.word(token, self.trigger_nouns) in self.trigger_nouns else ([], "")
+        return agents
+
+    def victims(self, obj: Token, verb: Token) -> list[int]:
+        """Objects of kill/wound verbs count as targets only when they are armed actors or places."""
+        mentions = self.args(obj)
+        if self.lemma(verb) in self.casualty_words:
+            return [m for m in mentions if self.mentions[m].kind != "civilians"]
+        return mentions
+
+    def place_args(self, token: Token) -> list[int]:
+        found = []
+        for pobj in self.prep_objects(token, ("in", "around", "near", "across", "inside", "throughout", "at")):
+            found.extend(m for m in self.args(pobj) if self.is_place_mention(m))
+        return found
+
+    def subtree_places(self, noun: Token) -> list[int]:
+        """"an assault … to gain ground in the Rashideen area": a place inside the trigger's phrase."""
+        found = []
+        if noun.pos_ == "PRON" or noun.lower_ in RELATIVE:
+            return []
+        for token in noun.subtree:
+            if token.i != noun.i and token.dep_ == "pobj" and token.head.lower_ in ("in", "into", "on"):
+                found.extend(m for m in self.args(token) if self.is_place_mention(m))
+        return found[:3]
+
+    def purpose_places(self, verb: Token) -> list[int]:
+        """"repelled an assault … to gain ground in the Rashideen area": the purpose clause's place."""
+        found = []
+        for child in verb.children:
+            if child.dep_ in ("advcl", "xcomp") and any(c.lower_ == "to" and c.dep_ == "aux" for c in child.children):
+                found.extend(self.place_args(child))
+        return found
+
+    def witness_target(self, noun: Token) -> list[int]:
+        """"Idlib is witnessing massacres by …": the subject suffers the event."""
+        verb = noun.head
+        if noun.dep_ == "pobj" and noun.head.lower_ == "under":
+            verb = noun.head.head  # "Kupiansk came under heavy Russian shelling"
+        if (noun.dep_ in OBJECTS or noun.head.lower_ == "under") and self.word(verb, self.lex.word_set("suffer_verbs")) in self.lex.word_set("suffer_verbs"):
+            subj, _ = self.subject_tokens(verb)
+            found = []
+            for item in subj:
+                found.extend(self.args(item))
+            return found
+        return []
+
+    def nearest_place_before(self, token: Token) -> list[int]:
+        for candidate in reversed(self.before(token)):
+            ent = self.ent_of.get(candidate.i)
+            if ent is not None and ent.label_ in PLACE_LABELS and ent.ent_id_:
+                return [self.named(ent)]
+        return []
+
+    def own_location(self, agents: list[int], verb: Token) -> list[int]:
+        """"the rebels in Aleppo … leave the area": where the evacuees are is where they leave."""
+        found: list[int] = []
+        for token in self.before(verb):
+            if token.dep_ == "prep" and token.lower_ == "in" and self.lemma(token.head) in self.group_civilian:
+                for pobj in token.children:
+                    if pobj.dep_ == "pobj":
+                        found.extend(m for m in self.args(pobj) if self.is_place_mention(m))
+        return found

@@ -1,0 +1,310 @@
+"""Secondary relations (controls, allyOf, designatesTerrorist, leaderOf, locatedIn, repels) and
+the verb rules that report core events in other words (firing at, landing on, losing to,
+fighting alongside, sending to)."""
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from kg.extraction.state import ExtractorState
+from kg.extraction.tokens import PASSIVE_SUBJECTS, PLACE_LABELS, PLACE_NOUNS, is_pronoun
+
+
+class SecondaryMixin(ExtractorState):
+    """Rules for secondary verbs and nouns.
+
+    Calls on ``self`` that this class does not define reach the other roles' mixins through
+    ``Extractor``."""
+
+    def secondary_verb(self, verb: Token, sent_index: int) -> None:
+        lemma = self.lemma(verb)
+        forms = self.forms(verb)  # holds the lemma too
+        if forms.isdisjoint(self.secondary_verb_words):
+            return  # most verbs: none of the rules below can fire
+        if forms & self.lex.rel_set("strikes", "fire_verbs"):
+            self.firing(verb, sent_index)
+        if forms & self.lex.rel_set("backs", "alongside_verbs"):
+            self.alongside(verb, sent_index)
+        if forms & self.lex.word_set("control_verbs"):
+            self.control_verb(verb, sent_index)
+        if forms & self.lex.word_set("ally_verbs"):
+            self.ally_verb(verb, sent_index)
+        if forms & self.lex.word_set("landing_verbs"):
+            self.landing(verb, sent_index)
+        if forms & self.lex.rel_set("captures", "lose_verbs"):
+            self.lost_to(verb, sent_index)
+        if lemma in self.lex.word_set("designate_verbs"):
+            self.designation(verb, sent_index)
+        if lemma in self.lex.word_set("repel_verbs"):
+            self.repel(verb, sent_index)
+        if lemma in self.lex.rel_set("backs", "send_verbs"):
+            self.sending(verb, sent_index)
+        if lemma == "lead" and self.is_passive(verb):
+            leader = self.by_agent(verb)
+            if leader is not None and verb.dep_ in ("acl", "relcl"):
+                for led in self.args(verb.head):
+                    for boss in self.args(leader):
+                        self.add_fact("leaderOf", boss, led, verb, sent_index)
+
+    def firing(self, verb: Token, sent_index: int) -> None:
+        """"Hezbollah fired rockets at a base in northern Israel": firing weapons at X strikes X."""
+        weapons = self.lex.rel_set("strikes", "fire_objects")
+        objects = self.objects(verb) or ([c for c in verb.children if c.dep_ in PASSIVE_SUBJECTS] if self.is_passive(verb) else [])
+        def is_weapon(token: Token) -> bool:
+            return self.word(token, weapons) in weapons or any(
+                c.dep_ == "prep" and c.lower_ == "of" and any(self.word(g, weapons) in weapons for g in c.children) for c in token.children
+            )
+        if not any(is_weapon(o) or any(is_weapon(c) for c in o.conjuncts) for o in objects) or self.is_blocked(verb, "strikes"):
+            return
+        targets: list[int] = []
+        for item in self.prep_objects(verb, self.lex.rel_set("strikes", "fire_preps")):
+            targets.extend(self.args(item))
+        for obj in objects:
+            for item in self.prep_objects(obj, self.lex.rel_set("strikes", "fire_preps")):
+                targets.extend(self.args(item))
+        if not targets:  # "launched drones at a military headquarters in Safed"
+            for item in self.prep_objects(verb, self.lex.rel_set("strikes", "fire_preps")) + [p for o in objects for p in self.prep_objects(o, self.lex.rel_set("strikes", "fire_preps"))]:
+                targets.extend(self.subtree_places(item))
+        if self.is_passive(verb):
+            agent = self.by_agent(verb)
+            agents, tier = self.actor_args([agent] if agent is not None else [], "strikes")
+        else:
+            subj, _ = self.subject_tokens(verb)
+            agents, tier = self.actor_args(subj, "strikes")
+        self.add_event("strikes", verb, agents, targets, sent_index, tier, places=self.place_args(verb))
+
+    def landing(self, verb: Token, sent_index: int) -> None:
+        """"The regime's barrel bombs fell on Douma": the weapon's owner strikes the place."""
+        weapons = self.lex.word_set("weapon_nouns")
+        subj, _ = self.subject_tokens(verb)
+        if not subj or self.word(subj[0], weapons) not in weapons or self.is_blocked(verb, "strikes"):
+            return
+        weapon = subj[0]
+        owners: list[int] = []
+        for child in weapon.children:
+            if child.dep_ == "poss":
+                owners.extend(self.actor_args([child], "strikes")[0])
+        for owner in self.owner_tokens(weapon):
+            owners.extend(self.generic(weapon) if owner.i in self.ent_of and self.ent_of[owner.i].label_ == "NORP" else self.actor_args([owner], "strikes")[0])
+        targets = [m for p in self.prep_objects(verb, ("on", "in", "into", "onto")) for m in self.args(p)]
+        if not targets:  # "A ballistic missile hit an industrial facility in Bila Tserkva"
+            targets = [m for o in self.objects(verb) for m in self.args(o) or self.subtree_places(o)]
+        tier = "explicit"
+        if not owners:
+            owners, tier = self.previous_event_agents(verb, "strikes"), "implicit"
+        self.add_event("strikes", verb, list(dict.fromkeys(owners)), targets, sent_index, tier)
+
+    def lost_to(self, verb: Token, sent_index: int) -> None:
+        """"Islamic State lost the city to forces from Misrata": the forces captured it."""
+        captors = [m for p in self.prep_objects(verb, ("to",)) for m in self.args(p)]
+        places = [m for o in self.objects(verb) for m in self.args(o) if self.is_place_mention(m)]
+        if captors and places and not self.is_blocked(verb, "captures"):
+            self.add_event("captures", verb, captors, places, sent_index, "explicit")
+
+    def alongside(self, verb: Token, sent_index: int) -> None:
+        """"Wagner mercenaries, who had fought alongside the LNA": fighting beside X backs X."""
+        partners = [m for p in self.prep_objects(verb, ("alongside",)) for m in self.args(p)]
+        if not partners or self.is_blocked(verb, "backs"):
+            return
+        subj, _ = self.subject_tokens(verb)
+        agents, tier = self.actor_args(subj, "backs")
+        self.add_event("backs", verb, agents, partners, sent_index, tier)
+
+    def control_verb(self, verb: Token, sent_index: int) -> None:
+        """"the Houthis, who control much of northern Yemen", "the town was run by the Kaniyat"."""
+        if self.is_blocked(verb, "controls") and verb.tag_ not in ("VBZ", "VBP"):
+            return
+        if any(c.dep_ == "neg" for c in verb.children):
+            return
+        if self.is_passive(verb):
+            agent = self.by_agent(verb)
+            holders = self.actor_args([agent], None)[0] if agent is not None else []
+            patient = [c for c in verb.children if c.dep_ in PASSIVE_SUBJECTS] or ([verb.head] if verb.dep_ in ("acl", "amod") else [])
+        else:
+            subj, _ = self.subject_tokens(verb)
+            holders = self.actor_args(subj, None)[0]
+            patient = self.objects(verb)
+            if not patient and verb.dep_ == "relcl":
+                patient = [verb.head]
+        patient = patient + self.prep_objects(verb, ("including",))
+        places = [m for p in patient for m in self.args(p) if self.is_place_mention(m)]
+        for holder in holders:
+            for place in places:
+                if holder != place and self.mentions[holder].key != self.mentions[place].key:
+                    self.add_fact("controls", holder, place, verb, sent_index)
+
+    def ally_verb(self, verb: Token, sent_index: int) -> None:
+        """"a militia that allied itself with Haftar"."""
+        partners = [m for p in self.prep_objects(verb, ("with", "to")) for m in self.args(p)]
+        if not partners or any(c.dep_ == "neg" for c in verb.children):
+            return
+        subj, _ = self.subject_tokens(verb)
+        for holder in self.actor_args(subj, None)[0]:
+            for partner in partners:
+                if holder != partner:
+                    self.add_fact("allyOf", holder, partner, verb, sent_index)
+
+    def designation(self, verb: Token, sent_index: int) -> None:
+        if not any(self.lemma(t) in self.lex.word_set("terror_words") for t in verb.subtree):
+            return
+        if self.is_blocked(verb, "designatesTerrorist"):
+            return
+        if self.is_passive(verb):
+            agent = self.by_agent(verb)
+            designators = self.args(agent) if agent is not None else []
+            patient = [c for c in verb.children if c.dep_ in PASSIVE_SUBJECTS]
+            if not patient and verb.dep_ in ("acl", "relcl"):
+                patient = [verb.head]
+            designated = [m for p in patient for m in self.actor_args([p], None)[0]]
+        else:
+            subj, _ = self.subject_tokens(verb)
+            designators, _ = self.actor_args(subj, None)
+            designated = [m for o in self.objects(verb) for m in self.args(o)]
+        for s in designators:
+            for o in designated:
+                self.add_fact("designatesTerrorist", s, o, verb, sent_index)
+
+    def repel(self, verb: Token, sent_index: int) -> None:
+        subj, _ = self.subject_tokens(verb)
+        defenders, _ = self.actor_args(subj, None)
+        for obj in self.objects(verb):
+            attackers = self.nominal_agents(obj, "attacks")[0] if self.lemma(obj) in self.trigger_nouns else self.args(obj)
+            for d in defenders:
+                for a in attackers:
+                    self.add_fact("repels", d, a, verb, sent_index)
+
+    def sending(self, verb: Token, sent_index: int) -> None:
+        """"Iran sent militias to Syria": sending fighters or arms to X backs X."""
+        sent_objects = self.lex.rel_set("backs", "send_objects")
+        objects = self.objects(verb)
+
+        def is_thing(token: Token) -> bool:
+            return self.word(token, sent_objects) in sent_objects or any(
+                c.dep_ == "prep" and c.lower_ == "of" and any(self.word(g, sent_objects) in sent_objects for g in c.children) for c in token.children
+            )
+
+        things = [o for o in objects if is_thing(o)]
+        with_things = [p for p in self.prep_objects(verb, ("with",)) if is_thing(p)]
+        if with_things and objects and not things:
+            # "Iran has supplied Russia with Shahed drones": the object receives.
+            if self.is_blocked(verb, "backs"):
+                return
+            subj, _ = self.subject_tokens(verb)
+            senders, tier = self.actor_args(subj, "backs")
+            receivers = [m for o in objects for m in self.actor_args([o], "backs")[0]]
+            self.add_event("backs", verb, senders, receivers, sent_index, tier)
+            return
+        if not things or self.is_blocked(verb, "backs"):
+            return
+        subj, _ = self.subject_tokens(verb)
+        senders, tier = self.actor_args(subj, "backs")
+        receivers = []
+        for item in self.prep_objects(verb, ("to",)):
+            receivers.extend(m for m in self.actor_args([item], "backs")[0] if self.is_actor_mention(m))  # not "to Al-Jufra" airbase
+        for child in verb.children:
+            if child.dep_ == "dative":
+                receivers.extend(self.actor_args([child], "backs")[0])
+        self.add_event("backs", verb, senders, receivers, sent_index, tier)
+
+    def secondary_noun(self, token: Token, sent_index: int) -> None:
+        lemma = self.lemmas[token.i]
+        lower = token.lower_
+        if lemma in self.ally_nouns and token.pos_ == "NOUN":
+            self.ally(token, sent_index)
+        elif lower in self.ally_adjectives:
+            partner = []
+            for item in self.prep_objects(token, ("to", "with")):
+                partner.extend(self.args(item))
+            allied = self.args(token.head) if token.dep_ in ("amod", "acl") else []
+            for s in allied:
+                for o in partner:
+                    self.add_fact("allyOf", s, o, token, sent_index)
+        elif lemma in self.leader_titles and token.dep_ == "compound" and token.head.i in self.ent_of:
+            self.leader(token, sent_index)
+        elif lemma in self.container and lemma in PLACE_NOUNS:
+            self.located(token, sent_index)
+
+    def ally(self, token: Token, sent_index: int) -> None:
+        """"the army and its ally Russia", "Assad is a close ally of Moscow"."""
+        partners: list[int] = []
+        for child in token.children:
+            if child.dep_ == "appos":
+                partners.extend(self.args(child))
+        if token.dep_ in ("compound", "appos") and token.head.i in self.ent_of:
+            partners.extend(self.args(token.head))
+        others: list[int] = []
+        for child in token.children:
+            if child.dep_ == "poss":
+                if is_pronoun(child):
+                    others.extend(m for m in self.actors_before(child) if m not in partners)
+                else:
+                    others.extend(self.args(child))
+        of_side = [m for p in self.prep_objects(token, ("of", "to")) for m in self.args(p)]
+        if token.dep_ == "attr" and of_side:
+            subj, _ = self.subject_tokens(token.head)
+            partners, _ = self.actor_args(subj, None)
+            others = of_side
+        elif of_side and not others:
+            others = of_side
+        for s in partners:
+            for o in others:
+                if s != o:
+                    self.add_fact("allyOf", s, o, token, sent_index)
+
+    def leader(self, title: Token, sent_index: int) -> None:
+        person = self.ent_of[title.head.i]
+        if person.label_ != "PERSON":
+            return
+        states: list[int] = []
+        for child in title.children:
+            if child.dep_ in ("amod", "poss", "compound", "nmod") and (child.i in self.ent_of or self.ent_key(child)):
+                states.extend(self.actor_args([child], None)[0] if child.i in self.ent_of and self.ent_of[child.i].label_ != "NORP" else self.demonym_state(child))
+        for child in person.root.children:
+            if child.dep_ in ("amod", "poss", "compound", "nmod") and child.i < title.i and (child.i in self.ent_of or self.ent_key(child)):
+                states.extend(self.actor_args([child], None)[0] if child.i in self.ent_of and self.ent_of[child.i].label_ != "NORP" else self.demonym_state(child))
+        me = self.named(person)
+        for state in dict.fromkeys(states):
+            self.add_fact("leaderOf", me, state, title, sent_index)
+
+    def named_place(self, token: Token) -> list[int]:
+        """A place named directly, or by "the province of X": nothing vaguer ("near the border")."""
+        ent = self.ent_of.get(token.i)
+        if ent is not None:
+            return [self.named(ent)] if ent.label_ in PLACE_LABELS else []
+        if self.word(token, self.container) in self.container:
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ == "of":
+                    return [m for p in child.children if p.dep_ == "pobj" for m in self.named_place(p)]
+                if child.dep_ == "compound" and child.i in self.ent_of and self.ent_of[child.i].label_ in PLACE_LABELS:
+                    return [self.named(self.ent_of[child.i])]
+        return []
+
+    def located(self, noun: Token, sent_index: int) -> None:
+        """"Binish, Saraqeb and Jisr al Shaqour – main towns in the province of Idlib"."""
+        containers = [m for p in self.prep_objects(noun, ("in", "of")) for m in self.named_place(p)]
+        if not containers:
+            return
+        inside: list[int] = []
+        if noun.dep_ == "appos" and noun.head.i in self.ent_of:
+            inside = self.args(noun.head)
+        elif noun.dep_ == "appos" or noun.head.i in self.ent_of and noun.dep_ in ("appos", "npadvmod", "dep"):
+            inside = self.args(noun.head)
+        inside = [m for m in inside if self.is_place_mention(m)]
+        for s in inside:
+            for o in containers:
+                if s != o:
+                    self.add_fact("locatedIn", s, o, noun, sent_index)
+
+    def controlled(self, token: Token, sent_index: int) -> None:
+        """"rebel-held Idlib": the group controls the place."""
+        if token.i < 2 or self.tokens[token.i - 1].text != "-":
+            return
+        holder = self.tokens[token.i - 2]
+        holders, _ = self.actor_args([holder], None) if self.lemma(holder) not in self.lex.group_class else (self.generic(holder), "explicit")
+        if not holders:
+            return
+        head = token.head
+        # "rebel-held Idlib", "the rebel-held city of Idlib"; not "opposition-run White Helmets"
+        places = self.named_place(head)  # not its conjuncts: "rebel-held Idlib and rural Aleppo" is ambiguous
+        for holder_mention in holders:
+            for place in places:
+                self.add_fact("controls", holder_mention, place, token, sent_index)

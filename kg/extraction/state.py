@@ -1,0 +1,168 @@
+"""What one pass over one ``Doc`` reads once and builds up, and the lookups every rule uses.
+
+``ExtractorState`` holds the tokens, sentences and entities read from the ``Doc``, the lexicon's
+word lists as sets, and the mentions, events and facts found so far. The role mixins
+(arguments, context, triggers, …) all derive from it, so ``self.<attribute>`` in any of them is
+defined here."""
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extraction.data import Event, Fact, Mention
+from kg.extraction.lexicon import Lexicon
+from kg.extraction.tokens import PLACE_LABELS, PLACE_NOUNS, SKIP_ENT_LABELS, Ent, word_forms
+
+
+class ExtractorState:
+    """The state of one extraction and its shared lookups (mentions, words, sentences)."""
+
+    def __init__(
+        self, doc: Doc, lexicon: Lexicon, demonyms: dict[str, str], groups: frozenset[str] = frozenset(),
+        actors: frozenset[str] = frozenset(), places: frozenset[str] = frozenset(),
+    ) -> None:
+        self.doc = doc
+        self.resolving: set[tuple[str, int]] = set()  # (method, token) pairs being resolved: see ``bounded``
+        self.groups = groups  # gazetteer ids of armed groups, for "the group" anaphora
+        self.actors = actors  # gazetteer ids that can act (states, groups, people, capitals)
+        self.places = places  # gazetteer ids that are places
+        self.lex = lexicon
+        self.demonyms = demonyms
+        self.mentions: list[Mention] = []
+        self.mention_index: dict[Mention, int] = {}
+        self.events: list[Event] = []
+        self.facts: list[Fact] = []
+        # Read once: Doc.text, Span.text and Doc.ents rebuild their result on every access, and
+        # spaCy builds a new Token object on every doc[i]. Sharing these is safe: the rules' ``is``
+        # tests compare a token only with itself or with a fresh ``.head`` / ``.subtree`` token.
+        self.tokens = list(doc)
+        self.text = "".join([t.text_with_ws for t in self.tokens])  # = doc.text, without a second pass over the Doc
+        self.sentences = list(doc.sents)
+        self._sentence_cache: dict[int, dict[str, Any]] = {}
+        self.sent_of: dict[int, int] = {}
+        for number, sent in enumerate(self.sentences):
+            self.sent_of.update(dict.fromkeys(range(sent.start, sent.end), number))
+        self.ents = [Ent.of(ent, self.text) for ent in doc.ents]
+        self.ent_starts = [ent.start for ent in self.ents]
+        self.ent_of: dict[int, Ent] = {}
+        for ent in self.ents:
+            if ent.label_ in SKIP_ENT_LABELS:
+                continue
+            self.ent_of.update(dict.fromkeys(range(ent.start, ent.end), ent))
+        # The kept entities by the index of their root token, in order, for backward scans.
+        self.ent_roots = sorted(((ent.root.i, ent) for ent in self.ents if ent.label_ not in SKIP_ENT_LABELS), key=lambda pair: pair[0])
+        self.ent_root_index = [i for i, _ in self.ent_roots]
+        self._named: dict[int, int] = {}  # entity start → its mention
+        # Token.lemma_ looks the string up on every access; the rules ask for it again and again.
+        self.lemmas = [t.lemma_.lower() for t in self.tokens]
+        self.light = lexicon.word_set("light_verbs")
+        self.pass_through = lexicon.word_set("pass_through_verbs")
+        self.container = lexicon.word_set("container_nouns")
+        self.container_preps = lexicon.word_set("container_preps")
+        self.force = lexicon.word_set("force_nouns")
+        self.owned = lexicon.word_set("owned_nouns")
+        self.civilian = lexicon.word_set("civilian_nouns")
+        self.state_nouns = lexicon.word_set("state_nouns")
+        self.air = lexicon.word_set("air_means")
+        self.blocking = lexicon.word_set("blocking_verbs")
+        self.blocking_marks = lexicon.word_set("blocking_marks")
+        self.blocking_modals = lexicon.word_set("blocking_modals")
+        self.reporting = lexicon.word_set("reporting_verbs")
+        self.trigger_nouns = frozenset(lexicon.noun_relation)
+        self.verb_words = frozenset(lexicon.verb_relation)
+        self.group_words = frozenset(lexicon.group_class)
+        # Unions the argument rules test every token against, built once.
+        self.generic_words = self.owned | self.force | self.group_words | self.civilian
+        self.arg_words = self.generic_words | self.container
+        self.ground = lexicon.word_set("ground_means")
+        self.ally_nouns = lexicon.word_set("ally_nouns")
+        self.ally_adjectives = lexicon.word_set("ally_adjectives")
+        self.leader_titles = lexicon.word_set("leader_titles")
+        self.secondary_verb_words = frozenset().union(
+            lexicon.rel_set("strikes", "fire_verbs"), lexicon.rel_set("backs", "alongside_verbs"), lexicon.word_set("control_verbs"),
+            lexicon.word_set("ally_verbs"), lexicon.word_set("landing_verbs"), lexicon.rel_set("captures", "lose_verbs"),
+            lexicon.word_set("designate_verbs"), lexicon.word_set("repel_verbs"), lexicon.rel_set("backs", "send_verbs"), {"lead"},
+        )  # every word secondary_verb has a rule for
+        # Lemmas for which secondary_noun has a rule (besides ally adjectives, read by form)
+        self.secondary_noun_lemmas = self.ally_nouns | self.leader_titles | (self.container & PLACE_NOUNS)
+        self.group_force = self.group_words | self.force
+        self.casualty_words = lexicon.word_set("killed_words") | lexicon.word_set("injured_words")
+        self.pass_through_target = self.pass_through | {"target"}
+        self.weapon_means = self.air | {"bomb", "missile", "rocket", "drone", "shell"}
+        self.container_group = self.container | self.group_words
+        self.group_civilian = self.group_words | self.civilian
+        self.ground_group = self.ground | self.group_words
+        self.name_preps = lexicon.word_set("container_name_preps")
+        self.anaphoric = lexicon.word_set("anaphoric_group_nouns")
+        self.shift_openers = tuple(lexicon.raw.get("topic_shift_openers", []))
+        self.hearsay = lexicon.word_set("hearsay_nouns")
+        self.false_words = lexicon.word_set("false_words")
+
+    def add_mention(self, mention: Mention) -> int:
+        if mention not in self.mention_index:
+            self.mention_index[mention] = len(self.mentions)
+            self.mentions.append(mention)
+        return self.mention_index[mention]
+
+    def named(self, ent: Ent) -> int:
+        index = self._named.get(ent.start)  # entities never overlap: the start identifies one
+        if index is None:
+            key = ent.ent_id_ or None
+            start, end = ent.start_char, ent.end_char
+            text = ent.text
+            if text.lower().startswith("the "):
+                start, text = start + 4, text[4:]
+            index = self._named[ent.start] = self.add_mention(Mention(start, end, text, "named", key=key, label=ent.label_))
+        return index
+
+    def ent_key(self, token: Token) -> str | None:
+        ent = self.ent_of.get(token.i)
+        if ent is not None and ent.ent_id_:
+            return ent.ent_id_
+        return self.demonyms.get(token.lower_)
+
+    def is_actor_mention(self, index: int) -> bool:
+        """Could this mention be an antecedent that acts? Towns and regions cannot."""
+        mention = self.mentions[index]
+        if mention.kind != "named":
+            return True
+        if mention.key:
+            return mention.key in self.actors or not self.actors
+        return mention.label in ("ORG", "PERSON", "NORP")
+
+    def is_place_mention(self, index: int) -> bool:
+        return self.mentions[index].kind == "named" and self.mentions[index].label in PLACE_LABELS | {"FAC"}
+
+    def word(self, token: Token, vocabulary: set[str] | frozenset[str]) -> str:
+        """The form of a token found in a vocabulary (lemma first), else its lemma."""
+        lemma = self.lemmas[token.i]
+        if lemma in vocabulary:
+            return lemma
+        for form in word_forms(lemma, token.lower_)[1]:
+            if form in vocabulary:
+                return form
+        return lemma
+
+    def lemma(self, token: Token) -> str:
+        """``token.lemma_.lower()``, read once per Doc."""
+        return self.lemmas[token.i]
+
+    def forms(self, token: Token) -> frozenset[str]:
+        """``lemma_forms(token)``, read-only."""
+        return word_forms(self.lemma(token), token.lower_)[0]
+
+    def before(self, token: Token, window: int = 60) -> list[Token]:
+        """Tokens before this one in its sentence, at most ``window``: keeps long sentences linear."""
+        start = max(self.sentence(token).start, token.i - window)
+        return self.tokens[start:token.i]
+
+    def sentence(self, token: Token) -> Span:
+        """The token's sentence, from the index built once (``Token.sent`` rescans every call)."""
+        return self.sentences[self.sent_of.get(token.i, 0)]
+
+    def ents_rooted_in(self, start: int, end: int) -> list[tuple[int, Ent]]:
+        """(root, entity) for the kept entities whose root token lies in ``[start, end)``, in
+        order: what a scan of those tokens for entity roots finds, without the scan."""
+        return self.ent_roots[bisect_left(self.ent_root_index, start):bisect_left(self.ent_root_index, end)]

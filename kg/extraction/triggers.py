@@ -1,0 +1,291 @@
+"""The core relations' triggers: verbs ("bombed", "seized") and nouns ("air strike",
+"evacuation") of strikes, attacks, backs, captures and evacuates, plus "X fell to Y" and
+"X-backed Y". Each rule finds its arguments and records an event with ``add_event``."""
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from kg.extraction.state import ExtractorState
+from kg.extraction.tokens import OBJECTS, PASSIVE_SUBJECTS, PLACE_LABELS, SUBJECTS
+
+
+class TriggersMixin(ExtractorState):
+    """Verb and noun triggers of the core relations.
+
+    Calls on ``self`` that this class does not define reach the other roles' mixins through
+    ``Extractor``."""
+
+    def is_gerund_noun(self, token: Token) -> bool:
+        """"Russian shelling hit…": a gerund with a demonym and no subject acts as a noun."""
+        return (
+            token.tag_ == "VBG"
+            and token.lower_ in self.trigger_nouns
+            and not any(c.dep_ in SUBJECTS | OBJECTS for c in token.children)
+            and any(c.dep_ in ("amod", "poss", "compound", "det") for c in token.children)
+        )
+
+    def verb_trigger(self, verb: Token, relation: str, sent_index: int) -> None:
+        if self.is_gerund_noun(verb):
+            return
+        lemma = self.word(verb, self.verb_words)
+        spec = self.lex.raw["relations"][relation]
+        if lemma in set(spec.get("motion_verbs", [])):
+            if relation != "attacks":
+                return
+            targets_tokens = self.prep_objects(verb, spec.get("motion_preps", []))
+            if not targets_tokens:
+                return
+        if relation == "captures" and lemma in set(spec.get("control_verbs", [])) and lemma not in ("seize",):
+            if not any(self.lemma(o) == "control" for o in self.objects(verb)):
+                takes_place = lemma == "take" and any(o.i in self.ent_of and self.ent_of[o.i].label_ in PLACE_LABELS for o in self.objects(verb))
+                if lemma in ("take", "win", "gain", "regain", "assume", "establish", "wrest") and not takes_place:
+                    return  # "took part", "gained ground"; but "Israeli tanks take Rafah crossing" is a capture
+        if relation == "backs" and lemma in set(spec.get("send_verbs", [])):
+            return  # handled by secondary_verb's sending rule
+        if relation == "captures" and lemma in set(spec.get("fall_verbs", [])):
+            self.fell(verb, sent_index)
+            return
+        if relation == "captures" and lemma in set(spec.get("lose_verbs", [])):
+            return  # secondary_verb's lost_to reads "lost X to Y"
+        if lemma in ("strike", "hit", "target", "pound") and relation == "strikes":
+            subj, _ = self.subject_tokens(verb)
+            if any(self.lemma(s) in self.trigger_nouns for s in subj):
+                return  # "strikes targeted X" is read from the noun
+        if lemma in ("leave",) and any(c.dep_ == "dobj" and self.lemma(c) in ("comment", "message", "note") for c in verb.children):
+            return
+        if self.is_blocked(verb, relation):
+            return
+        passive = self.is_passive(verb)
+        if passive:
+            agent = self.by_agent(verb)
+            if agent is not None and self.lemma(agent) in self.trigger_nouns and relation in ("strikes", "attacks"):
+                agents, tier = self.nominal_agents(agent, relation)
+            else:
+                agents, tier = self.actor_args([agent] if agent is not None else [], relation)
+            patient = [c for c in verb.children if c.dep_ in PASSIVE_SUBJECTS]
+            if not patient and verb.dep_ in ("acl", "amod", "relcl"):
+                patient = [verb.head]
+            if agent is None and not agents:
+                for conj in verb.conjuncts:  # "funded and armed by Iran"
+                    shared = self.by_agent(conj)
+                    if shared is not None:
+                        agents, tier = self.actor_args([shared], relation)
+                        break
+            if not agents and relation in ("strikes", "attacks"):
+                # "The port of Izmail was hit": by whoever struck in the sentence before.
+                agents = self.previous_event_agents(verb, relation)
+                tier = "implicit"
+        else:
+            subj, _ = self.subject_tokens(verb)
+            if any(self.lemma(s) in self.trigger_nouns for s in subj) and relation in ("strikes", "attacks"):
+                return
+            agents, tier = self.actor_args(subj, relation)
+            patient = self.objects(verb)
+        if relation == "evacuates":
+            self.evacuation(verb, relation, agents, tier, patient, passive, sent_index)
+            return
+        targets: list[int] = []
+        for item in patient:
+            targets.extend(self.args(item) or (self.event_owner(item) if relation == "backs" else []))
+        if lemma in set(spec.get("motion_verbs", [])):
+            targets = []
+            for item in self.prep_objects(verb, spec.get("motion_preps", [])):
+                targets.extend(self.args(item))
+        if not targets:
+            preps = set(spec.get("preps", []))
+            if verb.tag_ == "VBG" and verb.dep_ in SUBJECTS | OBJECTS | {"pobj"}:
+                preps.add("of")  # "RSF shelling of the Abu Shouk and Zamzam camps has intensified"
+            for item in self.prep_objects(verb, preps):
+                targets.extend(self.args(item))
+        places = self.place_args(verb)
+        if not targets and relation in ("strikes", "attacks"):
+            targets = places or [m for item in patient for m in self.subtree_places(item)]
+        if relation in ("strikes", "attacks") and targets and not any(self.is_place_mention(t) for t in targets):
+            # "struck Hezbollah infrastructure in the villages of Aitaroun and Kfarkela": where, too
+            targets += [m for item in patient for m in self.subtree_places(item)]
+        if relation in ("strikes", "attacks", "captures"):
+            # "struck 18 Houthi targets …, including the capital, Sanaa, and the port of Hodeidah"
+            targets += [m for p in self.prep_objects(verb, ("including",)) for m in self.args(p) if self.is_place_mention(m)]
+        if not targets and verb.dep_ == "relcl" and not any(c.dep_ in OBJECTS for c in verb.children):
+            targets = self.args(verb.head)  # "the town (that) the army seized"
+        if relation in ("strikes", "attacks") and lemma != "attack" and self.mentions and agents:
+            relation = self.by_means(relation, verb, agents)
+        self.add_event(relation, verb, agents, targets, sent_index, tier, places=places)
+
+    def evacuation(self, verb: Token, relation: str, agents: list[int], tier: str, patient: list[Token], passive: bool, sent_index: int) -> None:
+        lemma = self.lemma(verb)
+        origins: list[int] = []
+        if lemma == "evacuate" and not passive and patient:
+            # "The ICRC evacuated 300 civilians from Mariupol": the evacuees leave.
+            evacuees = []
+            for item in patient:
+                evacuees.extend(self.args(item))
+            if evacuees and not any(self.is_place_mention(m) for m in evacuees):
+                agents, tier = evacuees, "explicit"
+            else:
+                origins.extend(m for m in evacuees if self.is_place_mention(m))
+        elif lemma == "evacuate" and passive:
+            agents = []
+            for item in patient:
+                agents.extend(self.args(item))
+        else:
+            for item in patient:
+                origins.extend(m for m in self.args(item) if self.is_place_mention(m))
+        for item in self.prep_objects(verb, ("from", "out")):
+            origins.extend(m for m in self.args(item) if self.is_place_mention(m))
+        destinations = []
+        for item in self.prep_objects(verb, ("to", "into", "towards", "toward", "for")):
+            destinations.extend(m for m in self.args(item) if self.is_place_mention(m))
+        for item in self.prep_objects(verb, ("from", "out")):  # "from eastern Aleppo to Idlib"
+            for inner in self.prep_objects(item, ("to", "into", "towards", "toward")):
+                destinations.extend(m for m in self.args(inner) if self.is_place_mention(m))
+        count = self.headcount(patient if (lemma == "evacuate") else [s for s in self.subject_tokens(verb)[0]])
+        if not origins and verb.dep_ == "relcl" and not patient:
+            origins = [m for m in self.args(verb.head) if self.is_place_mention(m)]  # "the town troops abandoned"
+        if not origins:
+            origins = self.own_location(agents, verb)
+        self.add_event(relation, verb, agents, [], sent_index, tier, origins=origins, destinations=destinations, count=count)
+
+    def noun_trigger(self, noun: Token, relation: str, sent_index: int) -> None:
+        if self.is_blocked(noun, relation):
+            return
+        lemma = self.word(noun, self.trigger_nouns)
+        helper_nouns = self.lex.rel_set("backs", "helper_nouns")
+        if relation == "backs" and lemma in helper_nouns and noun.dep_ == "pobj" and noun.head.lower_ == "with":
+            # "the army, with the help of Iranian-backed militias, took…": the helper backs the subject.
+            helpers = []
+            for pobj in self.prep_objects(noun, ("of", "from")):
+                helpers.extend(self.args(pobj))
+            for owner in self.owner_tokens(noun):  # "with US air support"
+                helpers.extend(self.actor_args([owner], relation)[0] or ([self.demonym_state(owner)[0]] if self.demonym_state(owner) else []))
+            clause = noun.head.head
+            while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
+                clause = clause.head
+            subj, _ = self.subject_tokens(clause)
+            helped, tier = self.actor_args(subj, relation)
+            self.add_event(relation, noun, helpers, helped, sent_index, tier)
+            return
+        if relation == "backs" and lemma in helper_nouns and noun.dep_ == "pobj" and noun.head.lower_ == "in":
+            # "its attacks are in support of Hamas": whoever the clause is about backs Hamas.
+            backed = [m for p in self.prep_objects(noun, ("of",)) for m in self.actor_args([p], relation)[0]]
+            clause = noun.head.head
+            while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
+                clause = clause.head
+            subj, _ = self.subject_tokens(clause)
+            backers: list[int] = []
+            tier = "explicit"
+            for item in subj:
+                if self.word(item, self.trigger_nouns) in self.trigger_nouns:
+                    found, tier = self.nominal_agents(item, "attacks")
+                    backers.extend(found)
+                else:
+                    found, tier = self.actor_args([item], relation)
+                    backers.extend(found)
+            self.add_event(relation, noun, backers, backed, sent_index, tier)
+            return
+        if relation == "backs" and lemma in helper_nouns and noun.dep_ == "pobj" and noun.head.lower_ == "for" and self.word(noun.head.head, self.lex.rel_set("backs", "thanks_verbs")) in self.lex.rel_set("backs", "thanks_verbs"):
+            # "He thanked Britain and France for their support": the thanked back the thanker.
+            verb = noun.head.head
+            helpers = [m for o in self.objects(verb) for m in self.actor_args([o], relation)[0]]
+            subj, _ = self.subject_tokens(verb)
+            helped, tier = self.actor_args(subj, relation)
+            self.add_event(relation, noun, helpers, helped, sent_index, tier)
+            return
+        if relation == "evacuates":
+            agents: list[int] = []
+            evacuees = self.prep_objects(noun, ("of",))
+            for pobj in evacuees:
+                agents.extend(m for m in self.args(pobj) if not self.is_place_mention(m))
+            tier = "explicit"
+            if not agents:
+                agents, tier = self.nominal_agents(noun, relation)
+            origins = []
+            # "the evacuation of 300 civilians from Mariupol": "from" may hang on the evacuees
+            for pobj in self.prep_objects(noun, ("from", "out")) + [p for e in evacuees for p in self.prep_objects(e, ("from", "out"))]:
+                origins.extend(m for m in self.args(pobj) if self.is_place_mention(m))
+            destinations = []
+            for pobj in self.prep_objects(noun, ("to", "into", "towards")):
+                destinations.extend(m for m in self.args(pobj) if self.is_place_mention(m))
+            if agents and not origins:
+                origins = self.nearest_place_before(noun)
+            self.add_event(relation, noun, agents, [], sent_index, tier, origins=origins, destinations=destinations, count=self.headcount(evacuees))
+            return
+        if relation == "captures" and lemma == "fall":
+            return
+        agents, tier = self.nominal_agents(noun, relation)
+        targets = self.nominal_targets(noun, relation)
+        partner = noun.head if noun.dep_ == "conj" and self.word(noun.head, self.trigger_nouns) in self.trigger_nouns else None
+        if partner is not None:  # "Israeli air strikes and ground operations have killed … in Gaza"
+            agents = agents or self.nominal_agents(partner, relation)[0]
+            targets = targets or self.nominal_targets(partner, relation)
+            if not targets and partner.dep_ in SUBJECTS:
+                targets = [m for p in self.prep_objects(partner.head, ("on", "in", "at")) for m in self.args(p) if self.is_place_mention(m)]
+        explicit_targets = bool(targets)
+        if relation == "backs":
+            targets = [m for m in targets if not self.is_place_mention(m) or self.mentions[m].key]
+        places = self.place_args(noun)
+        governor, role = self.governing_verb(noun)
+        if not places and governor is not None and role == "object":
+            places = self.place_args(governor)  # "waging an offensive in Lebanon"
+        if not targets and relation in ("strikes", "attacks"):
+            targets = places or self.subtree_places(noun) or (self.purpose_places(governor) if governor is not None and agents else [])
+            if not targets:
+                targets = self.witness_target(noun)
+        killed_in = noun.dep_ == "pobj" and noun.head.lower_ in ("in", "by")
+        if not agents and relation in ("strikes", "attacks") and explicit_targets and not killed_in:
+            # "at least eight strikes targeted Binish": the agent was named just before.
+            agents = self.previous_event_agents(noun, relation)
+            tier = "implicit"
+        relation = self.by_means(relation, noun, agents)
+        self.add_event(relation, noun, agents, targets, sent_index, tier, places=places)
+
+    def uses_air_means(self, agents: list[int], trigger: Token | None = None) -> bool:
+        if trigger is not None and any(c.dep_ in ("compound", "nmod") and self.word(c, self.air) in self.air for c in trigger.children):
+            return True  # "a drone attack", "missile attacks"
+        return any(self.mentions[a].kind == "force" and self.mentions[a].head in self.air for a in agents)
+
+    def uses_ground_means(self, agents: list[int]) -> bool:
+        return bool(agents) and all(
+            self.mentions[a].kind in ("force", "group") and self.mentions[a].head in self.ground_group for a in agents
+        )
+
+    def by_means(self, relation: str, trigger: Token, agents: list[int]) -> str:
+        """A raid by jets is a strike; a raid by special forces is an attack on the ground."""
+        if relation not in ("strikes", "attacks"):
+            return relation
+        if any(c.dep_ in ("compound", "amod") and c.lower_ in ("ground", "land") for c in trigger.children):
+            return "attacks"  # "ground operations", "a land offensive"
+        if self.uses_air_means(agents, trigger):
+            return "strikes"
+        if self.word(trigger, self.lex.rel_set("attacks", "means_dependent")) in self.lex.rel_set("attacks", "means_dependent") and self.uses_ground_means(agents):
+            return "attacks"
+        return relation
+
+    def fell(self, verb: Token, sent_index: int) -> None:
+        """"Bakhmut fell to Russian forces": the captor is after "to"."""
+        if self.is_blocked(verb, "captures"):
+            return
+        captors = []
+        for item in self.prep_objects(verb, ("to",)):
+            captors.extend(self.args(item))
+        places = []
+        subj, _ = self.subject_tokens(verb)
+        for item in subj:
+            places.extend(m for m in self.args(item) if self.is_place_mention(m))
+        self.add_event("captures", verb, captors, places, sent_index, "explicit")
+
+    def backed(self, token: Token, sent_index: int) -> None:
+        """"Iranian-backed militias", "US-backed Israel": X backs the modified noun."""
+        head = token.head
+        if token.dep_ not in ("amod", "compound", "nmod", "npadvmod", "advmod", "dep", "acl"):
+            return
+        backer_token = self.backer_of(head) if head is not token else None
+        if backer_token is None:
+            return
+        backers, _ = self.actor_args([backer_token], "backs")
+        backed, _ = self.actor_args([head], "backs")
+        if not backed:
+            group = self.group_modifier(head)
+            backed = [group] if group is not None else []
+        backed = [m for m in backed if self.mentions[m].backer is not None or m not in backers]
+        self.add_event("backs", token, backers, backed, sent_index, "explicit")

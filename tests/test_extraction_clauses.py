@@ -1,0 +1,22 @@
+"""Clause structure (``kg.extraction.clauses``): subjects, objects and passive agents."""
+from __future__ import annotations
+
+from tests.conftest import token_of
+
+
+def test_active_clause_subject_and_object(extractor_for) -> None:
+    extractor = extractor_for("Russia struck the hospital in Kharkiv.")
+    verb = token_of(extractor, "struck")
+    subjects, _ = extractor.subject_tokens(verb)
+    assert [t.text for t in subjects] == ["Russia"]
+    assert [t.text for t in extractor.objects(verb)] == ["hospital"]
+    assert not extractor.is_passive(verb) and extractor.by_agent(verb) is None
+
+
+def test_passive_clause_agent(extractor_for) -> None:
+    extractor = extractor_for("Odesa was shelled by Russian forces on Tuesday.")
+    verb = token_of(extractor, "shelled")
+    assert extractor.is_passive(verb)
+    agent = extractor.by_agent(verb)
+    assert agent is not None and agent.text == "forces"
+    assert [t.text for t in extractor.prep_objects(verb, ("by",))] == ["forces"]

@@ -1,0 +1,45 @@
+"""Context filters and antecedents (``kg.extraction.context``): what the text does not assert,
+and who a pronoun points to."""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import token_of, triples
+
+
+@pytest.mark.parametrize("text", [
+    "Russia denied striking the hospital in Kharkiv.",
+    "Israel threatened to attack Rafah if the hostages are not freed.",
+    "The Houthis vowed to strike ships in the Red Sea.",
+    "If the army advances on Marib, thousands could flee.",
+    "Did Russian jets bomb Idlib last night?",
+    "Reports that the LNA had captured Tripoli were false, officials said.",
+    "Read more: Russian jets strike Idlib",
+    "Picture: Israeli troops raid Jenin. Photo: AFP",
+])
+def test_nothing_from_denials_threats_conditions_questions_and_furniture(extract_text, text: str) -> None:
+    core = {t for t in triples(extract_text(text)) if t[1] in ("strikes", "attacks", "backs", "captures", "evacuates")}
+    assert core == set(), core
+
+
+def test_a_denied_strike_is_blocked_and_a_stated_one_is_not(extractor_for) -> None:
+    denial = extractor_for("Russia denied striking the hospital in Kharkiv.")
+    assert denial.is_blocked(token_of(denial, "striking"), "strikes")
+    statement = extractor_for("Russia struck the hospital in Kharkiv.")
+    assert not statement.is_blocked(token_of(statement, "struck"), "strikes")
+
+
+def test_questions_and_false_reports_are_blocked(extractor_for) -> None:
+    question = extractor_for("Did Russian jets bomb Idlib last night?")
+    assert question.is_blocked(token_of(question, "bomb"), "strikes")
+    hearsay = extractor_for("Reports that the LNA had captured Tripoli were false, officials said.")
+    assert hearsay.is_false_hearsay(token_of(hearsay, "Reports"))
+    assert hearsay.is_blocked(token_of(hearsay, "captured"), "captures")
+
+
+def test_they_takes_the_agents_of_the_previous_sentence(extractor_for) -> None:
+    extractor = extractor_for("Russian drones struck Kyiv overnight. They also hit the city of Lviv.")
+    extractor.run()
+    mentions, tier = extractor.resolve_pronoun(token_of(extractor, "They"), "strikes")
+    assert tier == "implicit"
+    assert [(extractor.mentions[m].text, extractor.mentions[m].key) for m in mentions] == [("Russian drones", "russia")]
