@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 KG := $(VENV)/bin/kg
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install bench soak fuzz eval golden clean
+.PHONY: run test install bench soak fuzz eval golden cv train transfer mentions clean
 
 install: $(STAMP)
 
@@ -28,6 +28,28 @@ fuzz: $(STAMP)
 
 eval: $(STAMP)
 	$(KG) eval --gold eval/seeds.gold.jsonl --entities eval/entities.jsonl seeds
+
+# The learned relation scorer (docs/scorer.md): scikit-learn is for training only.
+TRAIN_STAMP := $(VENV)/.train-installed
+$(TRAIN_STAMP): $(STAMP)
+	$(PY) -m pip install -q --disable-pip-version-check scikit-learn==1.9.1
+	touch $(TRAIN_STAMP)
+
+# 6-fold cross-validation by article on ../shared/eval/dev: rules against the learned scorer.
+cv: $(TRAIN_STAMP)
+	$(PY) -m kg.train.cv $(ARGS)
+
+# Train the scorer on all the data (fixed seed) into kg/data/scorer.json.
+train: $(TRAIN_STAMP)
+	$(PY) -m kg.train.train $(ARGS)
+
+# Recall of RAMS-test and re3d gold pairs (../shared/corpora).
+transfer: $(STAMP)
+	$(PY) -m kg.transfer $(ARGS)
+
+# Mention recall of the open mention layer on ../shared/eval/dev.
+mentions: $(STAMP)
+	$(PY) -m kg.mentions recall $(ARGS)
 
 # Regenerate the golden graph after an intended change to extraction or RDF mapping; review the diff.
 golden: $(STAMP)

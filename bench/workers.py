@@ -251,7 +251,7 @@ def work_profile(args: Args) -> dict[str, object]:
 
 
 PACKAGES = (
-    ("/kg/extract.py", "kg extract"), ("/kg/extraction/", "kg extract"), ("/kg/resolve.py", "kg resolve"), ("/kg/rdf.py", "kg rdf"),
+    ("/kg/extraction/", "kg extract"), ("/kg/resolve.py", "kg resolve"), ("/kg/rdf.py", "kg rdf"),
     ("/kg/build.py", "kg build"), ("/kg/stream.py", "kg stream"), ("/kg/export.py", "kg export"), ("/kg/nlp.py", "kg nlp"), ("/kg/validate.py", "kg validate"), ("/kg/", "kg other"),
     ("/pyshacl/", "pySHACL"), ("/pyoxigraph/", "pyoxigraph"), ("/rdflib/plugins/serializers", "rdflib serialise"), ("/rdflib/", "rdflib"),
     ("/thinc/", "thinc (spaCy models)"), ("/spacy/matcher/", "spaCy Matcher (model attribute_ruler)"), ("/spacy/", "spaCy"), ("/numpy/", "numpy"), ("/srsly/", "srsly"),

@@ -29,7 +29,7 @@ from kg.checkpoint import Checkpoint, code_fingerprint, file_hash
 from kg.documents import DEFAULT_MAX_BYTES, Document, iter_input_files, load_file
 from kg.errors import InputError, KgError
 from kg.export import merge_runs, nt_lines, quad_lines, trig_from_quad_lines, turtle_from_nt, turtle_text, write_run
-from kg.extract import LEXICON_PATH, Event, Extraction, Fact, Mention
+from kg.extraction import LEXICON_PATH, Event, Extraction, Fact, Mention
 from kg.failures import ArticleFailed, Failure, failure_of, injected_fault
 from kg.namespaces import PREFIXES, new_graph
 from kg.nlp import build_pipeline, model_meta

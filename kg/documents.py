@@ -129,7 +129,7 @@ def _first_line(error: object) -> str:
 
 @lru_cache(maxsize=1)
 def _furniture_patterns() -> tuple[list[re.Pattern[str]], re.Pattern[str]]:
-    from kg.extract import read_yaml
+    from kg.extraction import read_yaml
 
     lexicon = read_yaml(LEXICON_PATH)
     lines = [re.compile(p, re.IGNORECASE) for p in lexicon["furniture_lines"]]

@@ -19,7 +19,7 @@ from kg import gazetteer as gaz
 from kg.build import analyse, read_documents
 from kg.documents import DEFAULT_MAX_BYTES
 from kg.errors import InputError
-from kg.extract import CORE
+from kg.extraction import CORE
 from kg.documents import Document
 from kg.resolve import DocumentResult, Relation
 

@@ -28,7 +28,7 @@ from spacy.tokens import Doc, DocBin
 from kg import gazetteer as gaz
 from kg.canonical import DocContext, canonicalise
 from kg.evaluate import EntityIndex, GoldLine, load_entities, load_gold, norm
-from kg.extract import Extraction, Mention
+from kg.extraction import Extraction, Mention
 from kg.mentions import OpenMention, detect_mentions, load_words
 from kg.nlp import RESULT_KEY
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract import read_yaml
+from kg.extraction import read_yaml
 from kg.gazetteer import Gazetteer
 
 MENTIONS_PATH = Path(__file__).with_name("data") / "mentions.yaml"

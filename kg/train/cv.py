@@ -1,0 +1,236 @@
+"""6-fold cross-validation by article on the dev set: the rules alone vs the learned scorer.
+
+    python -m kg.train.cv [--C 0.5] [--m2e2-weight 0.5] [--json out.json]
+
+Each outer fold tests 6 dev articles. Its model is trained on the other 30 dev articles, the
+seed articles and the M2E2 sentences, minus the M2E2 documents that are the test fold's VOA
+articles. Thresholds are tuned inside the training folds only: an inner 5-fold split of the
+30 training articles gives held-out scores for them (each inner model again without the
+held-out VOA articles' M2E2 documents), and each relation's threshold is the one with the best
+F1 there. Test folds are scored with ``kg.evaluate`` (``kg eval``'s counting), and so are the
+rules' own relations for the same articles. The report gives the mean and standard deviation
+over folds, and the pooled counts.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from kg.corpora.m2e2 import dev_doc_map
+from kg.evaluate import EvalReport, Score
+from kg.extraction import CORE
+from kg.resolve import DocumentResult
+from kg.scorer import RelationScorer, object_role
+from kg.train.corpus import SHARED, dev_articles, seed_articles
+from kg.train.dataset import (
+    ArticleData, SentenceData, Settings, fit, gold_sets, official_score, prepare_articles, prepare_m2e2, resolver,
+    rule_results, scorer_results, training_rows, tune_thresholds,
+)
+
+FOLDS = 6
+INNER = 5
+
+
+@dataclass
+class Material:
+    dev: list[ArticleData]
+    seeds: list[ArticleData]
+    m2e2: list[SentenceData]
+    voa_docs: dict[str, str]  # dev file name → M2E2 doc id
+
+
+def load_material() -> Material:
+    golds = gold_sets()
+    res = resolver()
+    dev = prepare_articles(dev_articles(), "dev", golds["dev"], res)
+    seeds = prepare_articles(seed_articles(), "seeds", golds["seeds"], res)
+    m2e2 = prepare_m2e2()
+    voa = {name: doc for doc, name in dev_doc_map(SHARED / "eval" / "dev" / "texts").items()}
+    return Material(dev, seeds, m2e2, voa)
+
+
+def groups_of(articles: Sequence[ArticleData], n_splits: int) -> list[list[int]]:
+    """Article indices of each test fold (scikit-learn's GroupKFold, one group per article)."""
+    from sklearn.model_selection import GroupKFold
+
+    sizes = np.arange(len(articles))
+    names = [a.name for a in articles]
+    return [list(test) for _, test in GroupKFold(n_splits=n_splits).split(sizes, groups=names)]
+
+
+def train_model(material: Material, train: Sequence[ArticleData], held_out: Sequence[ArticleData], settings: Settings, use_seeds: bool = True) -> RelationScorer:
+    excluded = {material.voa_docs[a.name] for a in held_out if a.name in material.voa_docs}
+    parts = [(a.rows, a.labels, 1.0) for a in train]
+    if use_seeds:
+        parts += [(a.rows, a.labels, settings.seeds_weight) for a in material.seeds]
+    if settings.m2e2_weight > 0:
+        parts += [(s.rows, s.labels, settings.m2e2_weight) for s in material.m2e2 if s.doc_id not in excluded]
+    rows, ys, weights = training_rows(parts, settings)
+    return fit(rows, ys, weights, settings)
+
+
+def tuned_model(material: Material, train: Sequence[ArticleData], held_out: Sequence[ArticleData], settings: Settings, use_seeds: bool = True) -> RelationScorer:
+    """A model on ``train`` with thresholds tuned by an inner CV over ``train`` alone."""
+    items = []
+    for inner in groups_of(train, INNER):
+        inner_test = [train[i] for i in inner]
+        inner_train = [a for i, a in enumerate(train) if i not in set(inner)]
+        model = train_model(material, inner_train, list(held_out) + inner_test, settings, use_seeds)
+        items += [(a, model.predict_proba(a.rows)) for a in inner_test]
+        classes = model.classes
+    scorer = train_model(material, train, held_out, settings, use_seeds)
+    scorer.thresholds = tune_thresholds(items, classes, shared=settings.shared_threshold)
+    return scorer
+
+
+def _fmt(values: list[float]) -> str:
+    return f"{np.mean(values):.3f} ± {np.std(values):.3f}" if values else "   –"
+
+
+def report(title: str, folds: list[EvalReport]) -> list[str]:
+    lines = [f"{title}", f"  {'relation':<11}{'P (mean ± std)':>16}{'R (mean ± std)':>18}{'F1 (mean ± std)':>18}   pooled P / R / F1 (TP FP FN)"]
+    for name in list(CORE) + ["core five"]:
+        per_fold = [r.core if name == "core five" else r.scores.get(name, Score()) for r in folds]
+        # A relation with no required gold and no prediction in a fold says nothing about it.
+        used = [s for s in per_fold if s.recall_total or s.tp + s.fp]
+        pooled = Score()
+        for s in per_fold:
+            pooled.add(s)
+        lines.append(
+            f"  {name:<11}{_fmt([s.precision for s in used]):>16}{_fmt([s.recall for s in used]):>18}{_fmt([s.f1 for s in used]):>18}"
+            f"   {pooled.precision:.3f} / {pooled.recall:.3f} / {pooled.f1:.3f} ({pooled.tp} {pooled.fp} {pooled.fn})"
+        )
+    return lines
+
+
+def summary(folds: list[EvalReport]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for name in list(CORE) + ["core five"]:
+        per_fold = [r.core if name == "core five" else r.scores.get(name, Score()) for r in folds]
+        pooled = Score()
+        for s in per_fold:
+            pooled.add(s)
+        out[name] = {
+            "folds": [{"p": round(s.precision, 4), "r": round(s.recall, 4), "f1": round(s.f1, 4), "tp": s.tp, "fp": s.fp, "fn": s.fn} for s in per_fold],
+            "pooled": {"p": round(pooled.precision, 4), "r": round(pooled.recall, 4), "f1": round(pooled.f1, 4)},
+        }
+    return out
+
+
+def run(settings: Settings, material: Material | None = None, verbose: bool = True) -> dict[str, object]:
+    began = time.time()
+    material = material or load_material()
+    golds = gold_sets()
+    res = resolver()
+    rule_folds: list[EvalReport] = []
+    learned_folds: list[EvalReport] = []
+    union_folds: list[EvalReport] = []
+    thresholds: list[dict[str, float]] = []
+    test_names: list[list[str]] = []
+    for number, test in enumerate(groups_of(material.dev, FOLDS)):
+        held_out = [material.dev[i] for i in test]
+        train = [a for i, a in enumerate(material.dev) if i not in set(test)]
+        scorer = tuned_model(material, train, held_out, settings)
+        items = [(a, scorer.predict_proba(a.rows)) for a in held_out]
+        learned = scorer_results(items, scorer.classes, scorer.thresholds, res)
+        rules = rule_results(held_out, res)
+        learned_folds.append(official_score(learned, held_out, golds["dev"]))
+        rule_folds.append(official_score(rules, held_out, golds["dev"]))
+        union_folds.append(official_score(union(rules, learned), held_out, golds["dev"]))
+        thresholds.append({k: round(v, 3) for k, v in scorer.thresholds.items()})
+        test_names.append([a.name for a in held_out])
+        if verbose:
+            print(f"fold {number + 1}: rules F1 {rule_folds[-1].core.f1:.3f}, learned P {learned_folds[-1].core.precision:.3f} "
+                  f"R {learned_folds[-1].core.recall:.3f} F1 {learned_folds[-1].core.f1:.3f}  thresholds {thresholds[-1]}  [{time.time() - began:.0f}s]",
+                  file=sys.stderr, flush=True)
+    lines = [f"6-fold CV by article on the dev set ({len(material.dev)} articles), settings {settings}"]
+    lines += report("(a) rules alone", rule_folds)
+    lines += report("(b) learned scorer", learned_folds)
+    lines += report("(c) rules ∪ learned (both outputs kept)", union_folds)
+    if verbose:
+        print("\n".join(lines))
+    return {
+        "settings": settings.__dict__, "folds": test_names, "thresholds": thresholds,
+        "rules": summary(rule_folds), "learned": summary(learned_folds), "union": summary(union_folds), "text": lines,
+        "misses": [[m.__dict__ for m in r.misses] for r in learned_folds],
+        "false_positives": [[{"doc": p.doc, "p": p.predicate, "s": p.relation.subject, "o": p.relation.object, "sentence": p.sentence[:200]} for p in r.false_positives] for r in learned_folds],
+    }
+
+
+def union(rules: list[DocumentResult], learned: list[DocumentResult]) -> list[DocumentResult]:
+    """Per article, the rules' relations and the scorer's together."""
+    out = []
+    for a, b in zip(rules, learned):
+        entities = {**b.entities, **a.entities}
+        out.append(DocumentResult(a.document, entities, a.relations + b.relations, a.events))
+    return out
+
+
+def coverage(articles: Sequence[ArticleData]) -> dict[str, tuple[int, int, int]]:
+    """Per relation: required gold triples, those some candidate pair maps to (anywhere in the
+    article), and those with a positive-labelled candidate (in the evidence sentence). The
+    second bounds any scorer's recall over these candidates."""
+    out: dict[str, list[int]] = {r: [0, 0, 0] for r in CORE}
+    for data in articles:
+        required = {(g.s, g.p, g.o) for g in data.gold if g.p in CORE and g.tier != "optional"}
+        anywhere: set[tuple[str, str, str]] = set()
+        labelled: set[tuple[str, str, str]] = set()
+        for i in range(len(data.found)):
+            for relation in CORE:
+                for s in data.resolved.subject_gold[i]:
+                    for o in data.resolved.object_gold[i][object_role(relation)]:
+                        anywhere.add((s, relation, o))
+                        if relation in data.labels[i]:
+                            labelled.add((s, relation, o))
+        for triple in required:
+            counts = out[triple[1]]
+            counts[0] += 1
+            counts[1] += triple in anywhere
+            counts[2] += triple in labelled
+    return {r: (a, b, c) for r, (a, b, c) in out.items()}
+
+
+def label_counts(material: Material) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    for name, parts in (("dev", [(a.labels) for a in material.dev]), ("seeds", [a.labels for a in material.seeds]), ("m2e2", [s.labels for s in material.m2e2])):
+        found: dict[str, int] = defaultdict(int)
+        for labels in parts:
+            for label in labels:
+                found[label[0] if label else "(left out)"] += 1
+        counts[name] = dict(sorted(found.items()))
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--C", type=float, default=Settings.C)
+    parser.add_argument("--m2e2-weight", type=float, default=Settings.m2e2_weight)
+    parser.add_argument("--seeds-weight", type=float, default=Settings.seeds_weight)
+    parser.add_argument("--none-weight", type=float, default=Settings.none_weight)
+    parser.add_argument("--min-count", type=int, default=Settings.min_count)
+    parser.add_argument("--shared-threshold", action="store_true", help="one threshold for all five relations")
+    parser.add_argument("--json", help="write the fold scores, thresholds, misses and false positives here")
+    args = parser.parse_args(argv)
+    settings = Settings(C=args.C, m2e2_weight=args.m2e2_weight, seeds_weight=args.seeds_weight, none_weight=args.none_weight, min_count=args.min_count, shared_threshold=args.shared_threshold)
+    material = load_material()
+    print(f"candidates and labels: {json.dumps(label_counts(material))}", file=sys.stderr)
+    cover = coverage(material.dev)
+    total = [sum(v[k] for v in cover.values()) for k in range(3)]
+    print(f"dev required core triples / reachable by a candidate pair / labelled positive in their evidence sentence: "
+          f"{total[0]} / {total[1]} ({total[1] / total[0]:.1%}) / {total[2]} ({total[2] / total[0]:.1%}); per relation {cover}")
+    result = run(settings, material)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as out:
+            json.dump(result, out, indent=1, ensure_ascii=False)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

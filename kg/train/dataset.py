@@ -1,0 +1,245 @@
+"""Candidates, features and labels for every training article, and the pieces CV and training
+share: fitting a model (scikit-learn, imported lazily), tuning thresholds on held-out
+articles, and scoring with ``kg.evaluate`` exactly as ``kg eval`` does.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from kg import gazetteer as gaz
+from kg.build import merge_entities
+from kg.candidates import Candidate, MentionLayer
+from kg.corpora.m2e2 import examples_from_record
+from kg.evaluate import TIER_RANK, EntityIndex, EvalReport, GoldLine, load_entities, load_gold, predictions, score
+from kg.extraction import CORE
+from kg.features import Features
+from kg.resolve import DocumentResult, Resolver, enforce_roles, resolve_document
+from kg.scorer import CLASSES, DocumentScores, RelationScorer, candidate_rows, object_role, pairs_from_proba, resolve_pairs
+from kg.train.corpus import SHARED, Article, dev_articles, m2e2_sentences, seed_articles
+from kg.train.labels import Resolved, gold_labels, m2e2_labels, resolve_candidates
+
+SEED = 13
+
+
+@dataclass
+class ArticleData:
+    article: Article
+    corpus: str  # dev | seeds
+    layer: MentionLayer
+    found: list[Candidate]
+    rows: list[Features]
+    labels: list[tuple[str, ...]]
+    resolved: Resolved
+    gold: list[GoldLine]
+
+    @property
+    def name(self) -> str:
+        return self.article.name
+
+
+@dataclass
+class SentenceData:
+    doc_id: str  # M2E2 document: dev VOA articles are left out of folds that test them
+    rows: list[Features]
+    labels: list[tuple[str, ...]]
+
+
+@dataclass
+class GoldSet:
+    gold: list[GoldLine]
+    index: EntityIndex
+
+
+def gold_sets() -> dict[str, GoldSet]:
+    dev, seeds = SHARED / "eval" / "dev", SHARED / "eval"
+    return {
+        "dev": GoldSet(load_gold(dev / "gold.jsonl"), load_entities(dev / "entities.jsonl")),
+        "seeds": GoldSet(load_gold(seeds / "seeds.gold.jsonl"), load_entities(seeds / "entities.jsonl")),
+    }
+
+
+def prepare_articles(articles: Sequence[Article], corpus: str, golds: GoldSet, resolver: Resolver) -> list[ArticleData]:
+    out = []
+    for article in articles:
+        layer, found, rows = candidate_rows(article.doc, article.extraction)
+        resolved = resolve_candidates(article.extraction, layer, found, resolver, golds.index)
+        gold = [g for g in golds.gold if g.doc == article.name]
+        labels = gold_labels(article.doc, article.document.text, found, resolved, gold)
+        out.append(ArticleData(article, corpus, layer, found, rows, labels, resolved, gold))
+    return out
+
+
+def prepare_m2e2() -> list[SentenceData]:
+    out = []
+    for sentence in m2e2_sentences():
+        layer, found, rows = candidate_rows(sentence.doc, sentence.extraction)
+        labels = m2e2_labels(sentence.doc, found, list(examples_from_record(sentence.record)))
+        out.append(SentenceData(sentence.doc_id, rows, labels))
+    return out
+
+
+def resolver() -> Resolver:
+    return Resolver(gaz.load(gaz.default_path()))
+
+
+# --- fitting -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Settings:
+    C: float = 0.5
+    m2e2_weight: float = 0.5
+    seeds_weight: float = 1.0
+    none_weight: float = 1.0
+    min_count: int = 2
+    min_weight: float = 0.01  # features with all |weight| below this are dropped after fitting
+    shared_threshold: bool = False  # one threshold for all five relations (steadier on little data)
+
+
+def training_rows(parts: Iterable[tuple[Sequence[Features], Sequence[tuple[str, ...]], float]], settings: Settings) -> tuple[list[Features], list[str], list[float]]:
+    rows, ys, weights = [], [], []
+    for features, labels, weight in parts:
+        for row, label in zip(features, labels):
+            for value in label:
+                rows.append(row)
+                ys.append(value)
+                weights.append(weight / len(label) * (settings.none_weight if value == "none" else 1.0))
+    return rows, ys, weights
+
+
+def fit(rows: Sequence[Features], ys: Sequence[str], weights: Sequence[float], settings: Settings) -> RelationScorer:
+    """Multinomial logistic regression (scikit-learn) → a numpy ``RelationScorer``."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        for name in row:
+            counts[name] += 1
+    keep = {name for name, n in counts.items() if n >= settings.min_count}
+    vectorizer = DictVectorizer(sort=True)
+    matrix = vectorizer.fit_transform([{k: v for k, v in row.items() if k in keep} for row in rows])
+    model = LogisticRegression(C=settings.C, solver="newton-cg", max_iter=200, tol=1e-4)
+    model.fit(matrix, np.asarray(ys), sample_weight=np.asarray(weights))
+    classes = tuple(str(c) for c in model.classes_)
+    weights_ = model.coef_.T.copy()
+    bias = model.intercept_.copy()
+    if len(classes) == 2:  # binary: scikit-learn keeps one column; never with our 6 classes
+        raise ValueError("need more than two classes")
+    # Features whose weights are all near zero change no decision: left out of the model file.
+    names = vectorizer.get_feature_names_out()
+    kept = np.flatnonzero(np.abs(weights_).max(axis=1) >= settings.min_weight)
+    vocabulary = {str(names[j]): n for n, j in enumerate(kept)}
+    return RelationScorer(classes, vocabulary, weights_[kept], bias, {r: 0.5 for r in CORE}, {"settings": settings.__dict__})
+
+
+# --- thresholds ----------------------------------------------------------------------------
+
+
+def triple_scores(data: ArticleData, proba: np.ndarray, classes: Sequence[str]) -> dict[tuple[str, str, frozenset[str], frozenset[str]], float]:
+    """Best score of each predicted triple (as ``kg eval`` keys predictions) in one article."""
+    best: dict[tuple[str, str, frozenset[str], frozenset[str]], float] = {}
+    column = {c: k for k, c in enumerate(classes)}
+    for i in range(len(data.found)):
+        sid = data.resolved.subject_ids[i]
+        for relation in CORE:
+            if relation not in column:
+                continue
+            oid = data.resolved.object_ids[i][object_role(relation)]
+            if sid is None or oid is None or sid == oid:
+                continue
+            key = (data.name, relation, data.resolved.subject_gold[i], data.resolved.object_gold[i][object_role(relation)])
+            value = float(proba[i, column[relation]])
+            if value > best.get(key, -1.0):
+                best[key] = value
+    return best
+
+
+def tune_thresholds(items: Sequence[tuple[ArticleData, np.ndarray]], classes: Sequence[str], floor: float = 0.05, shared: bool = False) -> dict[str, float]:
+    """Per relation (or, ``shared``, one for all five), the threshold with the best F1 over
+    held-out articles (kg eval counting: a triple matching any gold line is right; recall over
+    explicit + implicit lines)."""
+    scored: dict[str, list[tuple[float, bool, set[tuple[str, str, str]]]]] = defaultdict(list)
+    required: dict[str, set[tuple[str, str, str, str]]] = defaultdict(set)
+    for data, proba in items:
+        lines: dict[tuple[str, str, str], str] = {}  # triple → its best tier
+        for line in data.gold:
+            key = (line.s, line.p, line.o)
+            if key not in lines or TIER_RANK.get(line.tier, 2) < TIER_RANK.get(lines[key], 2):
+                lines[key] = line.tier
+        for (s, p, o), tier in lines.items():
+            if tier != "optional" and p in CORE:
+                required[p].add((data.name, s, p, o))
+        for (name, relation, subjects, objects), value in triple_scores(data, proba, classes).items():
+            hits = {(s, p, o) for (s, p, o) in lines if p == relation and s in subjects and o in objects}
+            required_hits = {(s, p, o) for (s, p, o) in hits if lines[(s, p, o)] != "optional"}
+            scored[relation].append((value, bool(hits), {(name, *h) for h in required_hits}))  # type: ignore[misc]
+    groups = {"core": list(CORE)} if shared else {r: [r] for r in CORE}
+    thresholds: dict[str, float] = {}
+    for group, members in groups.items():
+        items_r = sorted((x for r in members for x in scored[r]), key=lambda x: -x[0])
+        total = sum(len(required[r]) for r in members)
+        tp = fp = 0
+        found: set[tuple[str, str, str]] = set()
+        best = (0.0, 0.99)
+        for n, (value, right, hit) in enumerate(items_r):
+            tp += right
+            fp += not right
+            found |= hit
+            if n + 1 < len(items_r) and items_r[n + 1][0] == value:
+                continue
+            if value < floor:
+                break
+            p = tp / (tp + fp)
+            r = len(found) / total if total else 0.0
+            f = 2 * p * r / (p + r) if p + r else 0.0
+            if f > best[0]:
+                nxt = items_r[n + 1][0] if n + 1 < len(items_r) else 0.0
+                best = (f, (value + max(nxt, floor)) / 2 if nxt < value else value)
+        for relation in members:
+            thresholds[relation] = best[1]
+    return thresholds
+
+
+# --- official scoring ---------------------------------------------------------------------
+
+
+def scorer_results(items: Sequence[tuple[ArticleData, np.ndarray]], classes: Sequence[str], thresholds: dict[str, float], res: Resolver) -> list[DocumentResult]:
+    results = []
+    for data, proba in items:
+        pairs = pairs_from_proba(data.found, proba, classes, thresholds)
+        entities, relations = resolve_pairs(data.article.document, data.article.doc, data.article.extraction, DocumentScores(data.layer.mentions, pairs), res)
+        results.append(DocumentResult(data.article.document, entities, relations, []))  # type: ignore[arg-type]
+    return results
+
+
+def rule_results(items: Sequence[ArticleData], res: Resolver) -> list[DocumentResult]:
+    return [resolve_document(d.article.document, d.article.extraction, res) for d in items]
+
+
+def official_score(results: list[DocumentResult], items: Sequence[ArticleData], golds: GoldSet) -> EvalReport:
+    """``kg eval``'s numbers for these articles: roles enforced, predictions mapped to gold ids
+    through labels and aliases, core relations only."""
+    results = enforce_roles(results, merge_entities(results))
+    names = {d.article.document.id: d.name for d in items}
+    preds = [p for p in predictions(results, golds.index, names) if p.predicate in CORE]
+    return score(preds, golds.gold, set(names.values()))
+
+
+def predict(scorer: RelationScorer, data: ArticleData) -> np.ndarray:
+    return scorer.predict_proba(data.rows)
+
+
+def model_card(scorer: RelationScorer) -> dict[str, Any]:
+    return {"features": len(scorer.vocabulary), "classes": list(scorer.classes)}
+
+
+def write_json(path: Path, payload: Any) -> None:
+    import json
+
+    path.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n", encoding="utf-8")

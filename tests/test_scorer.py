@@ -1,0 +1,145 @@
+"""The learned relation scorer: candidates, features, numpy prediction and determinism.
+
+Sentences here are written for these tests. The numpy/scikit-learn agreement test skips when
+scikit-learn (a training-only dependency) is not installed.
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from kg.candidates import candidates, mention_layer
+from kg.extraction import CORE, Extraction
+from kg.features import DocContext, document_features
+from kg.nlp import RESULT_KEY
+from kg.scorer import CLASSES, MODEL_PATH, RelationScorer, candidate_rows, score_document
+
+
+def parse(nlp, text: str):
+    doc = nlp(text)
+    return doc, Extraction.from_dict(doc.user_data[RESULT_KEY])
+
+
+def find(doc, extraction, subject: str, obj: str):
+    """(candidate, features) whose subject/object mention texts contain the given words."""
+    layer, found, rows = candidate_rows(doc, extraction)
+    for candidate, row in zip(found, rows):
+        s = layer.mentions[candidate.subject.mention].text
+        o = layer.mentions[candidate.object.mention].text
+        if subject in s and obj in o:
+            return candidate, row, layer
+    raise AssertionError(f"no candidate {subject!r} → {obj!r} among {[(layer.mentions[c.subject.mention].text, layer.mentions[c.object.mention].text) for c in found]}")
+
+
+def test_active_strike_candidate_has_path_lemma(nlp):
+    doc, extraction = parse(nlp, "Russian jets struck Idlib on Monday.")
+    candidate, row, layer = find(doc, extraction, "Russian", "Idlib")
+    assert layer.mentions[candidate.subject.mention].key == "russia" or "Russian" in layer.mentions[candidate.subject.mention].text
+    assert row["pl:strike"] == 1.0
+    assert row["pl_trig:strikes"] == 1.0
+    assert row["order:so"] == 1.0
+    assert row.get("passive") is None
+    assert not candidate.cross
+    # Idlib is a place and never a subject.
+    _, found, _ = candidate_rows(doc, extraction)
+    assert all(layer.mentions[c.subject.mention].text != "Idlib" for c in found)
+
+
+def test_passive_by_agent_and_rule_vote(nlp):
+    doc, extraction = parse(nlp, "The town of Maarat was shelled by Syrian government forces on Sunday.")
+    _, row, _ = find(doc, extraction, "forces", "Maarat")
+    assert row.get("passive") == 1.0
+    assert row.get("by_agent") == 1.0
+    assert row.get("order:os") == 1.0
+    assert row.get("rule:strikes") == 1.0  # the rule extractor reads this one too
+
+
+def test_hyphen_backed_and_cues(nlp):
+    doc, extraction = parse(nlp, "The militants denied that they attacked the base.\nIran-backed militias did not attack Aleppo")
+    _, row, layer = find(doc, extraction, "militias", "Aleppo")
+    assert row.get("path_neg") == 1.0
+    assert row.get("sent:nopunct") == 1.0  # a line without a full stop: headline-like
+    backed = [m for m in layer.mentions if m.backer]
+    assert backed and backed[0].backer == "iran"
+
+
+def test_implicit_candidates_from_previous_sentence(nlp):
+    doc, extraction = parse(nlp, "Hezbollah fighters moved north on Friday. On Saturday they stormed the village of Qusayr.")
+    layer = mention_layer(doc, extraction)
+    found = candidates(doc, layer)
+    cross = [c for c in found if c.cross]
+    assert any("Hezbollah" in layer.mentions[c.subject.mention].text and "Qusayr" in layer.mentions[c.object.mention].text for c in found)
+    for c in cross:
+        assert c.subject.sentence == c.sentence - 1
+
+
+def small_model(n_features: int = 40, seed: int = 3):
+    """A scikit-learn model on synthetic sparse features, and the features it was trained on."""
+    sklearn = pytest.importorskip("sklearn", reason="scikit-learn not installed: training-only dependency")
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(seed)
+    rows, ys = [], []
+    for n in range(300):
+        label = CLASSES[n % len(CLASSES)]
+        row = {f"f{j}": 1.0 for j in rng.choice(n_features, size=5, replace=False)}
+        row[f"cue:{label}"] = 1.0 if rng.random() < 0.7 else 0.0
+        row["weight"] = float(rng.normal())
+        rows.append(row)
+        ys.append(label)
+    vectorizer = DictVectorizer(sort=True)
+    matrix = vectorizer.fit_transform(rows)
+    model = LogisticRegression(C=1.0, max_iter=500).fit(matrix, ys)
+    assert sklearn is not None
+    return vectorizer, model, rows
+
+
+def test_numpy_predict_matches_sklearn():
+    vectorizer, model, rows = small_model()
+    scorer = RelationScorer(tuple(model.classes_), dict(vectorizer.vocabulary_), model.coef_.T.copy(), model.intercept_.copy(), {r: 0.5 for r in CORE}, {})
+    test_rows = rows[:50] + [{"unseen": 1.0, "f1": 1.0}]
+    expected = model.predict_proba(vectorizer.transform(test_rows))
+    got = scorer.predict_proba(test_rows)
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12)
+    # Round trip through the JSON form keeps predictions to the stored precision.
+    again = RelationScorer.from_dict(json.loads(json.dumps(scorer.to_dict(digits=12))))
+    np.testing.assert_allclose(again.predict_proba(test_rows), expected, atol=1e-9)
+
+
+def hand_model() -> RelationScorer:
+    """A scorer that calls a pair "strikes" when a strike word is on its path, else none."""
+    vocabulary = {"bias": 0, "pl_trig:strikes": 1}
+    weights = np.zeros((2, len(CLASSES)))
+    weights[0, CLASSES.index("none")] = 2.0
+    weights[1, CLASSES.index("strikes")] = 6.0
+    return RelationScorer(CLASSES, vocabulary, weights, np.zeros(len(CLASSES)), {r: 0.5 for r in CORE}, {})
+
+
+def test_score_document_and_determinism(nlp):
+    text = "Russian jets struck Idlib on Monday. Turkish officials met in Ankara."
+    scorer = hand_model()
+    first = score_document(*parse(nlp, text), scorer)
+    second = score_document(*parse(nlp, text), scorer)
+    assert first.pairs == second.pairs
+    assert [m for m in first.mentions] == [m for m in second.mentions]
+    strikes = [p for p in first.pairs if p.relation == "strikes"]
+    assert strikes, first.pairs
+    assert all(p.sentence == 0 for p in strikes)
+    assert any(first.mentions[p.object].text == "Idlib" for p in strikes)
+    assert not any(p.relation != "strikes" for p in first.pairs)
+
+
+def test_features_are_deterministic(nlp):
+    text = "Syrian and Russian warplanes bombed rebel-held Douma, and Turkey-backed fighters seized Afrin."
+    doc, extraction = parse(nlp, text)
+    runs = []
+    for _ in range(2):
+        layer = mention_layer(doc, extraction)
+        found = candidates(doc, layer)
+        runs.append((found, document_features(DocContext.build(doc, extraction, layer), found)))
+    assert runs[0] == runs[1]
+    assert runs[0][0]
