@@ -469,6 +469,7 @@ def build(
     fail_fast: bool = False,
     resume: bool = False,
     timeout: float | None = None,
+    scorer: Path | None = None,
 ) -> BuildSummary:
     """Build ``out_dir``/graph.ttl, validation.txt and failures.jsonl (and graph.nt, .jsonld or
     .trig).
@@ -505,12 +506,14 @@ def build(
     summary.timings["read"] = time.perf_counter() - clock
     clock = time.perf_counter()
     gazetteer = gaz.load(gaz.default_path())
-    nlp = build_pipeline(model)
+    nlp = build_pipeline(model, scorer=scorer)
+    scorer_file = nlp.get_pipe("kg_relations").scorer_path
     name, version = model_meta(nlp)
     info = RunInfo(kg.__version__, name, version, tuple(doc_ids))
     checkpoint = Checkpoint(out_dir, {
         "inputs": inputs_hash.hexdigest(), "model": [name, version], "kg_version": kg.__version__, "code": code_fingerprint(),
         "gazetteer": file_hash(gaz.default_path()), "lexicon": file_hash(LEXICON_PATH),
+        "scorer": file_hash(Path(scorer_file)) if scorer_file else None,
     }, resume=resume)
     summary.resumed = checkpoint.replayed
     summary.timings["model load"] = time.perf_counter() - clock

@@ -75,7 +75,7 @@ class Checkpoint:
         except (OSError, ValueError):
             raise KgError(f"{self.folder}: cannot resume: the checkpoint's manifest is unreadable; run without --resume to start again") from None
         names = {"format": "checkpoint format", "inputs": "inputs", "model": "spaCy model", "kg_version": "kg version",
-                 "code": "kg code", "gazetteer": "gazetteer", "lexicon": "lexicon"}
+                 "code": "kg code", "gazetteer": "gazetteer", "lexicon": "lexicon", "scorer": "scorer model"}
         differ = [label for key, label in names.items() if earlier.get(key) != self.manifest.get(key)]
         if differ:
             raise KgError(

@@ -103,6 +103,7 @@ def build(
     keep_going: bool = typer.Option(False, "--keep-going", help="Skip bad inputs instead of stopping."),
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first article kg fails to analyse (exit 2) instead of leaving it out."),
     resume: bool = typer.Option(False, "--resume", help="Go on from the checkpoint of an interrupted build of the same inputs into OUT."),
+    scorer: Optional[Path] = typer.Option(None, "--scorer", help="A learned scorer model (make train) whose decisions join the rules' (env KG_SCORER; default: rules only)."),
     timeout: float = typer.Option(300.0, "--timeout", min=1.0, help="With --workers > 1: seconds a worker may go without finishing an article before it is stopped and the article left out."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="Print nothing but errors."),
 ) -> None:
@@ -118,7 +119,7 @@ def build(
         lambda: run_build(
             inputs, out, fmt=fmt, model=model, workers=workers, encoding=encoding, max_bytes=max_bytes,
             keep_going=keep_going, progress=progress.step, on_documents=progress.start, on_skip=report_skip,
-            fail_fast=fail_fast, resume=resume, timeout=timeout,
+            fail_fast=fail_fast, resume=resume, timeout=timeout, scorer=scorer,
         )
     )
     if not quiet:
@@ -136,6 +137,7 @@ def evaluate(
     entities: Optional[Path] = typer.Option(None, "--entities", help="Entity inventory (JSONL: id, label, aliases)."),
     sets: List[Path] = typer.Option([], "--set", help="A gold set folder (gold.jsonl, entities.jsonl, texts/); repeat for several."),
     model: Optional[str] = typer.Option(None, "--model", help="spaCy pipeline name or path."),
+    scorer: Optional[Path] = typer.Option(None, "--scorer", help="A learned scorer model (env KG_SCORER; default: rules only)."),
     details: bool = typer.Option(True, "--details/--no-details", help="List false positives and misses."),
     fmt: str = typer.Option("text", "-f", "--format", help="text or json"),
 ) -> None:
@@ -150,7 +152,7 @@ def evaluate(
             found.insert(0, GoldSet(gold.stem.removesuffix(".gold"), gold, entities, tuple(inputs)))
         return found
 
-    report = guarded(lambda: evaluate_sets(gold_sets(), model=model))
+    report = guarded(lambda: evaluate_sets(gold_sets(), model=model, scorer=scorer))
     print(report.to_json() if fmt == "json" else report.to_text(details=details))
 
 

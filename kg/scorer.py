@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 
 from kg.candidates import Candidate, MentionLayer, candidates, mention_layer
 from kg.documents import Document
-from kg.extraction import CORE, Extraction, Mention
+from kg.extraction import CORE, Extraction, Extractor, Mention
 from kg.features import DocContext, Features, document_features
 from kg.resolve import ACTOR_OBJECT, PLACE_OBJECT, Relation, Resolver
 
@@ -127,6 +127,14 @@ def pairs_from_proba(found: Sequence[Candidate], proba: np.ndarray, classes: Seq
             if value >= thresholds.get(relation, 1.0):
                 out.append(ScoredPair(candidate.subject.mention, relation, candidate.object.mention, candidate.sentence, value, candidate.cross))
     return out
+
+
+def score_with(extractor: "Extractor", doc: Doc, extraction: Extraction, scorer: RelationScorer) -> DocumentScores:
+    """``score_document`` reusing the extractor that made ``extraction`` (its state is read once)."""
+    layer = mention_layer(doc, extraction, extractor)
+    found = candidates(doc, layer)
+    rows = document_features(DocContext.build(doc, extraction, layer), found)
+    return DocumentScores(layer.mentions, pairs_from_proba(found, scorer.predict_proba(rows), scorer.classes, scorer.thresholds))
 
 
 def score_document(doc: Doc, extraction: Extraction, scorer: RelationScorer) -> DocumentScores:

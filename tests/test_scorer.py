@@ -143,3 +143,35 @@ def test_features_are_deterministic(nlp):
         runs.append((found, document_features(DocContext.build(doc, extraction, layer), found)))
     assert runs[0] == runs[1]
     assert runs[0][0]
+
+
+def test_scorer_decisions_become_events_with_details(nlp, tmp_path):
+    """A pair the rules miss, which the scorer accepts, becomes an event carrying the rule
+    extractor's details (date, casualties), and resolves to the relation."""
+    from kg import gazetteer as gaz
+    from kg.build import blank_furniture
+    from kg.documents import make_document
+    from kg.nlp import build_pipeline, result_of
+    from kg.resolve import Resolver, resolve_document
+
+    text = "Syrian warplanes rained destruction on Daraya on Friday, killing 12 people."
+    doc, extraction = parse(nlp, text)
+    assert not extraction.events  # the rules see nothing here
+    _, row, _ = find(doc, extraction, "Syrian", "Daraya")
+    feature = next(name for name in sorted(row) if name.startswith("pl:") and "rain" in name)
+    # A model that calls a candidate a strike when, and only when, its path holds "rain".
+    weights = np.zeros((1, len(CLASSES)))
+    weights[0, CLASSES.index("strikes")] = 20.0
+    bias = np.zeros(len(CLASSES))
+    bias[CLASSES.index("none")] = 10.0
+    model = RelationScorer(CLASSES, {feature: 0}, weights, bias, {r: 0.5 for r in CORE}, {})
+    path = tmp_path / "scorer.json"
+    model.save(path)
+
+    scored_nlp = build_pipeline(scorer=path)
+    document = make_document("date 2024-03-10\n" + text, doc_id="t", source="t.txt")
+    result = resolve_document(document, Extraction.from_dict(result_of(scored_nlp(blank_furniture(document)))), Resolver(gaz.load(gaz.default_path())))
+    (event,) = [e for e in result.events if e.relation == "strikes" and "darayya" in e.targets]  # "Syrian" inside "Syrian warplanes" is not a second event
+    assert event.date is not None and event.date.isoformat() == "2024-03-08"
+    assert event.killed == 12
+    assert ("syrian-government", "strikes", "darayya") in {(r.subject, r.predicate, r.object) for r in result.relations}

@@ -25,7 +25,9 @@ from kg.nlp import FAILURE_KEY, RESULT_KEY, build_pipeline
 
 SHARED = Path(os.environ.get("KG_SHARED", Path(__file__).resolve().parents[3] / "shared"))
 CACHE = Path(os.environ.get("KG_CACHE", "/tmp/kg-cache"))
-_CODE = [Path(__file__).resolve().parents[1] / name for name in ("extract.py", "nlp.py", "gazetteer.py", "documents.py", "build.py")]
+_KG = Path(__file__).resolve().parents[1]
+# What a cached parse depends on: the rule extractor and the pipeline around it.
+_CODE = sorted((_KG / "extraction").glob("*.py")) + [_KG / name for name in ("nlp.py", "gazetteer.py", "documents.py", "build.py")]
 _DATA = Path(__file__).resolve().parents[1] / "data"
 
 

@@ -86,7 +86,7 @@ def tuned_model(material: Material, train: Sequence[ArticleData], held_out: Sequ
         items += [(a, model.predict_proba(a.rows)) for a in inner_test]
         classes = model.classes
     scorer = train_model(material, train, held_out, settings, use_seeds)
-    scorer.thresholds = tune_thresholds(items, classes, shared=settings.shared_threshold)
+    scorer.thresholds = tune_thresholds(items, classes, shared=settings.shared_threshold, beta=settings.beta)
     return scorer
 
 
@@ -216,9 +216,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--none-weight", type=float, default=Settings.none_weight)
     parser.add_argument("--min-count", type=int, default=Settings.min_count)
     parser.add_argument("--shared-threshold", action="store_true", help="one threshold for all five relations")
+    parser.add_argument("--beta", type=float, default=Settings.beta, help="thresholds maximise F-beta (below 1 favours precision)")
     parser.add_argument("--json", help="write the fold scores, thresholds, misses and false positives here")
     args = parser.parse_args(argv)
-    settings = Settings(C=args.C, m2e2_weight=args.m2e2_weight, seeds_weight=args.seeds_weight, none_weight=args.none_weight, min_count=args.min_count, shared_threshold=args.shared_threshold)
+    settings = Settings(C=args.C, m2e2_weight=args.m2e2_weight, seeds_weight=args.seeds_weight, none_weight=args.none_weight, min_count=args.min_count, shared_threshold=args.shared_threshold, beta=args.beta)
     material = load_material()
     print(f"candidates and labels: {json.dumps(label_counts(material))}", file=sys.stderr)
     cover = coverage(material.dev)

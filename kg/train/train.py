@@ -29,8 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--none-weight", type=float, default=Settings.none_weight)
     parser.add_argument("--min-count", type=int, default=Settings.min_count)
     parser.add_argument("--shared-threshold", action="store_true", help="one threshold for all five relations")
+    parser.add_argument("--beta", type=float, default=Settings.beta, help="thresholds maximise F-beta (below 1 favours precision)")
     args = parser.parse_args(argv)
-    settings = Settings(C=args.C, m2e2_weight=args.m2e2_weight, seeds_weight=args.seeds_weight, none_weight=args.none_weight, min_count=args.min_count, shared_threshold=args.shared_threshold)
+    settings = Settings(C=args.C, m2e2_weight=args.m2e2_weight, seeds_weight=args.seeds_weight, none_weight=args.none_weight, min_count=args.min_count, shared_threshold=args.shared_threshold, beta=args.beta)
     material = load_material()
     golds = gold_sets()
     res = resolver()
@@ -48,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         model = train_model(material, train, held_out, settings)
         held += [(a, model.predict_proba(a.rows)) for a in held_out]
     scorer = train_model(material, material.dev, [], settings)
-    scorer.thresholds = tune_thresholds(held, scorer.classes, shared=settings.shared_threshold)
+    scorer.thresholds = tune_thresholds(held, scorer.classes, shared=settings.shared_threshold, beta=settings.beta)
     items = [(a, scorer.predict_proba(a.rows)) for a in material.seeds]
     seen = official_score(scorer_results(items, scorer.classes, scorer.thresholds, res), material.seeds, golds["seeds"])
     scorer.meta = {
