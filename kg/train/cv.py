@@ -30,6 +30,7 @@ from kg.resolve import DocumentResult
 from kg.scorer import RelationScorer, object_role
 from kg.train.corpus import SHARED, dev_articles, seed_articles
 from kg.train.dataset import (
+    add_settings_arguments, settings_from,
     ArticleData, SentenceData, Settings, fit, gold_sets, official_score, prepare_articles, prepare_m2e2, resolver,
     rule_results, scorer_results, training_rows, tune_thresholds,
 )
@@ -210,16 +211,10 @@ def label_counts(material: Material) -> dict[str, dict[str, int]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--C", type=float, default=Settings.C)
-    parser.add_argument("--m2e2-weight", type=float, default=Settings.m2e2_weight)
-    parser.add_argument("--seeds-weight", type=float, default=Settings.seeds_weight)
-    parser.add_argument("--none-weight", type=float, default=Settings.none_weight)
-    parser.add_argument("--min-count", type=int, default=Settings.min_count)
-    parser.add_argument("--shared-threshold", action="store_true", help="one threshold for all five relations")
-    parser.add_argument("--beta", type=float, default=Settings.beta, help="thresholds maximise F-beta (below 1 favours precision)")
+    add_settings_arguments(parser)
     parser.add_argument("--json", help="write the fold scores, thresholds, misses and false positives here")
     args = parser.parse_args(argv)
-    settings = Settings(C=args.C, m2e2_weight=args.m2e2_weight, seeds_weight=args.seeds_weight, none_weight=args.none_weight, min_count=args.min_count, shared_threshold=args.shared_threshold, beta=args.beta)
+    settings = settings_from(args)
     material = load_material()
     print(f"candidates and labels: {json.dumps(label_counts(material))}", file=sys.stderr)
     cover = coverage(material.dev)

@@ -4,6 +4,7 @@ articles, and scoring with ``kg.evaluate`` exactly as ``kg eval`` does.
 """
 from __future__ import annotations
 
+import argparse
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,6 +101,24 @@ class Settings:
     min_weight: float = 0.01  # features with all |weight| below this are dropped after fitting
     shared_threshold: bool = False  # one threshold for all five relations (steadier on little data)
     beta: float = 1.0  # thresholds maximise F-beta: below 1 weighs precision more (analysts' trust)
+
+
+def add_settings_arguments(parser: "argparse.ArgumentParser") -> None:
+    """The training settings as command-line options (``kg.train.cv`` and ``kg.train.train``)."""
+    parser.add_argument("--C", type=float, default=Settings.C)
+    parser.add_argument("--m2e2-weight", type=float, default=Settings.m2e2_weight)
+    parser.add_argument("--seeds-weight", type=float, default=Settings.seeds_weight)
+    parser.add_argument("--none-weight", type=float, default=Settings.none_weight)
+    parser.add_argument("--min-count", type=int, default=Settings.min_count)
+    parser.add_argument("--shared-threshold", action="store_true", help="one threshold for all five relations")
+    parser.add_argument("--beta", type=float, default=Settings.beta, help="thresholds maximise F-beta (below 1 favours precision)")
+
+
+def settings_from(args: "argparse.Namespace") -> Settings:
+    return Settings(
+        C=args.C, m2e2_weight=args.m2e2_weight, seeds_weight=args.seeds_weight, none_weight=args.none_weight,
+        min_count=args.min_count, shared_threshold=args.shared_threshold, beta=args.beta,
+    )
 
 
 def training_rows(parts: Iterable[tuple[Sequence[Features], Sequence[tuple[str, ...]], float]], settings: Settings) -> tuple[list[Features], list[str], list[float]]:

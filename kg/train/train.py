@@ -17,21 +17,15 @@ from pathlib import Path
 from kg.scorer import MODEL_PATH
 from kg.train.cv import FOLDS, groups_of, load_material, train_model, tuned_model
 from kg.extraction import CORE
-from kg.train.dataset import SEED, Settings, gold_sets, official_score, resolver, rule_results, scorer_results, tune_thresholds
+from kg.train.dataset import SEED, Settings, add_settings_arguments, gold_sets, settings_from, official_score, resolver, rule_results, scorer_results, tune_thresholds
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
-    parser.add_argument("--C", type=float, default=Settings.C)
-    parser.add_argument("--m2e2-weight", type=float, default=Settings.m2e2_weight)
-    parser.add_argument("--seeds-weight", type=float, default=Settings.seeds_weight)
-    parser.add_argument("--none-weight", type=float, default=Settings.none_weight)
-    parser.add_argument("--min-count", type=int, default=Settings.min_count)
-    parser.add_argument("--shared-threshold", action="store_true", help="one threshold for all five relations")
-    parser.add_argument("--beta", type=float, default=Settings.beta, help="thresholds maximise F-beta (below 1 favours precision)")
+    add_settings_arguments(parser)
     args = parser.parse_args(argv)
-    settings = Settings(C=args.C, m2e2_weight=args.m2e2_weight, seeds_weight=args.seeds_weight, none_weight=args.none_weight, min_count=args.min_count, shared_threshold=args.shared_threshold, beta=args.beta)
+    settings = settings_from(args)
     material = load_material()
     golds = gold_sets()
     res = resolver()
