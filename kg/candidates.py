@@ -21,12 +21,17 @@ from typing import Sequence
 from spacy.tokens import Doc, Span, Token
 
 from kg import gazetteer as gaz
+from kg.bridge import to_rule_mention
 from kg.extraction import Extraction, Extractor, Mention, load_lexicon
 from kg.extraction.tokens import SKIP_ENT_LABELS
+from kg.mentions import detect_mentions
 
 ACTOR_LABELS = frozenset({"ORG", "PERSON", "NORP", "GPE"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 MAX_PER_SENTENCE = 16  # arguments kept per sentence (by order): bounds pairs on list-like sentences
+# Which open mentions (kg.mentions) join the layer: "off", or one that no layer mention of the same
+# kind overlaps ("kind"), none at all overlaps ("any"), or none has the same span ("exact").
+OPEN_POLICY = "kind"
 
 
 @dataclass(frozen=True)
@@ -48,8 +53,13 @@ class Candidate:
 
 
 @lru_cache(maxsize=2)
+def _gazetteer(path: str) -> gaz.Gazetteer:
+    return gaz.load(gaz.default_path() if not path else __import__("pathlib").Path(path))
+
+
+@lru_cache(maxsize=2)
 def _gazetteer_sets(path: str) -> tuple[dict[str, str], frozenset[str], frozenset[str], frozenset[str]]:
-    gazetteer = gaz.load(gaz.default_path() if not path else __import__("pathlib").Path(path))
+    gazetteer = _gazetteer(path)
     entries = list(gazetteer.entries.values())
     return (
         gazetteer.demonyms,
@@ -74,8 +84,9 @@ class MentionLayer:
     anchors: list[tuple[int, int, int]]
 
 
-def mention_layer(doc: Doc, extraction: Extraction, extractor: Extractor | None = None) -> MentionLayer:
-    """The rule mentions (same indices) plus named entities and force/group nouns they lack."""
+def mention_layer(doc: Doc, extraction: Extraction, extractor: Extractor | None = None, open_policy: str | None = None) -> MentionLayer:
+    """The rule mentions (same indices) plus named entities and force/group nouns they lack,
+    then the open mentions (``kg.mentions``) the layer lacks (see ``add_open_mentions``)."""
     ex = extractor or make_extractor(doc)
     ex.mentions = list(extraction.mentions)
     ex.mention_index = {m: i for i, m in enumerate(ex.mentions)}
@@ -108,7 +119,37 @@ def mention_layer(doc: Doc, extraction: Extraction, extractor: Extractor | None 
             mention = ex.mentions[index]
             if not mention.start <= token.idx < mention.end:
                 anchors.append((index, token.i, token.i + 1))
-    return MentionLayer(list(ex.mentions), sorted(set(anchors)))
+    mentions = list(ex.mentions)
+    add_open_mentions(doc, mentions, open_policy or OPEN_POLICY)
+    return MentionLayer(mentions, sorted(set(anchors)))
+
+
+def _overlaps_chars(a: Mention, b: Mention) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def add_open_mentions(doc: Doc, mentions: list[Mention], policy: str = "kind", gazetteer_path: str = "") -> None:
+    """Append (in text order) the open mentions of ``doc``, read as rule mentions
+    (``kg.bridge``), that ``mentions`` lacks under ``policy``; existing indices are unchanged."""
+    if policy == "off":
+        return
+    gazetteer = _gazetteer(gazetteer_path)
+    seen = set(mentions)
+    base = list(mentions)
+    for open_mention in detect_mentions(doc, gazetteer=gazetteer):
+        mention = to_rule_mention(open_mention, gazetteer)
+        if mention is None or mention in seen:
+            continue
+        if policy == "exact":
+            clash = any(m.start == mention.start and m.end == mention.end for m in base)
+        elif policy == "any":
+            clash = any(_overlaps_chars(m, mention) for m in base)
+        else:  # "kind": a different reading of the same words (a group vs its named owner) is kept
+            clash = any(m.kind == mention.kind and _overlaps_chars(m, mention) for m in base)
+        if clash:
+            continue
+        seen.add(mention)
+        mentions.append(mention)
 
 
 def is_actor_like(mention: Mention, actors: frozenset[str]) -> bool:
