@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Sequence
 
 from spacy.tokens import Doc, Span, Token
@@ -54,7 +55,7 @@ class Candidate:
 
 @lru_cache(maxsize=2)
 def _gazetteer(path: str) -> gaz.Gazetteer:
-    return gaz.load(gaz.default_path() if not path else __import__("pathlib").Path(path))
+    return gaz.load(gaz.default_path() if not path else Path(path))
 
 
 @lru_cache(maxsize=2)
