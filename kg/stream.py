@@ -305,7 +305,14 @@ class StreamBuild:
         if self.executor is None:
             self._done(emit_batch(job))
             return
-        self.queue.append((self.executor.submit(emit_batch, job), job))
+        try:
+            self.queue.append((self.executor.submit(emit_batch, job), job))
+        except BrokenProcessPool:  # the background process died before this batch was sent
+            while self.queue:
+                self._wait()
+            self.close()
+            self._done(emit_batch(job))
+            return
         while len(self.queue) > QUEUED:
             self._wait()
 

@@ -87,6 +87,25 @@ def test_a_dead_background_process_costs_nothing(tmp_path, monkeypatch) -> None:
     assert whole.ok
 
 
+def test_a_background_process_that_cannot_start_costs_nothing(tmp_path, monkeypatch, reference) -> None:
+    """The batch process breaks before a batch is sent (as a spawn from a script read on stdin
+    does): the batches are done in the main process and the graph is unchanged."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    import kg.stream
+
+    class Broken:
+        def submit(self, *args: object, **kwargs: object) -> None:
+            raise BrokenProcessPool("A child process terminated abruptly")
+
+        def shutdown(self, *args: object, **kwargs: object) -> None:
+            pass
+
+    monkeypatch.setattr(kg.stream, "_start_background", Broken)
+    summary = build([corpus(tmp_path / "in", bad=False)], tmp_path / "out", background=True)
+    assert summary.ok and (tmp_path / "out" / "graph.ttl").read_bytes() == reference
+
+
 def test_fail_fast_stops_at_the_first_failed_article(tmp_path, monkeypatch) -> None:
     with pytest.raises(ArticleFailed, match="zz_bad.*failed in extract: RuntimeError"):
         faulty_build(tmp_path, monkeypatch, "extract:raise", fail_fast=True)
