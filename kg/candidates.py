@@ -61,13 +61,7 @@ def _gazetteer(path: str) -> gaz.Gazetteer:
 @lru_cache(maxsize=2)
 def _gazetteer_sets(path: str) -> tuple[dict[str, str], frozenset[str], frozenset[str], frozenset[str]]:
     gazetteer = _gazetteer(path)
-    entries = list(gazetteer.entries.values())
-    return (
-        gazetteer.demonyms,
-        frozenset(e.id for e in entries if "ArmedGroup" in e.types),
-        frozenset(e.id for e in entries if e.is_actor or e.stands_for),
-        frozenset(e.id for e in entries if e.is_place),
-    )
+    return (gazetteer.demonyms, *gazetteer.id_sets())
 
 
 def make_extractor(doc: Doc, gazetteer_path: str = "") -> Extractor:

@@ -4,7 +4,6 @@ Exit codes follow pySHACL: 0 success / conforms, 1 does not conform, 2 error (on
 """
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Callable, List, Optional, TypeVar
@@ -13,6 +12,7 @@ import typer
 
 from kg.documents import DEFAULT_MAX_BYTES
 from kg.errors import KgError
+from kg.failures import debugging
 
 app = typer.Typer(
     name="kg",
@@ -34,10 +34,6 @@ def one_line(message: str) -> str:
 def fail(message: str) -> "typer.Exit":
     print(f"kg: {one_line(message)}", file=sys.stderr)
     return typer.Exit(2)
-
-
-def debugging() -> bool:
-    return os.environ.get("KG_DEBUG", "") not in ("", "0")
 
 
 def internal_error(error: BaseException) -> str:

@@ -84,6 +84,16 @@ class Gazetteer:
         entry = self.entries.get(country_id)
         return entry.demonyms[0] if entry and entry.demonyms else None
 
+    def id_sets(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """The ids the rule extractor reads: (armed groups, those that can act, metonyms
+        included, places)."""
+        entries = self.entries.values()
+        return (
+            frozenset(e.id for e in entries if "ArmedGroup" in e.types),
+            frozenset(e.id for e in entries if e.is_actor or e.stands_for),
+            frozenset(e.id for e in entries if e.is_place),
+        )
+
     def phrases(self) -> list[tuple[str, str, str]]:
         """(name, spaCy label, entry id) for every label, alias and demonym, in a stable order."""
         found: list[tuple[str, str, str]] = []

@@ -140,10 +140,8 @@ class RelationComponent:
             self.scorer = RelationScorer.load(Path(scorer_path))
         gazetteer = gaz.load(Path(gazetteer_path)) if gazetteer_path else None
         self.demonyms = gazetteer.demonyms if gazetteer else {}
-        entries = gazetteer.entries.values() if gazetteer else []
-        self.groups = frozenset(e.id for e in entries if "ArmedGroup" in e.types)
-        self.actors = frozenset(e.id for e in entries if e.is_actor or e.stands_for)
-        self.places = frozenset(e.id for e in entries if e.is_place)
+        empty: frozenset[str] = frozenset()
+        self.groups, self.actors, self.places = gazetteer.id_sets() if gazetteer else (empty, empty, empty)
 
     def __call__(self, doc: Doc) -> Doc:
         # An error here is one article's, not the batch's: kept as data, so that nlp.pipe goes on
