@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
@@ -124,10 +124,13 @@ class Gazetteer:
 _TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f0-9]+|[^\sA-Za-z\u00c0-\u024f0-9]")
 
 
-def token_pattern(name: str) -> list[dict[str, object]]:
-    """A case-tolerant token pattern: acronyms match exactly, names need a capital letter."""
+def token_pattern(name: str, tokenize: Callable[[str], list[str]] | None = None) -> list[dict[str, object]]:
+    """A case-tolerant token pattern: acronyms match exactly, names need a capital letter.
+    ``tokenize`` is the pipeline's own tokenizer where there is one: a name must be split as the
+    text will be ("U.S.-led", "Hay'at" and "Dara'a" are one token each to spaCy's English
+    tokenizer), or the pattern can never fit a match."""
     name = re.sub(r"^(the|The)\s+", "", name.strip())
-    pieces = _split_like_spacy(name)
+    pieces = tokenize(name) if tokenize else _split_like_spacy(name)
     # The last capitalised word must be capitalised in the text too: "Hit" never matches "hit",
     # while "south Lebanon" and "northern Gaza" still match "South Lebanon" and "Northern Gaza".
     capitals = [i for i, piece in enumerate(pieces) if piece[:1].isupper()]

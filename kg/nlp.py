@@ -78,8 +78,11 @@ class GazetteerMatcher:
         self.variants: dict[str, list[tuple[list[dict[str, object]], str, str]]] = {}
         gazetteer = gaz.load(Path(gazetteer_path)) if gazetteer_path else None
         names: dict[str, list[str]] = {}
+        def tokenize(text: str) -> list[str]:
+            return [t.text for t in nlp.make_doc(text)]
+
         for name, label, entry_id in gazetteer.phrases() if gazetteer else []:
-            pattern = gaz.token_pattern(name)
+            pattern = gaz.token_pattern(name, tokenize)
             if not pattern:
                 continue
             key = " ".join(str(t.get("LOWER", t.get("ORTH", ""))).lower() for t in pattern)

@@ -1,0 +1,30 @@
+"""The gazetteer matcher finds every name as the pipeline tokenizes it."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kg import gazetteer as gaz
+
+
+def test_every_gazetteer_name_has_a_pattern_as_long_as_its_tokens(nlp) -> None:  # type: ignore[no-untyped-def]
+    # A pattern split otherwise than the text can never fit a match: 131 names were unmatchable
+    # ("U.S.-led coalition", "Hay'at Tahrir al-Sham", "Dara'a") before patterns used the tokenizer.
+    def tokenize(text: str) -> list[str]:
+        return [t.text for t in nlp.make_doc(text)]
+
+    for name, _, _ in gaz.load(gaz.default_path()).phrases():
+        stripped = re.sub(r"^(the|The)\s+", "", name.strip())
+        assert len(gaz.token_pattern(name, tokenize)) == len(tokenize(stripped)), name
+
+
+@pytest.mark.parametrize("text, name, entity", [
+    ("Residents blamed the U.S.-led coalition for the strikes.", "U.S.-led coalition", "us-led-coalition"),
+    ("Hay'at Tahrir al-Sham fighters shelled the town.", "Hay'at Tahrir al-Sham", "hayat-tahrir-al-sham"),
+    ("Rebels shelled Dara'a on Monday.", "Dara'a", "daraa"),
+    ("The People’s Republic of China backed the resolution.", "People’s Republic of China", "china"),
+])
+def test_names_that_spacy_keeps_whole_are_found(nlp, text: str, name: str, entity: str) -> None:  # type: ignore[no-untyped-def]
+    found = {(e.text, e.ent_id_) for e in nlp(text).ents}
+    assert (name, entity) in found
