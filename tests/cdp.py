@@ -7,6 +7,7 @@ avoids a websocket client and a port. Used by the browser tests and by `make scr
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import select
@@ -51,13 +52,22 @@ class Browser:
         self.profile = tempfile.mkdtemp(prefix="kg-chromium-")
         to_browser_r, self._to_browser = os.pipe()
         self._from_browser, from_browser_w = os.pipe()
-        # The browser must see them as descriptors 3 and 4: a shell puts them there.
+        # Move the child's ends above 9, so that putting them at 3 and 4 cannot overwrite one
+        # with the other.
+        to_browser_r, from_browser_w = (self._high(fd) for fd in (to_browser_r, from_browser_w))
         command = [executable, *FLAGS, f"--user-data-dir={self.profile}", f"--window-size={width},{height}", "about:blank"]
+        self.log = Path(self.profile + ".log")
+        log = open(self.log, "wb")
+
+        def as_3_and_4() -> None:  # in the child, before exec: the browser reads 3, writes 4
+            os.dup2(to_browser_r, 3)
+            os.dup2(from_browser_w, 4)
+
         self.process = subprocess.Popen(
-            ["/bin/sh", "-c", f'exec "$@" 3<&{to_browser_r} 4>&{from_browser_w}', "sh", *command],
-            pass_fds=(to_browser_r, from_browser_w), stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            command, pass_fds=(3, 4), preexec_fn=as_3_and_4, stdin=subprocess.DEVNULL,
+            stdout=log, stderr=log, start_new_session=True,
         )
+        log.close()
         os.close(to_browser_r)
         os.close(from_browser_w)
         self._buffer = b""
@@ -75,6 +85,12 @@ class Browser:
             self.close()
             raise
 
+    @staticmethod
+    def _high(fd: int) -> int:
+        moved = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
+        os.close(fd)
+        return moved
+
     # -- protocol ---------------------------------------------------------------------------
 
     def _read_message(self, deadline: float) -> dict[str, Any]:
@@ -87,7 +103,8 @@ class Browser:
                 continue
             chunk = os.read(self._from_browser, 1 << 20)
             if not chunk:
-                raise BrowserError("the browser closed its pipe (it exited)")
+                tail = self.log.read_text(errors="replace")[-600:] if self.log.exists() else ""
+                raise BrowserError(f"the browser closed its pipe (it exited): {tail}")
             self._buffer += chunk
         message, self._buffer = self._buffer.split(b"\0", 1)
         return json.loads(message)
@@ -185,6 +202,7 @@ class Browser:
                 except OSError:
                     pass
             shutil.rmtree(self.profile, ignore_errors=True)
+            self.log.unlink(missing_ok=True)
 
     def __enter__(self) -> "Browser":
         return self

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.documents import load_documents
+from kg.documents import iter_input_files, load_file
 from kg.errors import InputError
 from kg.graphread import Evidence, GraphData
 
@@ -44,18 +44,20 @@ def read_texts(inputs: list[Path], data: GraphData) -> dict[str, tuple[str, str]
     for evidence in data.evidence.values():
         by_doc.setdefault(evidence.doc, []).append(evidence)
     texts: dict[str, tuple[str, str]] = {}
-    for document in load_documents(inputs):
+    for path, document in ((path, d) for path in iter_input_files(inputs) for d in load_file(path)):
         iri = by_id.get(document.id)
         if iri is None:
             continue
+        # The file as the user named it, with the JSONL line ("a.jsonl#7") where there is one.
+        where = str(path) + document.source[len(path.name):] if document.source.startswith(path.name) else str(path)
         for evidence in sorted(by_doc.get(iri, ()), key=lambda e: (e.start, e.iri)):
             if document.text[evidence.start:evidence.end] != evidence.text:
                 raise InputError(
-                    document.source,
+                    where,
                     f"article {document.id!r} does not match the graph (its evidence at {evidence.start}-{evidence.end} "
                     "differs); give the files the graph was built from",
                 )
-        texts[iri] = (document.source, document.text)
+        texts[iri] = (where, document.text)
     return texts
 
 

@@ -1,5 +1,5 @@
 // kg report: sortable tables and the entity search. No libraries, nothing fetched: the search
-// index is assets/search-index.js, which sets window.KG_SEARCH (fetch() of local JSON fails under file://).
+// index is assets/search-index.js, which sets window.KG_SEARCH (reading local JSON is refused under file:).
 "use strict";
 
 function cellValue(row, index) {
