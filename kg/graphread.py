@@ -151,10 +151,6 @@ def local_name(iri: str) -> str:
     return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
 
 
-def _value(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> str:
-    return term.value
-
-
 def read_graphs(paths: Iterable[Path]) -> GraphData:
     """The union of the graphs in ``paths`` as plain records (an unreadable file raises InputError)."""
     props: dict[str, dict[str, set[str]]] = {}
@@ -173,15 +169,21 @@ def _read_into(path: Path, props: dict[str, dict[str, set[str]]]) -> None:
         raise InputError(path, "no such file" if not path.exists() else "not a regular file")
     refuse_xml_entities(path, fmt)
     wanted = _WANTED
+    named = ox.NamedNode
     try:
-        for quad in ox.parse(path=str(path), format=fmt, rename_blank_nodes=True):
-            predicate = quad.predicate.value
-            if predicate not in wanted:
+        # The hot loop of a report on a large graph: plain dict look-ups, no helper calls.
+        for subject, predicate, obj, _ in ox.parse(path=str(path), format=fmt, rename_blank_nodes=True):
+            key = predicate.value
+            if key not in wanted or type(subject) is not named:
                 continue
-            subject = quad.subject
-            if not isinstance(subject, ox.NamedNode):
-                continue
-            props.setdefault(subject.value, {}).setdefault(predicate, set()).add(_value(quad.object))
+            node = props.get(subject.value)
+            if node is None:
+                node = props[subject.value] = {}
+            values = node.get(key)
+            if values is None:
+                node[key] = {obj.value}
+            else:
+                values.add(obj.value)
     except SyntaxError as error:
         raise InputError(path, f"not valid {fmt.name}: {' '.join(str(error).split())}") from None
     except (OSError, ValueError) as error:

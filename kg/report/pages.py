@@ -22,7 +22,7 @@ RELATION_WORDS: dict[str, tuple[str, str]] = {
     "backs": ("backed", "backed by"),
     "captures": ("captured", "captured by"),
     "evacuates": ("evacuated from", "evacuated by"),
-    "allyOf": ("ally of", "ally of"),
+    "allyOf": ("ally of", "named as ally by"),
     "controls": ("controls", "controlled by"),
     "designatesTerrorist": ("designated as terrorist", "designated as terrorist by"),
     "leaderOf": ("leader of", "led by"),

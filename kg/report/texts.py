@@ -7,7 +7,6 @@ without, an article is shown as the pieces of it the graph holds, in place, with
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,12 +102,27 @@ def _pieces(evidence: list[Evidence]) -> tuple[tuple[int, str], ...]:
 
 def find_mentions(text: str, names: dict[str, str]) -> list[tuple[int, int, str]]:
     """(start, end, entity IRI) of every whole-word occurrence of a name in ``text``, longest
-    name first, not overlapping. ``names`` maps a surface form to its entity."""
-    if not names or not text:
-        return []
-    ordered = sorted(names, key=lambda n: (-len(n), n))
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in ordered) + r")(?!\w)")
+    name first, not overlapping. ``names`` maps a surface form to its entity.
+
+    Plain ``str.find`` per name, not one regular expression per article: compiling an
+    alternation of a hundred names cost 10 ms an article, most of a report's time."""
     found: list[tuple[int, int, str]] = []
-    for match in pattern.finditer(text):
-        found.append((match.start(), match.end(), names[match.group(0)]))
-    return found
+    for name, iri in names.items():
+        if not name:
+            continue
+        position = text.find(name)
+        while position >= 0:
+            end = position + len(name)
+            if (position == 0 or not _word(text[position - 1])) and (end == len(text) or not _word(text[end])):
+                found.append((position, end, iri))
+            position = text.find(name, position + 1)
+    found.sort(key=lambda m: (m[0], -(m[1] - m[0]), m[2]))
+    chosen: list[tuple[int, int, str]] = []
+    for mention in found:
+        if not chosen or mention[0] >= chosen[-1][1]:
+            chosen.append(mention)
+    return chosen
+
+
+def _word(char: str) -> bool:
+    return char.isalnum() or char == "_"
