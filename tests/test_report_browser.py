@@ -22,7 +22,7 @@ from tests.test_report import PREFIXES, known_strike
 HINT = "install Debian's chromium (apt-get install chromium) or set KG_CHROMIUM"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
     executable = find_browser()
     if executable is None:
@@ -35,7 +35,8 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def site(seed_build, tmp_path_factory) -> tuple[Path, Path]:
+def site(browser: Browser, seed_build, tmp_path_factory) -> tuple[Path, Path]:
+    """The seeds report; it asks for the browser first, so that a missing one skips at once."""
     out, _ = seed_build
     report = tmp_path_factory.mktemp("browser-report") / "report"
     result = run_kg("report", str(out / "graph.ttl"), "-o", str(report), "--texts", str(SEEDS))

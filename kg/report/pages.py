@@ -31,6 +31,7 @@ RELATION_WORDS: dict[str, tuple[str, str]] = {
     "repels": ("repelled", "repelled by"),
 }
 _SAFE = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}")
+ENTITY_PAGES = ".p"  # page separator of an entity's pages (see page_file)
 
 
 def file_name(iri: str) -> str:
@@ -69,13 +70,20 @@ def page(title: str, body: str, root: str, current: str = "") -> str:
     )
 
 
-def pager(base: str, current: int, total: int) -> str:
-    """Links to the other pages of a list: ``base``.html, ``base``-2.html, …"""
+def page_file(base: str, number: int, sep: str = "-") -> str:
+    """The file of page ``number`` of a list: ``base``.html, then ``base``-2.html… Entity pages
+    use ``sep=".p"`` (``russia.p2.html``): a dot is in no entity's file name, so page 2 of one
+    entity cannot be the page of another (an entity whose slug ends in "-2")."""
+    return f"{base}.html" if number == 1 else f"{base}{sep}{number}.html"
+
+
+def pager(base: str, current: int, total: int, sep: str = "-") -> str:
+    """Links to the other pages of a list."""
     if total <= 1:
         return ""
     links = []
     for number in range(1, total + 1):
-        href = f"{base}.html" if number == 1 else f"{base}-{number}.html"
+        href = page_file(base, number, sep)
         if number == current:
             links.append(f'<span class="here">{number}</span>')
         elif number in (1, total) or abs(number - current) <= 3:
@@ -186,7 +194,7 @@ def entity_page(data: GraphData, entity: Entity, facts: list[Fact], page_number:
     body = ["".join(head)]
     if page_number == 1:
         body.append(summary)
-    nav = pager(name, page_number, pages)
+    nav = pager(name, page_number, pages, ENTITY_PAGES)
     body.append(nav)
     section = None
     for fact in facts:
@@ -224,7 +232,7 @@ def entity_summary(data: GraphData, entity: Entity, facts: list[Fact], per_page:
     for (_, relation, incoming, other), (count, docs, first) in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][2], data.label(kv[0][3]), kv[0][3])):
         words = RELATION_WORDS.get(relation, (relation, relation + " by"))
         number = first // per_page + 1
-        href = f"{name}.html" if number == 1 else f"{name}-{number}.html"
+        href = page_file(name, number, ENTITY_PAGES)
         rows.append(f'<tr><td>{escape(words[1] if incoming else words[0])}</td><td>{entity_link(data, other, "../")}</td>'
                     f'<td class="num">{count}</td><td class="num">{len(docs)}</td><td><a href="{href}">page {number}</a></td></tr>')
     return ('<section class="summary"><h2>In short</h2><table class="sortable"><thead><tr><th>relation</th><th>with</th>'

@@ -107,7 +107,7 @@ def _entity_pages(data: GraphData, facts: dict[str, list[pages.Fact]], texts: di
         name = pages.file_name(iri)
         for number in range(1, count + 1):
             chunk = own[(number - 1) * FACTS_PER_PAGE:number * FACTS_PER_PAGE]
-            path = f"e/{name}.html" if number == 1 else f"e/{name}-{number}.html"
+            path = "e/" + pages.page_file(name, number, pages.ENTITY_PAGES)
             files[path] = pages.entity_page(data, entity, chunk, number, count, summary, texts)
     return files
 
@@ -142,7 +142,7 @@ def _paginated(base: str, title: str, header: str, rows: list[str], intro: str) 
         nav = pages.pager(base, number, count)
         chunk = rows[(number - 1) * ROWS_PER_PAGE:number * ROWS_PER_PAGE]
         heading = title if number == 1 else f"{title} (page {number})"
-        files[f"{base}.html" if number == 1 else f"{base}-{number}.html"] = pages.list_page(heading, base, header, chunk, nav, intro)
+        files[pages.page_file(base, number)] = pages.list_page(heading, base, header, chunk, nav, intro)
     return files
 
 
