@@ -289,7 +289,7 @@ def _marked(line: str, start: int, end: int, spans: list[tuple[int, int, str, st
                 opened.add(s[2])
                 ids = f' id="{s[2]}"'
                 break
-        parts.append(f'<span class="ev"{ids} data-rel="{escape(tip)}" title="{escape(tip)}" tabindex="0">{chunk}</span>')
+        parts.append(f'<span class="ev"{ids} data-rel="{escape(tip)}" tabindex="0">{chunk}</span>')
     return "".join(parts)
 
 
