@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 KG := $(VENV)/bin/kg
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install bench soak fuzz eval golden cv train transfer mentions encoder cv-encoder clean
+.PHONY: run test install bench soak fuzz eval golden cv train transfer mentions encoder cv-encoder screenshots clean
 
 install: $(STAMP)
 
@@ -18,9 +18,20 @@ $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 
 run: $(STAMP)
 	$(KG) build seeds -o out
+	$(KG) report out/graph.ttl -o out/report --texts seeds
 
-test: $(STAMP)
+# What only the tests need: pandas and pyarrow read the event table back (kg export events).
+TEST_STAMP := $(VENV)/.test-installed
+$(TEST_STAMP): $(STAMP) requirements-test.txt
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-test.txt
+	touch $(TEST_STAMP)
+
+test: $(TEST_STAMP)
 	$(VENV)/bin/pytest -q
+
+# The README's pictures of the report (docs/report-*.png), from out/report, with headless Chromium.
+screenshots: $(STAMP)
+	$(PY) -m tests.screenshots out/report docs
 
 # 100,000 hostile corpora through the build (hours); `make test` runs 500.
 fuzz: $(STAMP)

@@ -153,11 +153,13 @@ def evaluate(
 
 
 def _register_optional() -> None:
-    """Commands that live in their own modules (validate, check-ontology, load, query)."""
-    from kg.commands import ontology_cmds, store_cmds
+    """Commands that live in their own modules (validate, check-ontology, load, query, report,
+    export)."""
+    from kg.commands import ontology_cmds, report_cmds, store_cmds
 
     ontology_cmds.register(app)
     store_cmds.register(app)
+    report_cmds.register(app)
 
 
 _register_optional()

@@ -1,5 +1,5 @@
-"""No network at run time: kg build, validate, check-ontology, load and query work with sockets
-blocked, and nothing tries to connect. Remote JSON-LD contexts, owl:imports and XML external
+"""No network at run time: kg build, validate, check-ontology, load, query, report and export
+events work with sockets blocked, and nothing tries to connect. Remote JSON-LD contexts, owl:imports and XML external
 entities are never fetched.
 
 Python sockets are blocked by a ``sitecustomize.py`` on PYTHONPATH that logs every attempt;
@@ -186,6 +186,10 @@ def test_build_validate_check_ontology_load_query_offline(offline: Offline) -> N
     assert load.returncode == 0, load.stdout + load.stderr
     query = offline.kg("query", "strikes", "--store", offline.folder / "store", "--format", "csv")
     assert query.returncode == 0, query.stdout + query.stderr
+    report = offline.kg("report", out / "graph.ttl", "-o", offline.folder / "report", "--texts", SEEDS)
+    assert report.returncode == 0, report.stdout + report.stderr
+    export = offline.kg("export", "events", out / "graph.ttl", "-f", "csv", "-o", offline.folder / "events.csv")
+    assert export.returncode == 0, export.stdout + export.stderr
     assert offline.attempts() == []
 
 
