@@ -6,6 +6,7 @@ survive ``n_process > 1``).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import spacy
@@ -212,6 +213,7 @@ def build_pipeline(model: str | None = None, gazetteer_path: Path | None = None,
     """Model + line breaks + gazetteer ruler (ahead of the NER) + relation component (with the
     learned scorer when ``scorer`` or ``KG_SCORER`` names a model)."""
     nlp = load_model(model)
+    split_acronym_hyphens(nlp)
     path = gazetteer_path or gaz.default_path()
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("kg_line_breaks", before="parser")
@@ -219,6 +221,20 @@ def build_pipeline(model: str | None = None, gazetteer_path: Path | None = None,
     nlp.add_pipe("kg_gazetteer", config={"gazetteer_path": str(path)}, **before)
     nlp.add_pipe("kg_relations", config={"gazetteer_path": str(path), "lexicon_path": str(LEXICON_PATH), "scorer_path": scorer_path(scorer)})
     return nlp
+
+
+# "U.S.-backed", "U.S.-led", "U.N.-brokered": spaCy's English tokenizer splits a hyphen only
+# between letters, so these stay one token and the actor inside is never seen.
+ACRONYM_HYPHEN = r"(?<=[A-Z]\.)-(?=[A-Za-z])"
+
+
+def split_acronym_hyphens(nlp: Language) -> None:
+    """Also split a hyphen after a dotted acronym, keeping the tokenizer's own infix rules."""
+    finditer = nlp.tokenizer.infix_finditer
+    pattern = getattr(getattr(finditer, "__self__", None), "pattern", None)
+    if not isinstance(pattern, str) or ACRONYM_HYPHEN in pattern:
+        return
+    nlp.tokenizer.infix_finditer = re.compile(f"{pattern}|{ACRONYM_HYPHEN}").finditer
 
 
 def model_meta(nlp: Language) -> tuple[str, str]:

@@ -28,3 +28,18 @@ def test_every_gazetteer_name_has_a_pattern_as_long_as_its_tokens(nlp) -> None: 
 def test_names_that_spacy_keeps_whole_are_found(nlp, text: str, name: str, entity: str) -> None:  # type: ignore[no-untyped-def]
     found = {(e.text, e.ent_id_) for e in nlp(text).ents}
     assert (name, entity) in found
+
+
+@pytest.mark.parametrize("text, words, entity", [
+    ("U.S.-backed forces attacked the town.", ["U.S.", "-", "backed"], "united-states"),
+    ("U.N.-brokered talks resumed in Geneva.", ["U.N.", "-", "brokered"], "united-nations"),
+])
+def test_an_acronym_before_a_hyphen_is_its_own_token(nlp, text: str, words: list[str], entity: str) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp(text)
+    assert [t.text for t in doc][:3] == words
+    assert entity in {e.ent_id_ for e in doc.ents}
+
+
+def test_x_backed_works_for_dotted_acronyms(extract_text) -> None:  # type: ignore[no-untyped-def]
+    result = extract_text("U.S.-backed forces attacked Islamic State positions near Raqqa on Monday.")
+    assert "united-states" in {r.subject for r in result.relations if r.predicate == "backs"}
