@@ -74,7 +74,7 @@ def parse_address(address: str) -> tuple[str, str | int]:
         return "local", count
     if re.fullmatch(r"(tcp|tls)://[^\s/:]+:\d{1,5}", address.strip()):
         return "scheduler", address.strip()
-    raise KgError(f"--cluster {address!r}: expected tcp://HOST:PORT (a running Dask scheduler) or local:N (N local workers)")
+    raise KgError(f"--cluster {address}: expected tcp://HOST:PORT (a running Dask scheduler) or local:N (N local workers)")
 
 
 # --- on the workers -----------------------------------------------------------------------------

@@ -1,0 +1,171 @@
+"""`kg build --cluster` on a real Dask LocalCluster: the same bytes as a single-process build, a
+worker killed mid-build changes nothing, an unreachable scheduler is one line and exit 2.
+
+Needs the `cluster` extra (pip install 'kg[cluster]'). Without it these tests are skipped with one
+line; with KG_REQUIRE_DASK=1 (CI) a missing extra is a failure.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SEEDS, run_kg
+
+pytestmark = pytest.mark.slow
+
+if not __import__("kg.cluster", fromlist=["cluster_available"]).cluster_available():
+    if os.environ.get("KG_REQUIRE_DASK", "") not in ("", "0"):
+        pytest.fail("KG_REQUIRE_DASK=1 but Dask distributed is not installed; run make cluster (pip install 'kg[cluster]')", pytrace=False)
+    pytest.skip("DASK NOT INSTALLED, cluster tests skipped: pip install 'kg[cluster]' (CI sets KG_REQUIRE_DASK=1, which makes this a failure)",
+                allow_module_level=True)
+
+OUTPUTS = ("graph.ttl", "graph.trig", "validation.txt", "failures.jsonl")
+
+
+def corpus(path: Path, articles: int) -> Path:
+    """The seeds repeated to ``articles`` distinct copies (bench/corpus.py): absolute dates in the
+    texts make copies report the same events, so the corpus-wide merge has work to do."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from corpus import load_sources, write_corpus
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    write_corpus(load_sources(SEEDS, []), articles, path)
+    return path
+
+
+def build(inputs: Path, out: Path, *extra: str) -> None:
+    done = run_kg("build", str(inputs), "-o", str(out), "-f", "trig", "-q", *extra)
+    assert done.returncode == 0, done.stderr
+
+
+def assert_same(reference: Path, out: Path) -> None:
+    for name in OUTPUTS:
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name
+
+
+@pytest.fixture(scope="module")
+def corpus_500(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A 500-article corpus and its single-process build (the reference), made once."""
+    folder = tmp_path_factory.mktemp("cluster-500")
+    inputs = corpus(folder / "articles.jsonl", 500)
+    build(inputs, folder / "single")
+    return inputs, folder / "single"
+
+
+def test_seeds_on_two_local_workers_are_the_single_process_bytes(seed_build, tmp_path: Path) -> None:
+    reference, _ = seed_build  # the session's single-process build of the seeds (tests/conftest.py)
+    build(SEEDS, tmp_path / "cluster", "--cluster", "local:2")
+    assert_same(reference, tmp_path / "cluster")
+    assert (tmp_path / "cluster" / "graph.ttl").stat().st_size > 100_000
+    assert not list(tmp_path.glob(".kg-*")), "the build's temporary folders are removed"
+
+
+def test_500_articles_on_two_local_workers_are_the_single_process_bytes(corpus_500: tuple[Path, Path], tmp_path: Path) -> None:
+    inputs, reference = corpus_500
+    shards = tmp_path / "shared"
+    shards.mkdir()
+    build(inputs, tmp_path / "cluster", "--cluster", "local:2", "--shards", str(shards))
+    assert_same(reference, tmp_path / "cluster")
+    assert (reference / "failures.jsonl").read_text() == ""
+    assert list(shards.iterdir()) == [], "the shards are removed once merged"
+
+
+def _worker_processes(pid: int) -> list[int]:
+    """The Dask worker processes of a `kg build --cluster local:N` (its spawned children)."""
+    import psutil
+
+    try:
+        children = psutil.Process(pid).children()
+    except psutil.NoSuchProcess:
+        return []
+    found = []
+    for child in children:
+        try:
+            if "spawn_main" in " ".join(child.cmdline()):
+                found.append(child.pid)
+        except psutil.Error:
+            continue
+    return found
+
+
+def test_a_worker_killed_mid_build_changes_nothing(corpus_500: tuple[Path, Path], tmp_path: Path) -> None:
+    """SIGKILL one Dask worker once the first shards are written: Dask's nanny starts a new one
+    and the scheduler runs its lost tasks again, so every article is still built, once."""
+    import signal
+    import subprocess
+
+    inputs, reference = corpus_500
+    out = tmp_path / "cluster"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", "build", str(inputs), "-o", str(out), "-f", "trig", "-q", "--cluster", "local:2"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    killed: list[tuple[int, int]] = []  # (pid, shards written when it was killed)
+
+    def kill_one_worker() -> None:
+        deadline = time.monotonic() + 500
+        while process.poll() is None and time.monotonic() < deadline:
+            shards = [p for p in tmp_path.glob(".kg-build-*/work/*.nt") if p.name[0].isdigit()]
+            workers = _worker_processes(process.pid)
+            if len(shards) >= 2 and len(workers) == 2:
+                os.kill(workers[0], signal.SIGKILL)
+                killed.append((workers[0], len(shards)))
+                return
+            time.sleep(0.1)
+
+    killer = threading.Thread(target=kill_one_worker, daemon=True)
+    killer.start()
+    try:
+        _, stderr = process.communicate(timeout=600)
+    finally:
+        process.kill()
+    killer.join(5)
+    assert killed, "no worker was killed mid-build"
+    assert killed[0][1] < 500 // 32, "the worker was killed before the last batch"
+    assert process.returncode == 0, stderr
+    assert_same(reference, out)
+
+
+def test_unreachable_scheduler_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    done = run_kg("build", str(SEEDS), "-o", str(tmp_path / "out"), "--cluster", f"tcp://127.0.0.1:{port}")
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith(f"kg: --cluster tcp://127.0.0.1:{port}: cannot reach the Dask scheduler")
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("address", ["local:0", "local:two", "tcp://", "http://host:8786", "host:8786"])
+def test_bad_cluster_address_is_one_line_and_exit_2(tmp_path: Path, address: str) -> None:
+    done = run_kg("build", str(SEEDS), "-o", str(tmp_path / "out"), "--cluster", address)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith(f"kg: --cluster {address}")
+    assert not (tmp_path / "out").exists()
+
+
+def test_workers_and_shards_are_refused_where_they_do_not_apply(tmp_path: Path) -> None:
+    done = run_kg("build", str(SEEDS), "-o", str(tmp_path / "out"), "--cluster", "local:2", "--workers", "2")
+    assert done.returncode == 2 and done.stderr.startswith("kg: --workers is for one machine")
+    done = run_kg("build", str(SEEDS), "-o", str(tmp_path / "out"), "--shards", str(tmp_path))
+    assert done.returncode == 2 and done.stderr.startswith("kg: --shards is for --cluster builds only")
+
+
+def test_without_the_extra_cluster_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    """A default install has no Dask: an import of it fails as it would there."""
+    blocker = tmp_path / "site" / "distributed"
+    blocker.mkdir(parents=True)
+    (blocker / "__init__.py").write_text("raise ImportError('No module named distributed')\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "site"), str(ROOT)])}
+    done = run_kg("build", str(SEEDS), "-o", str(tmp_path / "out"), "--cluster", "local:2", env=env)
+    assert done.returncode == 2
+    assert done.stderr == "kg: --cluster needs Dask distributed, which is not installed; pip install 'kg[cluster]' (Dask distributed)\n"
+    assert not (tmp_path / "out").exists()
