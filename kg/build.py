@@ -579,6 +579,7 @@ def _build(
         settings = WorkerSettings(model_name(model), scorer_file, tuple(fingerprints))
         session.open()
         name, version = session.model(settings)
+        settings = replace(settings, model_meta=(name, version))
     info = RunInfo(kg.__version__, name, version, tuple(doc_ids))
     checkpoint = Checkpoint(out_dir, {"inputs": inputs_hash.hexdigest(), "model": [name, version], **dict(fingerprints)}, resume=resume)
     summary.resumed = checkpoint.replayed

@@ -19,6 +19,7 @@ when a cluster is asked for.
 """
 from __future__ import annotations
 
+import os
 import re
 import socket
 import threading
@@ -41,8 +42,8 @@ PARTITION = 32
 # Map tasks in flight per worker thread: one running, one queued, so no worker idles while the
 # client folds results; also bounds what the client holds.
 IN_FLIGHT_PER_THREAD = 2
-# Seconds to reach a scheduler before giving up with one line.
-CONNECT_SECONDS = 10
+# Seconds to reach a scheduler (or to see its first worker) before giving up with one line.
+CONNECT_SECONDS = 10.0
 INSTALL_HINT = "pip install 'kg[cluster]' (Dask distributed)"
 
 class WorkerMismatch(KgError):
@@ -62,6 +63,23 @@ class WorkerSettings:
     model: str
     scorer: str
     fingerprints: tuple[tuple[str, object], ...]
+    # The (name, version) the first worker loaded: every other worker must load the same.
+    model_meta: tuple[str, str] | None = None
+
+    def key(self) -> tuple[object, ...]:
+        return (self.model, self.scorer, self.fingerprints)
+
+
+LABELS = {"kg_version": "kg version", "code": "kg code", "gazetteer": "gazetteer", "lexicon": "lexicon", "scorer": "scorer model"}
+
+
+def connect_seconds() -> float:
+    """``KG_CLUSTER_CONNECT_TIMEOUT`` seconds, else CONNECT_SECONDS."""
+    value = os.environ.get("KG_CLUSTER_CONNECT_TIMEOUT", "")
+    try:
+        return float(value) if value else CONNECT_SECONDS
+    except ValueError:
+        raise KgError(f"KG_CLUSTER_CONNECT_TIMEOUT={value!r} is not a number of seconds") from None
 
 
 def parse_address(address: str) -> tuple[str, str | int]:
@@ -83,12 +101,12 @@ def parse_address(address: str) -> tuple[str, str | int]:
 # gazetteer are read once per worker, not once per partition. The lock keeps a worker started with
 # several threads correct (spaCy pipelines are not shared between threads); run one thread per
 # process (``dask worker --nthreads 1 --nworkers N``) for parallelism.
-_LOADED: dict[WorkerSettings, tuple[Any, Any, tuple[str, str]]] = {}
+_LOADED: dict[tuple[object, ...], tuple[Any, Any, tuple[str, str]]] = {}
 _LOCK = threading.Lock()
 
 
 def _pipeline(settings: WorkerSettings) -> tuple[Any, Any, tuple[str, str]]:
-    loaded = _LOADED.get(settings)
+    loaded = _LOADED.get(settings.key())
     if loaded is None:
         from kg import gazetteer as gaz
         from kg.build import worker_fingerprints
@@ -96,17 +114,23 @@ def _pipeline(settings: WorkerSettings) -> tuple[Any, Any, tuple[str, str]]:
         from kg.resolve import Resolver
 
         mine = dict(worker_fingerprints(settings.scorer))
-        differ = [key for key, value in settings.fingerprints if mine.get(key) != value]
+        differ = [LABELS.get(key, key) for key, value in settings.fingerprints if mine.get(key) != value]
         if differ:
-            raise WorkerMismatch(
-                f"the Dask worker on {socket.gethostname()} has a different {', '.join(differ)} than this machine; "
-                "install the same kg, spaCy model and data on every worker"
-            )
+            raise _mismatch(", ".join(differ))
         nlp = build_pipeline(settings.model, scorer=settings.scorer or None)
         loaded = (nlp, Resolver(gaz.load(gaz.default_path())), model_meta(nlp))
         _LOADED.clear()  # a new build's settings: drop the old pipeline
-        _LOADED[settings] = loaded
+        _LOADED[settings.key()] = loaded
+    if settings.model_meta is not None and loaded[2] != settings.model_meta:
+        raise _mismatch(f"spaCy model ({' '.join(loaded[2])}, not {' '.join(settings.model_meta)})")
     return loaded
+
+
+def _mismatch(what: str) -> WorkerMismatch:
+    return WorkerMismatch(
+        f"the Dask worker on {socket.gethostname()} has a different {what} than the first worker or this machine; "
+        "install the same kg, spaCy model and data on every worker"
+    )
 
 
 def worker_model(settings: WorkerSettings) -> tuple[str, str]:
@@ -186,7 +210,7 @@ class ClusterSession:
                 )
                 self.client = distributed.Client(self.cluster, set_as_default=False)
             else:
-                self.client = distributed.Client(str(self.target), timeout=CONNECT_SECONDS, set_as_default=False)
+                self.client = distributed.Client(str(self.target), timeout=connect_seconds(), set_as_default=False)
         except OSError as error:
             self.close()
             raise KgError(f"--cluster {self.address}: cannot reach the Dask scheduler ({' '.join(str(error).split())})") from None
@@ -195,7 +219,7 @@ class ClusterSession:
             raise
         if not self.client.scheduler_info().get("workers"):
             try:
-                self.client.wait_for_workers(1, timeout=CONNECT_SECONDS)
+                self.client.wait_for_workers(1, timeout=connect_seconds())
             except (OSError, TimeoutError):
                 self.close()
                 raise KgError(f"--cluster {self.address}: the Dask scheduler has no workers") from None

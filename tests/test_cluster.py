@@ -6,11 +6,13 @@ line; with KG_REQUIRE_DASK=1 (CI) a missing extra is a failure.
 """
 from __future__ import annotations
 
+import json
 import os
 import socket
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -28,15 +30,29 @@ if not __import__("kg.cluster", fromlist=["cluster_available"]).cluster_availabl
 OUTPUTS = ("graph.ttl", "graph.trig", "validation.txt", "failures.jsonl")
 
 
-def corpus(path: Path, articles: int) -> Path:
-    """The seeds repeated to ``articles`` distinct copies (bench/corpus.py): absolute dates in the
-    texts make copies report the same events, so the corpus-wide merge has work to do."""
+def corpus(path: Path, articles: int, piece_chars: int = 600) -> Path:
+    """``articles`` short articles cut from the seeds (runs of lines of about ``piece_chars``),
+    repeated round-robin as bench/corpus.py repeats whole seeds: each copy has its own id, title
+    and closing line, and a dated source's copies move by a day each. The pieces share entities
+    and events across articles and batches, so the corpus-wide fold and the rewrites of batches
+    have work to do; short texts keep the three 500-article builds of this module within budget."""
     sys.path.insert(0, str(ROOT / "bench"))
     try:
-        from corpus import load_sources, write_corpus
+        from corpus import copy_record, load_sources
     finally:
         sys.path.remove(str(ROOT / "bench"))
-    write_corpus(load_sources(SEEDS, []), articles, path)
+    pieces = []
+    for source in load_sources(SEEDS, []):
+        lines, size = [], 0
+        for line in source.text.splitlines(keepends=True):
+            lines.append(line)
+            size += len(line)
+            if size >= piece_chars:
+                pieces.append(replace(source, id=f"{source.id}-{len(pieces)}", text="".join(lines), skip=()))
+                lines, size = [], 0
+    with path.open("w", encoding="utf-8") as out:
+        for index in range(articles):
+            out.write(json.dumps(copy_record(pieces[index % len(pieces)], index // len(pieces)), ensure_ascii=False) + "\n")
     return path
 
 
@@ -137,26 +153,47 @@ def test_unreachable_scheduler_is_one_line_and_exit_2(tmp_path: Path) -> None:
     with socket.socket() as closed:  # a port nothing listens on
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
-    done = run_kg("build", str(SEEDS), "-o", str(tmp_path / "out"), "--cluster", f"tcp://127.0.0.1:{port}")
+    env = {**os.environ, "KG_CLUSTER_CONNECT_TIMEOUT": "2"}
+    done = run_kg("build", str(SEEDS), "-o", str(tmp_path / "out"), "--cluster", f"tcp://127.0.0.1:{port}", env=env)
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and done.stderr.startswith(f"kg: --cluster tcp://127.0.0.1:{port}: cannot reach the Dask scheduler")
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("address", ["local:0", "local:two", "tcp://", "http://host:8786", "host:8786"])
-def test_bad_cluster_address_is_one_line_and_exit_2(tmp_path: Path, address: str) -> None:
-    done = run_kg("build", str(SEEDS), "-o", str(tmp_path / "out"), "--cluster", address)
+@pytest.mark.parametrize("address", ["local:0", "local:two", "tcp://", "http://host:8786", "host:8786", "tcp://host"])
+def test_bad_cluster_address_is_refused(address: str) -> None:
+    from kg.cluster import parse_address
+    from kg.errors import KgError
+
+    with pytest.raises(KgError, match=f"^--cluster {address}: "):
+        parse_address(address)
+
+
+def test_cluster_addresses() -> None:
+    from kg.cluster import parse_address
+
+    assert parse_address("local:3") == ("local", 3)
+    assert parse_address("tcp://10.0.0.1:8786") == ("scheduler", "tcp://10.0.0.1:8786")
+    assert parse_address("tls://sched.example.org:8786") == ("scheduler", "tls://sched.example.org:8786")
+
+
+def test_bad_cluster_address_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    done = run_kg("build", str(SEEDS), "-o", str(tmp_path / "out"), "--cluster", "host:8786")
     assert done.returncode == 2
-    assert done.stderr.count("\n") == 1 and done.stderr.startswith(f"kg: --cluster {address}")
+    assert done.stderr == "kg: --cluster host:8786: expected tcp://HOST:PORT (a running Dask scheduler) or local:N (N local workers)\n"
     assert not (tmp_path / "out").exists()
 
 
 def test_workers_and_shards_are_refused_where_they_do_not_apply(tmp_path: Path) -> None:
-    done = run_kg("build", str(SEEDS), "-o", str(tmp_path / "out"), "--cluster", "local:2", "--workers", "2")
-    assert done.returncode == 2 and done.stderr.startswith("kg: --workers is for one machine")
-    done = run_kg("build", str(SEEDS), "-o", str(tmp_path / "out"), "--shards", str(tmp_path))
-    assert done.returncode == 2 and done.stderr.startswith("kg: --shards is for --cluster builds only")
+    from kg.build import build as run_build
+    from kg.errors import KgError
+
+    with pytest.raises(KgError, match="^--workers is for one machine"):
+        run_build([SEEDS], tmp_path / "out", cluster="local:2", workers=2)
+    with pytest.raises(KgError, match="^--shards is for --cluster builds only"):
+        run_build([SEEDS], tmp_path / "out", shards=tmp_path)
+    assert not (tmp_path / "out").exists()
 
 
 def test_without_the_extra_cluster_is_one_line_and_exit_2(tmp_path: Path) -> None:
