@@ -44,7 +44,7 @@ def _tree(pid: int) -> list[int]:
     return pids
 
 
-def _status(pid: int) -> tuple[str, float, float] | None:
+def _status(pid: int, root: int) -> tuple[str, float, float] | None:
     """(role, peak RSS in MiB, CPU seconds so far) of a live process."""
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as handle:
@@ -60,7 +60,7 @@ def _status(pid: int) -> tuple[str, float, float] | None:
         role = "resource tracker"
     elif "spawn_main" in command:
         role = "worker (spawned)"
-    elif " -m kg build" in command:
+    elif pid == root:
         role = "main"
     else:
         role = "worker (forked)"
@@ -80,7 +80,7 @@ def run_build(label: str, command: list[str], log: Path) -> dict[str, Any]:
                 process.returncode = os.waitstatus_to_exitcode(status[1])
                 break
             for pid in _tree(process.pid):
-                found = _status(pid)
+                found = _status(pid, process.pid)
                 if found is not None:
                     peaks[pid] = (found[0], max(found[1], peaks.get(pid, ("", 0.0, 0.0))[1]), found[2])
             time.sleep(0.2)
@@ -91,7 +91,7 @@ def run_build(label: str, command: list[str], log: Path) -> dict[str, Any]:
                         for pid, (role, mb, cpu) in peaks.items() if role != "resource tracker"),
                        key=lambda p: (p["role"] != "main", -p["peak_rss_mb"]))
     result = {
-        "label": label, "command": command[3:], "exit_code": process.returncode, "wall_s": round(wall, 2),
+        "label": label, "command": command[3:], "pid": process.pid, "exit_code": process.returncode, "wall_s": round(wall, 2),
         # CPU of the process and of the children it waited for (a spawned Dask worker is one).
         "cpu_s": round(usage.ru_utime + usage.ru_stime, 2), "processes": processes,
         "loadavg_after": os.getloadavg()[0],

