@@ -113,7 +113,10 @@ def _pipeline(settings: WorkerSettings) -> tuple[Any, Any, tuple[str, str]]:
         from kg.nlp import build_pipeline, model_meta
         from kg.resolve import Resolver
 
-        mine = dict(worker_fingerprints(settings.scorer))
+        try:
+            mine = dict(worker_fingerprints(settings.scorer))
+        except OSError as error:  # the scorer model (--scorer) is not at the same path here
+            raise _mismatch(f"scorer model ({error.filename}: {error.strerror})") from None
         differ = [LABELS.get(key, key) for key, value in settings.fingerprints if mine.get(key) != value]
         if differ:
             raise _mismatch(", ".join(differ))
