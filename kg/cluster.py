@@ -273,20 +273,25 @@ class ClusterSession:
             for future, _ in pending:
                 future.cancel()
 
-    def _partition(self, settings: WorkerSettings, future: Any, partition: list["Document"]) -> list["DocumentResult | Failure"]:
+    def _partition(self, settings: WorkerSettings, future: Any, partition: list["Document"], *, alone: bool = False) -> list["DocumentResult | Failure"]:
         """A partition's outcomes. Dask runs a task again on another worker when its worker dies;
-        when it has died too often (KilledWorker), the articles are run again one at a time, so
-        that only an article that kills every worker it meets is left out, as on one machine."""
+        when its workers have died too often (KilledWorker), the articles are run again one task
+        each. Dask also counts a death against the tasks queued behind the one that killed the
+        worker, so an article whose own task meets KilledWorker is run once more, by itself, and
+        only a death then is its own: it is left out, as on one machine."""
         try:
             return self._result(future)
         except self.distributed.KilledWorker:
-            if len(partition) == 1:
+            if alone:
                 document = partition[0]
                 return [Failure("worker", "WorkerDied", "the Dask workers running it died").of(document.id, document.source)]
-        alone = [self.client.submit(analyse_partition, settings, [d], pure=False) for d in partition]
+        if len(partition) == 1:  # by itself now: nothing else of this build is submitted meanwhile
+            again = self.client.submit(analyse_partition, settings, partition, pure=False)
+            return self._partition(settings, again, partition, alone=True)
+        singles = [self.client.submit(analyse_partition, settings, [d], pure=False) for d in partition]
         outcomes: list[DocumentResult | Failure] = []
-        for future, document in zip(alone, partition):
-            outcomes.extend(self._partition(settings, future, [document]))
+        for single, document in zip(singles, partition):
+            outcomes.extend(self._partition(settings, single, [document]))
         return outcomes
 
     def _result(self, future: Any) -> Any:

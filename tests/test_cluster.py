@@ -233,3 +233,23 @@ def test_shards_the_client_cannot_see_stop_the_build(tmp_path: Path) -> None:
         _check_shards(tmp_path, 1, quads=True)
     with pytest.raises(KgError, match="the workers' shards are not in this folder"):
         _check_shards(tmp_path, 2, quads=False)
+
+
+def test_an_article_that_kills_every_worker_is_left_out(tmp_path: Path) -> None:
+    """The test-only fault hook (kg.failures) SIGKILLs each Dask worker that extracts the marked
+    article. Dask gives up on its task (KilledWorker; at the first death here, to keep the test
+    short), kg runs the articles one task each, and only the culprit is left out: the graph is
+    that of the other articles, as on one machine."""
+    from tests.test_faults import MARKER, corpus as fault_corpus
+
+    reference = tmp_path / "reference"
+    build(fault_corpus(tmp_path / "good", bad=False), reference)
+    env = {**os.environ, "KG_TEST_FAULT": f"{MARKER}:extract:kill", "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0"}
+    out = tmp_path / "cluster"
+    done = run_kg("build", str(fault_corpus(tmp_path / "bad", bad=True)), "-o", str(out), "-f", "trig", "-q", "--cluster", "local:2", env=env)
+    assert done.returncode == 1, done.stderr
+    for name in ("graph.ttl", "graph.trig", "validation.txt"):
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name
+    record = json.loads((out / "failures.jsonl").read_text())
+    assert {k: record[k] for k in ("id", "stage", "error", "message")} == {
+        "id": "zz_bad", "stage": "worker", "error": "WorkerDied", "message": "the Dask workers running it died"}
