@@ -4,8 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 KG := $(VENV)/bin/kg
 STAMP := $(VENV)/.installed
+CLUSTER_STAMP := $(VENV)/.cluster-installed
 
-.PHONY: run test install bench soak fuzz eval golden cv train transfer mentions encoder cv-encoder screenshots clean
+.PHONY: run test install cluster bench soak fuzz eval golden cv train transfer mentions encoder cv-encoder screenshots clean
 
 install: $(STAMP)
 
@@ -26,12 +27,19 @@ $(TEST_STAMP): $(STAMP) requirements-test.txt
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-test.txt
 	touch $(TEST_STAMP)
 
-test: $(TEST_STAMP)
+test: $(TEST_STAMP) $(CLUSTER_STAMP)
 	$(VENV)/bin/pytest -q
 
 # The README's pictures of the report (docs/report-*.png), from out/report, with headless Chromium.
 screenshots: $(STAMP)
 	$(PY) -m tests.screenshots out/report docs
+
+# The `cluster` extra (kg build --cluster, docs/cluster.md): Dask distributed, pinned. `make test`
+# installs it too, so that the cluster tests run; `make run` does not need it.
+cluster: $(CLUSTER_STAMP)
+$(CLUSTER_STAMP): $(STAMP) requirements-cluster.txt
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps -r requirements-cluster.txt
+	touch $(CLUSTER_STAMP)
 
 # 100,000 hostile corpora through the build (hours); `make test` runs 500.
 fuzz: $(STAMP)
@@ -86,7 +94,7 @@ golden: $(STAMP)
 	cp .golden-tmp/out/graph.ttl tests/golden/004_0ed98a606f84a882.ttl
 	rm -rf .golden-tmp
 
-bench: $(STAMP)
+bench: $(STAMP) $(CLUSTER_STAMP)
 	$(PY) bench/bench.py $(ARGS)
 
 # The 764 real FA-KES articles and the 36 dev articles, --workers 1 and 2: no failures, same bytes.

@@ -723,9 +723,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--results", type=Path, default=HERE / "results")
     parser.add_argument("--report-only", action="store_true", help="rewrite latest.md from latest.json without measuring")
     parser.add_argument("--keep", action="store_true", help="keep earlier work files and the CLI outputs")
+    parser.add_argument("--cluster-articles", type=int, default=5000,
+                        help="corpus size for `kg build --cluster local:W` against `--workers W` (bench/cluster.py); 0 skips (default 5000)")
     options = parser.parse_args(argv)
     if options.quick:
-        options.articles, options.big = 200, 0
+        options.articles, options.big, options.cluster_articles = 200, 0, 0
     return options
 
 
@@ -743,6 +745,13 @@ def main(argv: list[str] | None = None) -> None:
     text = markdown(report, derived, options)
     (options.results / "latest.md").write_text(text, encoding="utf-8")
     print(text)
+    if options.cluster_articles and not options.report_only:
+        # Its own report (bench/results/cluster.md): a cluster against one machine, same corpus.
+        import cluster
+
+        cluster.main(["--articles", str(options.cluster_articles), "--workers", str(options.workers),
+                      "--work", str(options.results / "work" / "cluster"), "--results", str(options.results), "--seeds", str(options.seeds),
+                      *[arg for path in options.jsonl for arg in ("--jsonl", str(path))]])
 
 
 if __name__ == "__main__":

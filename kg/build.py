@@ -25,6 +25,7 @@ from rdflib import Graph
 
 import kg
 from kg import gazetteer as gaz
+from kg.cluster import WorkerSettings
 from kg.checkpoint import Checkpoint, code_fingerprint, file_hash
 from kg.documents import DEFAULT_MAX_BYTES, Document, iter_input_files, load_file
 from kg.errors import InputError, KgError
@@ -32,7 +33,7 @@ from kg.export import merge_runs, nt_lines, quad_lines, trig_from_quad_lines, tu
 from kg.extraction import LEXICON_PATH, Event, Extraction, Fact, Mention
 from kg.failures import ArticleFailed, Failure, failure_of, injected_fault
 from kg.namespaces import PREFIXES, new_graph
-from kg.nlp import build_pipeline, model_meta
+from kg.nlp import build_pipeline, model_meta, model_name, scorer_path
 from kg.rdf import RunInfo, add_run, document_graph, entities_graph, run_iri
 from kg.resolve import DocumentResult, Entity, Resolver, enforce_roles, resolve_document
 from kg.stream import BATCH_DOCS, EventSummaries, StreamBuild, merge_entity, settle
@@ -41,6 +42,8 @@ from kg.workers import WorkerPool, analyse_in_process
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+    from kg.cluster import ClusterSession
 
 FORMATS = {"turtle": "ttl", "nt": "nt", "json-ld": "jsonld", "jsonld": "jsonld", "trig": "trig"}
 # Longer texts go to spaCy in pieces cut at paragraph or sentence ends: spaCy refuses texts over
@@ -470,6 +473,64 @@ def build(
     resume: bool = False,
     timeout: float | None = None,
     scorer: Path | None = None,
+    cluster: str | None = None,
+    shards: Path | None = None,
+) -> BuildSummary:
+    """Build ``out_dir``/graph.ttl, validation.txt and failures.jsonl (and graph.nt, .jsonld or
+    .trig); see ``_build``.
+
+    ``cluster`` (``tcp://host:port`` or ``local:N``) runs the NLP and the batch work on a Dask
+    cluster (kg.cluster); the batches' shards go to ``shards`` (a folder every machine shares),
+    by default the build's temporary folder beside ``out_dir``. The output is the same bytes."""
+    if cluster is None:
+        if shards is not None:
+            raise KgError("--shards is for --cluster builds only")
+        return _build(inputs, out_dir, fmt=fmt, model=model, workers=workers, encoding=encoding, max_bytes=max_bytes,
+                      keep_going=keep_going, validate=validate, progress=progress, on_documents=on_documents, on_skip=on_skip,
+                      background=background, fail_fast=fail_fast, resume=resume, timeout=timeout, scorer=scorer)
+    if workers != 1:
+        raise KgError("--workers is for one machine; with --cluster the Dask workers do the work (local:N starts N)")
+    from kg.cluster import ClusterSession
+
+    session = ClusterSession(cluster)  # checks the address and that Dask is installed; connects later
+    try:
+        return _build(inputs, out_dir, fmt=fmt, model=model, encoding=encoding, max_bytes=max_bytes, keep_going=keep_going,
+                      validate=validate, progress=progress, on_documents=on_documents, on_skip=on_skip, fail_fast=fail_fast,
+                      resume=resume, scorer=scorer, session=session, shards=shards)
+    finally:
+        session.close()
+
+
+def worker_fingerprints(scorer_file: str | None) -> list[tuple[str, object]]:
+    """What an article's analysis depends on besides its text and the model: checked on resume
+    (kg.checkpoint) and on each cluster worker (kg.cluster)."""
+    return [
+        ("kg_version", kg.__version__), ("code", code_fingerprint()), ("gazetteer", file_hash(gaz.default_path())),
+        ("lexicon", file_hash(LEXICON_PATH)), ("scorer", file_hash(Path(scorer_file)) if scorer_file else None),
+    ]
+
+
+def _build(
+    inputs: list[Path],
+    out_dir: Path,
+    *,
+    fmt: str = "turtle",
+    model: str | None = None,
+    workers: int = 1,
+    encoding: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    keep_going: bool = False,
+    validate: bool = True,
+    progress: Callable[[int], None] | None = None,
+    on_documents: Callable[[int], None] | None = None,
+    on_skip: Callable[[str], None] | None = None,
+    background: bool | None = None,
+    fail_fast: bool = False,
+    resume: bool = False,
+    timeout: float | None = None,
+    scorer: Path | None = None,
+    session: "ClusterSession | None" = None,
+    shards: Path | None = None,
 ) -> BuildSummary:
     """Build ``out_dir``/graph.ttl, validation.txt and failures.jsonl (and graph.nt, .jsonld or
     .trig).
@@ -506,15 +567,21 @@ def build(
     summary.timings["read"] = time.perf_counter() - clock
     clock = time.perf_counter()
     gazetteer = gaz.load(gaz.default_path())
-    nlp = build_pipeline(model, scorer=scorer)
-    scorer_file = nlp.get_pipe("kg_relations").scorer_path
-    name, version = model_meta(nlp)
+    if session is None:
+        nlp = build_pipeline(model, scorer=scorer)
+        scorer_file = nlp.get_pipe("kg_relations").scorer_path
+        name, version = model_meta(nlp)
+        fingerprints = worker_fingerprints(scorer_file)
+    else:
+        # The client loads no model: the workers do, and say which (the run's IRI names it).
+        scorer_file = scorer_path(scorer)
+        fingerprints = worker_fingerprints(scorer_file)
+        settings = WorkerSettings(model_name(model), scorer_file, tuple(fingerprints))
+        session.open()
+        name, version = session.model(settings)
+        settings = replace(settings, model_meta=(name, version))
     info = RunInfo(kg.__version__, name, version, tuple(doc_ids))
-    checkpoint = Checkpoint(out_dir, {
-        "inputs": inputs_hash.hexdigest(), "model": [name, version], "kg_version": kg.__version__, "code": code_fingerprint(),
-        "gazetteer": file_hash(gaz.default_path()), "lexicon": file_hash(LEXICON_PATH),
-        "scorer": file_hash(Path(scorer_file)) if scorer_file else None,
-    }, resume=resume)
+    checkpoint = Checkpoint(out_dir, {"inputs": inputs_hash.hexdigest(), "model": [name, version], **dict(fingerprints)}, resume=resume)
     summary.resumed = checkpoint.replayed
     summary.timings["model load"] = time.perf_counter() - clock
     clock = time.perf_counter()
@@ -522,16 +589,20 @@ def build(
         # With spaCy workers the main process mostly waits for them, so it does the batch work
         # itself: a fourth process on two cores only added switching (measured 2-6 % slower).
         background = workers == 1 and len(doc_ids) > 2 * BATCH_DOCS
-    with staged_outputs(out_dir) as temporary:
-        work = temporary / "work"
-        work.mkdir()
-        stream = StreamBuild(info, run_iri(info), work, validate=validate, quads=fmt == "trig", background=background)
+    with staged_outputs(out_dir) as temporary, _shard_folder(temporary, shards) as work:
+        if session is None:
+            stream = StreamBuild(info, run_iri(info), work, validate=validate, quads=fmt == "trig", background=background)
+        else:
+            stream = StreamBuild(info, run_iri(info), work, validate=validate, quads=fmt == "trig", background=False,
+                                 executor=session.executor(), lost=session.lost(), queued=session.threads + 1)
         failures: list[Failure] = []
         try:
             checkpoint.start()
             documents = _same_documents(iter_documents(inputs, **reading), doc_ids)  # type: ignore[arg-type]
-            fresh = iter_outcomes(
-                itertools.islice(documents, checkpoint.replayed, None), nlp, Resolver(gazetteer), workers=workers, timeout=timeout,
+            todo = itertools.islice(documents, checkpoint.replayed, None)
+            fresh = (
+                iter_outcomes(todo, nlp, Resolver(gazetteer), workers=workers, timeout=timeout)
+                if session is None else session.outcomes(settings, todo)
             )
             for number, outcome in enumerate(itertools.chain(checkpoint.replay(), fresh)):
                 if number >= checkpoint.replayed:
@@ -567,13 +638,14 @@ def build(
         report = merged_report(stream.validation_results() + final_results)
         summary.timings["default graph and its SHACL"] = time.perf_counter() - clock
         clock = time.perf_counter()
+        if session is not None:
+            _check_shards(work, len(stream.batches), fmt == "trig")
         names = _write_graphs(temporary, work, len(stream.batches), fmt, summary)
         if validate:
             (temporary / "validation.txt").write_text(report.to_text(), encoding="utf-8")
             names.append("validation.txt")
         names.append("failures.jsonl")
         summary.timings["merge runs, write outputs"] = time.perf_counter() - clock
-        shutil.rmtree(work)
         summary.files = _move_in(temporary, out_dir, names)
     checkpoint.remove()
     summary.conforms = report.conforms
@@ -584,6 +656,37 @@ def build(
     summary.relations = stream.relation_counts()
     summary.events = stream.events.kinds()
     return summary
+
+
+@contextmanager
+def _shard_folder(temporary: Path, shards: Path | None) -> Iterator[Path]:
+    """Where the batches' runs (shards) go, removed afterwards: the build's temporary folder, or a
+    folder of its own inside ``shards`` (a cluster's shared folder)."""
+    if shards is None:
+        folder = temporary / "work"
+        folder.mkdir()
+    else:
+        try:
+            folder = Path(tempfile.mkdtemp(prefix=".kg-shards-", dir=shards))
+        except OSError as error:
+            raise KgError(f"{shards}: cannot make the shard folder: {error.strerror or error}") from None
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _check_shards(work: Path, batches: int, quads: bool) -> None:
+    """Every batch's shard is where the client reads it: workers on other machines write them into
+    their own file systems unless the folder is shared."""
+    suffixes = (".nt", ".nq") if quads else (".nt",)
+    for index in range(batches):
+        for suffix in suffixes:
+            if not (work / f"{index:06d}{suffix}").is_file():
+                raise KgError(
+                    f"{work}: the workers' shards are not in this folder; with machines of their own, "
+                    "--shards must be a folder that every machine shares at the same path"
+                )
 
 
 def merged_report(results: Iterable[ValidationResult]) -> ValidationReport:

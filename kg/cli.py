@@ -101,6 +101,8 @@ def build(
     resume: bool = typer.Option(False, "--resume", help="Go on from the checkpoint of an interrupted build of the same inputs into OUT."),
     scorer: Optional[Path] = typer.Option(None, "--scorer", help="A learned scorer model (make train) whose decisions join the rules' (env KG_SCORER; default: rules only)."),
     timeout: float = typer.Option(300.0, "--timeout", min=1.0, help="With --workers > 1: seconds a worker may go without finishing an article before it is stopped and the article left out."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", help="Run on a Dask cluster: tcp://HOST:PORT (a running scheduler) or local:N (N local workers); needs pip install 'kg[cluster]'."),
+    shards: Optional[Path] = typer.Option(None, "--shards", help="With --cluster: a folder every machine shares, for the workers' sorted N-Triples shards (default: beside OUT)."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="Print nothing but errors."),
 ) -> None:
     """Build the knowledge graph of INPUTS into OUT/graph.ttl, OUT/validation.txt and OUT/failures.jsonl.
@@ -115,7 +117,7 @@ def build(
         lambda: run_build(
             inputs, out, fmt=fmt, model=model, workers=workers, encoding=encoding, max_bytes=max_bytes,
             keep_going=keep_going, progress=progress.step, on_documents=progress.start, on_skip=report_skip,
-            fail_fast=fail_fast, resume=resume, timeout=timeout, scorer=scorer,
+            fail_fast=fail_fast, resume=resume, timeout=timeout, scorer=scorer, cluster=cluster, shards=shards,
         )
     )
     if not quiet:

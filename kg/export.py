@@ -61,9 +61,13 @@ def nt_lines(triples: Iterable[tuple[object, object, object]]) -> list[str]:
 
 
 def write_run(path: Path, lines: Iterable[str]) -> None:
-    with open(path, "w", encoding="utf-8", newline="\n") as out:
+    """Write a run under a name of this process's, then rename it: a run on disk is always
+    whole, even when the process writing it is killed (a cluster's worker: kg.cluster)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(temporary, "w", encoding="utf-8", newline="\n") as out:
         for line in lines:
             out.write(line + "\n")
+    os.replace(temporary, path)
 
 
 def _read(handle: IO[str]) -> Iterator[str]:

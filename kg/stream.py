@@ -20,7 +20,7 @@ import pickle
 import sys
 import time
 from collections import Counter, deque
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -262,7 +262,13 @@ def _start_background() -> ProcessPoolExecutor:
 class StreamBuild:
     """Collects resolved documents batch by batch; ``finish`` returns the runs and the report."""
 
-    def __init__(self, info: RunInfo, run: URIRef, folder: Path, *, validate: bool, quads: bool, background: bool) -> None:
+    def __init__(
+        self, info: RunInfo, run: URIRef, folder: Path, *, validate: bool, quads: bool, background: bool,
+        executor: Executor | None = None, lost: tuple[type[BaseException], ...] = (), queued: int = QUEUED,
+    ) -> None:
+        """``executor`` does the batch work elsewhere (a Dask cluster, kg.cluster) instead of a
+        background process of this machine; ``lost`` are its exceptions that mean the process
+        doing a batch died (the batch is then done here); ``queued`` bounds the batches in flight."""
         self.info = info
         self.run = run
         self.folder = folder
@@ -281,7 +287,10 @@ class StreamBuild:
         self.failures: list[Failure] = []  # articles left out by the batch work
         self.excluded: set[str] = set()  # their ids: dropped from the corpus state at the end
         self.left_out: set[str] = set()  # articles that failed before reaching the stream
-        self.executor = _start_background() if background else None
+        self.owns_executor = executor is None
+        self.executor: Executor | None = executor if executor is not None else (_start_background() if background else None)
+        self.lost = (BrokenProcessPool, CancelledError, *lost)
+        self.queued = queued
         self.queue: deque[tuple[Future[BatchDone], BatchJob]] = deque()
 
     # --- while documents arrive ------------------------------------------------------------
@@ -313,7 +322,7 @@ class StreamBuild:
             self.close()
             self._done(emit_batch(job))
             return
-        while len(self.queue) > QUEUED:
+        while len(self.queue) > self.queued:
             self._wait()
 
     def _wait(self) -> None:
@@ -322,8 +331,9 @@ class StreamBuild:
         future, job = self.queue.popleft()
         try:
             done = future.result()
-        except (BrokenProcessPool, CancelledError):
-            self.close()
+        except self.lost:
+            if self.owns_executor:
+                self.close()
             done = emit_batch(job)
         self._done(done)
 
@@ -381,12 +391,17 @@ class StreamBuild:
             while self.queue:
                 self._wait()
         finally:
+            if self.owns_executor:
+                self.close()
+        # A borrowed executor (a cluster) also does the rewrites; a background process does not.
+        try:
+            while True:
+                excluded = len(self.excluded)
+                self._settle()
+                if len(self.excluded) == excluded:
+                    break
+        finally:
             self.close()
-        while True:
-            excluded = len(self.excluded)
-            self._settle()
-            if len(self.excluded) == excluded:
-                break
 
     def _settle(self) -> None:
         """Write again each batch that read something that changed after it was cut. Articles
@@ -411,8 +426,17 @@ class StreamBuild:
                 enforced = self._enforce(self._load(record))
                 for result in enforced:
                     self.events.add(result, local_only=True)
-                self._done(emit_batch(self._job(record, enforced)))
+                job = self._job(record, enforced)
                 self.rewritten += 1
+                if self.executor is None:
+                    self._done(emit_batch(job))
+                    continue
+                # Jobs are made in order (they share the corpus state); their work is independent.
+                self.queue.append((self.executor.submit(emit_batch, job), job))
+                while len(self.queue) > self.queued:
+                    self._wait()
+        while self.queue:
+            self._wait()
 
     def _read_changed(self, record: BatchRecord) -> bool:
         """Whether the entity types or event summaries a batch was written with have changed."""
@@ -437,7 +461,8 @@ class StreamBuild:
         if self.executor is not None:
             for future, _ in self.queue:
                 future.cancel()
-            self.executor.shutdown(wait=True, cancel_futures=True)
+            if self.owns_executor:
+                self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
 
     def entities(self) -> dict[str, Entity]:
