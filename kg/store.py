@@ -1,7 +1,7 @@
 """Where graphs live: an embedded pyoxigraph store on disk, or a SPARQL server over HTTP.
 
-Embedded loads are all-or-nothing: the file is parsed completely before anything is
-written, and the write is one pyoxigraph transaction. Remote loads use the SPARQL 1.1
+Embedded loads stream the file through Oxigraph's bulk loader into a staging store that is
+renamed into place, so they take constant memory and are all-or-nothing. Remote loads use the SPARQL 1.1
 Graph Store HTTP Protocol with the standard library only. Passwords come from the
 environment (``KG_STORE_PASSWORD``) or ``~/.netrc``, never from the command line, and
 never appear in messages.
@@ -13,7 +13,9 @@ import http.client
 import netrc
 import os
 import re
+import shutil
 import socket
+import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -152,40 +154,143 @@ def create_store(directory: Path) -> ox.Store:
 
 
 def load_into_store(path: Path, directory: Path, graph: str | None = None, replace: bool = False) -> LoadReport:
-    """Load an RDF file into the store at ``directory``, all or nothing.
+    """Stream an RDF file into the store at ``directory``, all or nothing, in constant memory.
 
-    ``replace`` first empties the graphs the file writes to (the ``graph`` given, or for
-    a TriG/N-Quads file each of its graphs), in the same transaction as the insert.
+    Oxigraph's bulk loader reads the file (never held whole, in Python or in Oxigraph) into a
+    fresh staging store beside ``directory``; a syntax error removes the staging store and
+    leaves the target as it was. An absent or empty target is then replaced by the staging
+    store (one rename). A target that holds data is copied (a RocksDB checkpoint: hard links,
+    no data copied), ``replace`` empties the file's graphs in the copy, the file is bulk-loaded
+    into the copy, and the copy is renamed into place. The count is of distinct statements in
+    the file, as the staging store holds them.
+
+    ``replace`` empties the graphs the file writes to: the ``graph`` given, or for a TriG or
+    N-Quads file each of its graphs.
     """
-    quads = read_quads(path, graph)
-    names = graph_names(quads) if graph is None else [graph]
-    store = create_store(directory)
+    path, directory = Path(path), Path(directory)
+    fmt = _readable(path)
+    target = named_node(graph, "--graph") if graph is not None else None
+    if directory.exists() and not directory.is_dir():
+        raise KgError(f"{directory}: exists and is not a directory")
+    existing = directory.is_dir() and any(directory.iterdir())
+    if existing and not (directory / "CURRENT").is_file():
+        raise KgError(f"{directory}: not a kg store (no CURRENT file) and not empty; give an empty or new directory")
     try:
-        if replace:
-            cleared = [graph] if graph is not None else (names or ["default"])
-            store.update(_replace_update(quads, cleared))
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{directory.name}.kg-load-", dir=directory.parent))
+    except OSError as error:
+        raise KgError(f"{directory}: cannot create a staging store beside it: {_one_line(str(error))}") from None
+    try:
+        staging = work / "staging"
+        triples, names = _stage(path, fmt, target, staging)
+        if existing and _has_data(directory):
+            copy = work / "copy"
+            _backup(directory, copy)
+            store = _writable(copy, directory)
+            try:
+                if replace:
+                    cleared = [graph] if graph is not None else (names or ["default"])
+                    store.update(" ;\n".join(_clear(name) for name in cleared))
+                _bulk(store, path, fmt, target)
+                store.flush()
+            except (OSError, SyntaxError, ValueError) as error:
+                raise KgError(f"{directory}: load failed, store unchanged: {_one_line(str(error))}") from None
+            finally:
+                del store
+            _swap(copy, directory, work / "old")
         else:
-            store.extend(quads)
+            _swap(staging, directory, work / "old")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return LoadReport(triples, names if graph is None else [graph], str(directory))
+
+
+def _readable(path: Path) -> ox.RdfFormat:
+    """The file's syntax, after the checks that need no parsing."""
+    fmt = rdf_format(path)
+    if not path.is_file():
+        raise InputError(path, "no such file")
+    refuse_xml_entities(path, fmt)
+    return fmt
+
+
+_QUAD_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
+
+
+def _bulk(store: ox.Store, path: Path, fmt: ox.RdfFormat, target: ox.NamedNode | None) -> None:
+    """Bulk-load ``path``; with ``target`` every statement goes into that graph. Oxigraph's
+    ``to_graph`` only moves triples, so a quad file bound for one graph streams through Python
+    (still one quad at a time)."""
+    if target is not None and fmt in _QUAD_FORMATS:
+        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in ox.parse(path=str(path), format=fmt))
+    else:
+        store.bulk_load(path=str(path), format=fmt, to_graph=target)
+
+
+def _stage(path: Path, fmt: ox.RdfFormat, target: ox.NamedNode | None, staging: Path) -> tuple[int, list[str]]:
+    """Bulk-load the file into a new store at ``staging``: its distinct statements and graphs."""
+    try:
+        store = ox.Store(str(staging))
+    except OSError as error:
+        raise KgError(f"{staging.parent}: cannot create a staging store: {_store_problem(error)}") from None
+    try:
+        _bulk(store, path, fmt, target)
         store.flush()
-    except (OSError, SyntaxError, ValueError) as error:
-        raise KgError(f"{directory}: load failed, store unchanged: {_one_line(str(error))}") from None
+        names = [name.value for name in store.named_graphs() if isinstance(name, ox.NamedNode)]
+        if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+            names.append("default")
+        return len(store), sorted(names, key=lambda name: (name != "default", name))
+    except SyntaxError as error:
+        raise InputError(path, f"not valid {fmt.name}: {_one_line(str(error))}") from None
+    except (OSError, ValueError) as error:
+        raise InputError(path, _one_line(str(error))) from None
     finally:
         del store
-    return LoadReport(len(quads), names, str(directory))
 
 
-def _replace_update(quads: list[ox.Quad], graphs: list[str]) -> str:
-    """One SPARQL update that empties ``graphs`` and inserts ``quads``: one transaction."""
-    drops = [
-        "CLEAR SILENT DEFAULT" if name == "default" else f"CLEAR SILENT GRAPH {ox.NamedNode(name)}"
-        for name in graphs
-    ]
-    parts: list[str] = []
-    for q in quads:
-        triple = f"{q.subject} {q.predicate} {q.object} ."
-        parts.append(triple if isinstance(q.graph_name, ox.DefaultGraph) else f"GRAPH {q.graph_name} {{ {triple} }}")
-    body = "\n".join(parts)
-    return " ;\n".join(drops) + (f" ;\nINSERT DATA {{\n{body}\n}}" if parts else "")
+def _has_data(directory: Path) -> bool:
+    store = _writable(directory, directory)
+    try:
+        return next(iter(store), None) is not None
+    finally:
+        del store
+
+
+def _writable(location: Path, shown: Path) -> ox.Store:
+    try:
+        return ox.Store(str(location))
+    except OSError as error:
+        raise KgError(f"{shown}: cannot open the store: {_store_problem(error)}") from None
+
+
+def _backup(directory: Path, copy: Path) -> None:
+    """A copy of the store to load into (hard links to its immutable files: cheap)."""
+    store = _writable(directory, directory)
+    try:
+        store.backup(str(copy))
+    except OSError as error:
+        raise KgError(f"{directory}: cannot copy the store to load into: {_one_line(str(error))}") from None
+    finally:
+        del store
+
+
+def _swap(new: Path, directory: Path, old: Path) -> None:
+    """Put the loaded store ``new`` in place of ``directory`` (kept as ``old`` until then)."""
+    try:
+        if directory.exists():
+            directory.rename(old)
+        try:
+            new.rename(directory)
+        except OSError:
+            if old.exists():
+                old.rename(directory)
+            raise
+    except OSError as error:
+        raise KgError(f"{directory}: load failed, store unchanged: cannot move the loaded store in: {_one_line(str(error))}") from None
+
+
+def _clear(name: str) -> str:
+    return "CLEAR SILENT DEFAULT" if name == "default" else f"CLEAR SILENT GRAPH {ox.NamedNode(name)}"
 
 
 def count_store(directory: Path, graph: str | None = None) -> int:
