@@ -16,12 +16,13 @@ import re
 import shutil
 import socket
 import tempfile
+import uuid
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Iterable, Iterator, Literal
 
 import pyoxigraph as ox
 
@@ -538,6 +539,11 @@ class RemoteLoadReport:
         return out
 
 
+# N-Triples bytes per request of a remote load: a larger file is sent in chunks through a
+# staging graph. Small enough for servers' default request limits (Virtuoso, Fuseki).
+CHUNK_BYTES = 8 << 20
+
+
 def gsp_load(
     path: Path,
     endpoint: str,
@@ -547,32 +553,135 @@ def gsp_load(
     auth: AuthScheme = "digest",
     replace: bool = False,
     sparql: str | None = None,
+    update: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    chunk_bytes: int = CHUNK_BYTES,
 ) -> RemoteLoadReport:
-    """Send an RDF file to a Graph Store endpoint: POST adds, PUT (``replace``) replaces.
+    """Send an RDF file to a Graph Store endpoint, all or nothing for ``graph``.
 
-    The file is parsed locally first, so a syntax error sends nothing; the server gets
-    the distinct triples as N-Triples (every statement of a quad file goes to ``graph``).
+    The file is first bulk-loaded into a local staging store (constant memory; a syntax error
+    sends nothing) and written out as sorted, distinct N-Triples: every statement of a quad
+    file goes to ``graph``. Up to ``chunk_bytes`` it goes in one request: POST adds, PUT
+    (``replace``) replaces. A larger file is POSTed in chunks into a fresh staging graph on the
+    server, which one SPARQL update then swaps in (``MOVE`` with ``replace``, else ``ADD``
+    and ``DROP``); if any chunk or the swap fails, the staging graph is dropped and ``graph`` is
+    as it was. The update goes to ``update`` (default: derived from ``endpoint``).
     """
     check_url(endpoint)
-    named_node(graph, "--graph")
-    quads = read_quads(path, graph)
+    target = named_node(graph, "--graph")
+    fmt = _readable(Path(path))
     credentials = resolve_credentials(endpoint, user, auth)
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-    payload = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    with tempfile.TemporaryDirectory(prefix="kg-load-") as work:
+        lines = Path(work) / "graph.nt"
+        triples = _as_ntriples(Path(path), fmt, target, lines, Path(work) / "store")
+        size = lines.stat().st_size
+        if size <= chunk_bytes:
+            _gsp_send(endpoint, graph, lines.read_bytes(), "PUT" if replace else "POST", credentials, timeout)
+        else:
+            update_url = update or update_url_for(endpoint)
+            if update_url is None:
+                raise KgError(
+                    f"{path}: {size:,} bytes of N-Triples go in chunks through a staging graph, which needs "
+                    "a SPARQL update URL to swap it in; pass --update URL"
+                )
+            check_url(update_url, "--update")
+            _staged_load(lines, endpoint, update_url, target, replace, credentials, timeout, chunk_bytes)
+    query_url = sparql or sparql_url_for(endpoint)
+    server = None if query_url is None else count_remote(query_url, graph, credentials, timeout)
+    return RemoteLoadReport(triples, graph, redact_url(endpoint), server)
+
+
+def update_url_for(gsp_url: str) -> str | None:
+    """The SPARQL update URL next to a Graph Store URL (Virtuoso, Fuseki), if known."""
+    base = gsp_url.partition("?")[0]
+    for suffix, replacement in (
+        ("/sparql-graph-crud-auth", "/sparql-auth"),
+        ("/sparql-graph-crud", "/sparql"),
+        ("/data", "/update"),
+    ):
+        if base.endswith(suffix):
+            return base[: -len(suffix)] + replacement
+    return None
+
+
+def _as_ntriples(path: Path, fmt: ox.RdfFormat, target: ox.NamedNode, out: Path, work: Path) -> int:
+    """The file's distinct statements, all in ``target``, as N-Triples in ``out``; their number."""
+    try:
+        store = ox.Store(str(work))
+    except OSError as error:
+        raise KgError(f"{work.parent}: cannot create a staging store: {_store_problem(error)}") from None
+    try:
+        _bulk(store, path, fmt, target)
+        store.dump(str(out), format=ox.RdfFormat.N_TRIPLES, from_graph=target)
+        return len(store)
+    except SyntaxError as error:
+        raise InputError(path, f"not valid {fmt.name}: {_one_line(str(error))}") from None
+    except (OSError, ValueError) as error:
+        raise InputError(path, _one_line(str(error))) from None
+    finally:
+        del store
+
+
+def _chunks(lines: Path, chunk_bytes: int) -> Iterator[bytes]:
+    """The N-Triples file in pieces of whole lines, each at most ``chunk_bytes`` (or one line)."""
+    with open(lines, "rb") as handle:
+        piece: list[bytes] = []
+        size = 0
+        for line in handle:
+            if piece and size + len(line) > chunk_bytes:
+                yield b"".join(piece)
+                piece, size = [], 0
+            piece.append(line)
+            size += len(line)
+        if piece:
+            yield b"".join(piece)
+
+
+def _bad_chunk(number: int, body: bytes) -> bytes:
+    """Test hook: ``KG_TEST_BAD_CHUNK=N`` sends chunk N with a line no server accepts, to check
+    that a load the server rejects midway leaves the target graph as it was."""
+    if os.environ.get("KG_TEST_BAD_CHUNK") == str(number):
+        return body + b"<this is not N-Triples\n"
+    return body
+
+
+def _gsp_send(endpoint: str, graph: str, body: bytes, method: str, credentials: Credentials, timeout: float) -> None:
     separator = "&" if "?" in endpoint else "?"
-    url = f"{endpoint}{separator}{urllib.parse.urlencode({'graph': graph})}"
     http_request(
-        url,
-        method="PUT" if replace else "POST",
-        body=payload,
+        f"{endpoint}{separator}{urllib.parse.urlencode({'graph': graph})}",
+        method=method,
+        body=body,
         headers={"Content-Type": "application/n-triples; charset=utf-8"},
         credentials=credentials,
         timeout=timeout,
     )
-    query_url = sparql or sparql_url_for(endpoint)
-    server = None if query_url is None else count_remote(query_url, graph, credentials, timeout)
-    return RemoteLoadReport(len(triples), graph, redact_url(endpoint), server)
+
+
+def _staged_load(lines: Path, endpoint: str, update_url: str, target: ox.NamedNode, replace: bool,
+                 credentials: Credentials, timeout: float, chunk_bytes: int) -> None:
+    """POST the chunks into a new staging graph, then swap it in with one update."""
+    staging = ox.NamedNode(f"urn:kg:staging:{uuid.uuid4().hex}")
+    about = -(-lines.stat().st_size // chunk_bytes)  # chunks hold whole lines: at least this many
+    step = "chunk 1"
+    try:
+        for number, body in enumerate(_chunks(lines, chunk_bytes), 1):
+            step = f"chunk {number} (of about {about})"
+            _gsp_send(endpoint, staging.value, _bad_chunk(number, body), "POST", credentials, timeout)
+        step = "the swap of the staging graph"
+        swap = f"MOVE {staging} TO {target}" if replace else f"ADD {staging} TO {target} ;\nDROP SILENT GRAPH {staging}"
+        sparql_post(update_url, swap, accept="*/*", update=True, credentials=credentials, timeout=timeout)
+    except KgError as error:
+        cleaned = _drop_graph(update_url, staging, credentials, timeout)
+        left = "dropped" if cleaned else f"{staging.value} is left on the server: drop it"
+        raise KgError(f"{error}; the load stopped at {step}: graph {target.value} is unchanged, staging graph {left}") from None
+
+
+def _drop_graph(update_url: str, graph: ox.NamedNode, credentials: Credentials, timeout: float) -> bool:
+    try:
+        sparql_post(update_url, f"DROP SILENT GRAPH {graph}", accept="*/*", update=True, credentials=credentials, timeout=timeout)
+        return True
+    except KgError:
+        return False
 
 
 def count_remote(sparql: str, graph: str, credentials: Credentials = Credentials(), timeout: float = DEFAULT_TIMEOUT) -> int:
