@@ -263,7 +263,7 @@ def with_page(text: str, limit: int | None, offset: int | None) -> str:
             depth -= 1
         elif depth == 0 and kind == "word":
             tail.append(tok.upper())
-    if _first_keyword(text) not in _FORMS:
+    if _first_keyword(text) not in ("SELECT", "CONSTRUCT", "DESCRIBE"):
         raise KgError("--limit/--offset apply to SELECT, CONSTRUCT and DESCRIBE queries")
     if "LIMIT" in tail or "OFFSET" in tail:
         raise KgError("--limit/--offset: the query has its own LIMIT or OFFSET")
