@@ -34,9 +34,10 @@ from kg.extraction import LEXICON_PATH, Event, Extraction, Fact, Mention
 from kg.failures import ArticleFailed, Failure, failure_of, injected_fault
 from kg.namespaces import PREFIXES, new_graph
 from kg.nlp import build_pipeline, model_meta, model_name, scorer_path
-from kg.rdf import RunInfo, add_run, document_graph, entities_graph, run_iri
+from kg.rdf import RunInfo, document_graph, run_iri
 from kg.resolve import DocumentResult, Entity, Resolver, enforce_roles, resolve_document
-from kg.stream import BATCH_DOCS, EventSummaries, StreamBuild, merge_entity, settle
+from kg.stream import BATCH_DOCS, EventSummaries, StreamBuild, corpus_graph, merge_entity, settle
+from kg.summaries import summarise
 from kg.validate import ValidationReport, ValidationResult
 from kg.workers import WorkerPool, analyse_in_process
 
@@ -348,8 +349,8 @@ def build_graphs(results: list[DocumentResult], info: RunInfo) -> tuple[Graph, l
     summaries = EventSummaries()
     for result in results:
         summaries.add(result)
-    default = entities_graph(merge_entities(results), gazetteer)
-    run = add_run(default, info)
+    default = corpus_graph(merge_entities(results), summarise(results), info, gazetteer)
+    run = run_iri(info)
     named = [
         document_graph(result, summaries.owned_by(result.document.id, (e.key for e in result.events)), run)
         for result in results

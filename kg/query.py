@@ -246,6 +246,31 @@ def with_values(text: str, bindings: dict[str, Term]) -> str:
     return f"{text[:at]} VALUES ({names}) {{ ({terms}) }} {text[at:]}"
 
 
+def with_page(text: str, limit: int | None, offset: int | None) -> str:
+    """The query with ``LIMIT``/``OFFSET`` after its solution modifiers (``--limit/--offset``).
+
+    A page is only stable under a total ``ORDER BY``, which every canned query has. A query
+    with its own LIMIT or OFFSET is refused rather than silently paged twice."""
+    if limit is None and offset is None:
+        return text
+    if (limit is not None and limit < 0) or (offset is not None and offset < 0):
+        raise KgError("--limit and --offset must be 0 or more")
+    depth, tail = 0, []
+    for kind, tok, _ in _tokens(text):
+        if tok == "{":
+            depth, tail = depth + 1, []
+        elif tok == "}":
+            depth -= 1
+        elif depth == 0 and kind == "word":
+            tail.append(tok.upper())
+    if _first_keyword(text) not in ("SELECT", "CONSTRUCT", "DESCRIBE"):
+        raise KgError("--limit/--offset apply to SELECT, CONSTRUCT and DESCRIBE queries")
+    if "LIMIT" in tail or "OFFSET" in tail:
+        raise KgError("--limit/--offset: the query has its own LIMIT or OFFSET")
+    page = ([f"LIMIT {limit}"] if limit is not None else []) + ([f"OFFSET {offset}"] if offset else [])
+    return text.rstrip() + "\n" + "\n".join(page) + "\n"
+
+
 def with_prefixes(text: str) -> str:
     """kg's prefixes declared in front of the query, for those it does not declare itself."""
     own = declared_prefixes(text)

@@ -20,6 +20,7 @@ from kg.documents import Document
 from kg.gazetteer import Gazetteer
 from kg.namespaces import DOC, ENT, EVENT, EVID, KG, OA, RUN, STMT, new_graph
 from kg.resolve import DocumentResult, Entity, Relation, ResolvedEvent, short_hash
+from kg.summaries import RelationSummaries
 
 CONTEXT_CHARS = 32
 
@@ -62,6 +63,10 @@ def evidence_iri(doc_id: str, span: tuple[int, int]) -> URIRef:
 
 def statement_iri(relation: Relation) -> URIRef:
     return STMT[short_hash(relation.doc_id, relation.subject, relation.predicate, relation.object, *relation.sentence, *relation.trigger_span)]
+
+
+def summary_iri(subject: str, predicate: str, obj: str) -> URIRef:
+    return STMT["summary-" + short_hash(subject, predicate, obj)]
 
 
 def agent_iri(info: RunInfo) -> URIRef:
@@ -276,6 +281,24 @@ def add_relation(graph: Graph, relation: Relation, document: Document, run: URIR
     graph.add((node, PROV.wasGeneratedBy, run))
     if relation.event:
         graph.add((node, KG.event, EVENT[relation.event]))
+
+
+def add_relation_summaries(graph: Graph, summaries: RelationSummaries) -> None:
+    """One kg:RelationSummary per relation triple stated by the articles (kg.summaries): the
+    number of articles and of evidence sentences, and the first and last article date (when
+    some article has one). Written with the corpus-wide triples, in the default graph."""
+    for (subject, predicate, obj), summary in summaries:
+        node = summary_iri(subject, predicate, obj)
+        graph.add((node, RDF.type, KG.RelationSummary))
+        graph.add((node, RDF.subject, entity_iri(subject)))
+        graph.add((node, RDF.predicate, KG[predicate]))
+        graph.add((node, RDF.object, entity_iri(obj)))
+        graph.add((node, KG.articleCount, Literal(summary.articles, datatype=XSD.nonNegativeInteger)))
+        graph.add((node, KG.sentenceCount, Literal(summary.sentences, datatype=XSD.nonNegativeInteger)))
+        if summary.first is not None:
+            graph.add((node, KG.firstDate, date_literal(summary.first)))
+        if summary.last is not None:
+            graph.add((node, KG.lastDate, date_literal(summary.last)))
 
 
 def add_run(graph: Graph, info: RunInfo) -> URIRef:

@@ -1,7 +1,7 @@
 """Where graphs live: an embedded pyoxigraph store on disk, or a SPARQL server over HTTP.
 
-Embedded loads are all-or-nothing: the file is parsed completely before anything is
-written, and the write is one pyoxigraph transaction. Remote loads use the SPARQL 1.1
+Embedded loads stream the file through Oxigraph's bulk loader into a staging store that is
+renamed into place, so they take constant memory and are all-or-nothing. Remote loads use the SPARQL 1.1
 Graph Store HTTP Protocol with the standard library only. Passwords come from the
 environment (``KG_STORE_PASSWORD``) or ``~/.netrc``, never from the command line, and
 never appear in messages.
@@ -9,17 +9,21 @@ never appear in messages.
 from __future__ import annotations
 
 import html
+import itertools
 import http.client
 import netrc
 import os
 import re
+import shutil
 import socket
+import tempfile
+import uuid
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Iterable, Iterator, Literal
 
 import pyoxigraph as ox
 
@@ -152,40 +156,150 @@ def create_store(directory: Path) -> ox.Store:
 
 
 def load_into_store(path: Path, directory: Path, graph: str | None = None, replace: bool = False) -> LoadReport:
-    """Load an RDF file into the store at ``directory``, all or nothing.
+    """Stream an RDF file into the store at ``directory``, all or nothing, in constant memory.
 
-    ``replace`` first empties the graphs the file writes to (the ``graph`` given, or for
-    a TriG/N-Quads file each of its graphs), in the same transaction as the insert.
+    Oxigraph's bulk loader reads the file (never held whole, in Python or in Oxigraph) into a
+    fresh staging store beside ``directory``; a syntax error removes the staging store and
+    leaves the target as it was. An absent or empty target is then replaced by the staging
+    store (one rename). A target that holds data is copied (a RocksDB checkpoint: hard links,
+    no data copied), ``replace`` empties the file's graphs in the copy, the file is bulk-loaded
+    into the copy, and the copy is renamed into place. The count is of distinct statements in
+    the file, as the staging store holds them.
+
+    ``replace`` empties the graphs the file writes to: the ``graph`` given, or for a TriG or
+    N-Quads file each of its graphs.
     """
-    quads = read_quads(path, graph)
-    names = graph_names(quads) if graph is None else [graph]
-    store = create_store(directory)
+    path, directory = Path(path), Path(directory)
+    fmt = _readable(path)
+    target = named_node(graph, "--graph") if graph is not None else None
+    if directory.exists() and not directory.is_dir():
+        raise KgError(f"{directory}: exists and is not a directory")
+    existing = directory.is_dir() and any(directory.iterdir())
+    if existing and not (directory / "CURRENT").is_file():
+        raise KgError(f"{directory}: not a kg store (no CURRENT file) and not empty; give an empty or new directory")
     try:
-        if replace:
-            cleared = [graph] if graph is not None else (names or ["default"])
-            store.update(_replace_update(quads, cleared))
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{directory.name}.kg-load-", dir=directory.parent))
+    except OSError as error:
+        raise KgError(f"{directory}: cannot create a staging store beside it: {_one_line(str(error))}") from None
+    try:
+        staging = work / "staging"
+        triples, names = _stage(path, fmt, target, staging)
+        if existing and _has_data(directory):
+            copy = work / "copy"
+            _backup(directory, copy)
+            store = _writable(copy, directory)
+            try:
+                if replace:
+                    cleared = [graph] if graph is not None else (names or ["default"])
+                    store.update(" ;\n".join(_clear(name) for name in cleared))
+                _bulk(store, path, fmt, target)
+                store.flush()
+            except (OSError, SyntaxError, ValueError) as error:
+                raise KgError(f"{directory}: load failed, store unchanged: {_one_line(str(error))}") from None
+            finally:
+                del store
+            _swap(copy, directory, work / "old")
         else:
-            store.extend(quads)
+            _swap(staging, directory, work / "old")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return LoadReport(triples, names if graph is None else [graph], str(directory))
+
+
+def _readable(path: Path) -> ox.RdfFormat:
+    """The file's syntax, after the checks that need no parsing."""
+    fmt = rdf_format(path)
+    if not path.is_file():
+        raise InputError(path, "no such file")
+    refuse_xml_entities(path, fmt)
+    return fmt
+
+
+# Statements per bulk-load call. Oxigraph's bulk loader holds a batch (up to a million
+# statements, about 0.8 KB each) while it sorts it into its indexes; smaller batches bound the
+# memory of a load of any size (about 350 MB at this size) at little cost in speed.
+BULK_QUADS = 250_000
+
+
+def _bulk(store: ox.Store, path: Path, fmt: ox.RdfFormat, target: ox.NamedNode | None) -> None:
+    """Bulk-load ``path`` in batches of ``BULK_QUADS``; with ``target`` every statement goes
+    into that graph. One streaming parse of the whole file, so blank node labels keep one
+    meaning across batches (each load gets fresh ones) and errors name the file's own line."""
+    quads: Iterator[ox.Quad] = iter(ox.parse(path=str(path), format=fmt, rename_blank_nodes=True))
+    if target is not None:
+        quads = (ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
+    while True:
+        batch = list(itertools.islice(quads, BULK_QUADS))
+        if not batch:
+            return
+        store.bulk_extend(batch)
+
+
+def _stage(path: Path, fmt: ox.RdfFormat, target: ox.NamedNode | None, staging: Path) -> tuple[int, list[str]]:
+    """Bulk-load the file into a new store at ``staging``: its distinct statements and graphs."""
+    try:
+        store = ox.Store(str(staging))
+    except OSError as error:
+        raise KgError(f"{staging.parent}: cannot create a staging store: {_store_problem(error)}") from None
+    try:
+        _bulk(store, path, fmt, target)
         store.flush()
-    except (OSError, SyntaxError, ValueError) as error:
-        raise KgError(f"{directory}: load failed, store unchanged: {_one_line(str(error))}") from None
+        names = [name.value for name in store.named_graphs() if isinstance(name, ox.NamedNode)]
+        if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+            names.append("default")
+        return len(store), sorted(names, key=lambda name: (name != "default", name))
+    except SyntaxError as error:
+        raise InputError(path, f"not valid {fmt.name}: {_one_line(str(error))}") from None
+    except (OSError, ValueError) as error:
+        raise InputError(path, _one_line(str(error))) from None
     finally:
         del store
-    return LoadReport(len(quads), names, str(directory))
 
 
-def _replace_update(quads: list[ox.Quad], graphs: list[str]) -> str:
-    """One SPARQL update that empties ``graphs`` and inserts ``quads``: one transaction."""
-    drops = [
-        "CLEAR SILENT DEFAULT" if name == "default" else f"CLEAR SILENT GRAPH {ox.NamedNode(name)}"
-        for name in graphs
-    ]
-    parts: list[str] = []
-    for q in quads:
-        triple = f"{q.subject} {q.predicate} {q.object} ."
-        parts.append(triple if isinstance(q.graph_name, ox.DefaultGraph) else f"GRAPH {q.graph_name} {{ {triple} }}")
-    body = "\n".join(parts)
-    return " ;\n".join(drops) + (f" ;\nINSERT DATA {{\n{body}\n}}" if parts else "")
+def _has_data(directory: Path) -> bool:
+    store = _writable(directory, directory)
+    try:
+        return next(iter(store), None) is not None
+    finally:
+        del store
+
+
+def _writable(location: Path, shown: Path) -> ox.Store:
+    try:
+        return ox.Store(str(location))
+    except OSError as error:
+        raise KgError(f"{shown}: cannot open the store: {_store_problem(error)}") from None
+
+
+def _backup(directory: Path, copy: Path) -> None:
+    """A copy of the store to load into (hard links to its immutable files: cheap)."""
+    store = _writable(directory, directory)
+    try:
+        store.backup(str(copy))
+    except OSError as error:
+        raise KgError(f"{directory}: cannot copy the store to load into: {_one_line(str(error))}") from None
+    finally:
+        del store
+
+
+def _swap(new: Path, directory: Path, old: Path) -> None:
+    """Put the loaded store ``new`` in place of ``directory`` (kept as ``old`` until then)."""
+    try:
+        if directory.exists():
+            directory.rename(old)
+        try:
+            new.rename(directory)
+        except OSError:
+            if old.exists():
+                old.rename(directory)
+            raise
+    except OSError as error:
+        raise KgError(f"{directory}: load failed, store unchanged: cannot move the loaded store in: {_one_line(str(error))}") from None
+
+
+def _clear(name: str) -> str:
+    return "CLEAR SILENT DEFAULT" if name == "default" else f"CLEAR SILENT GRAPH {ox.NamedNode(name)}"
 
 
 def count_store(directory: Path, graph: str | None = None) -> int:
@@ -433,6 +547,11 @@ class RemoteLoadReport:
         return out
 
 
+# N-Triples bytes per request of a remote load: a larger file is sent in chunks through a
+# staging graph. Small enough for servers' default request limits (Virtuoso, Fuseki).
+CHUNK_BYTES = 8 << 20
+
+
 def gsp_load(
     path: Path,
     endpoint: str,
@@ -442,32 +561,135 @@ def gsp_load(
     auth: AuthScheme = "digest",
     replace: bool = False,
     sparql: str | None = None,
+    update: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    chunk_bytes: int = CHUNK_BYTES,
 ) -> RemoteLoadReport:
-    """Send an RDF file to a Graph Store endpoint: POST adds, PUT (``replace``) replaces.
+    """Send an RDF file to a Graph Store endpoint, all or nothing for ``graph``.
 
-    The file is parsed locally first, so a syntax error sends nothing; the server gets
-    the distinct triples as N-Triples (every statement of a quad file goes to ``graph``).
+    The file is first bulk-loaded into a local staging store (constant memory; a syntax error
+    sends nothing) and written out as sorted, distinct N-Triples: every statement of a quad
+    file goes to ``graph``. Up to ``chunk_bytes`` it goes in one request: POST adds, PUT
+    (``replace``) replaces. A larger file is POSTed in chunks into a fresh staging graph on the
+    server, which one SPARQL update then swaps in (``MOVE`` with ``replace``, else ``ADD``
+    and ``DROP``); if any chunk or the swap fails, the staging graph is dropped and ``graph`` is
+    as it was. The update goes to ``update`` (default: derived from ``endpoint``).
     """
     check_url(endpoint)
-    named_node(graph, "--graph")
-    quads = read_quads(path, graph)
+    target = named_node(graph, "--graph")
+    fmt = _readable(Path(path))
     credentials = resolve_credentials(endpoint, user, auth)
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-    payload = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    with tempfile.TemporaryDirectory(prefix="kg-load-") as work:
+        lines = Path(work) / "graph.nt"
+        triples = _as_ntriples(Path(path), fmt, target, lines, Path(work) / "store")
+        size = lines.stat().st_size
+        if size <= chunk_bytes:
+            _gsp_send(endpoint, graph, lines.read_bytes(), "PUT" if replace else "POST", credentials, timeout)
+        else:
+            update_url = update or update_url_for(endpoint)
+            if update_url is None:
+                raise KgError(
+                    f"{path}: {size:,} bytes of N-Triples go in chunks through a staging graph, which needs "
+                    "a SPARQL update URL to swap it in; pass --update URL"
+                )
+            check_url(update_url, "--update")
+            _staged_load(lines, endpoint, update_url, target, replace, credentials, timeout, chunk_bytes)
+    query_url = sparql or sparql_url_for(endpoint)
+    server = None if query_url is None else count_remote(query_url, graph, credentials, timeout)
+    return RemoteLoadReport(triples, graph, redact_url(endpoint), server)
+
+
+def update_url_for(gsp_url: str) -> str | None:
+    """The SPARQL update URL next to a Graph Store URL (Virtuoso, Fuseki), if known."""
+    base = gsp_url.partition("?")[0]
+    for suffix, replacement in (
+        ("/sparql-graph-crud-auth", "/sparql-auth"),
+        ("/sparql-graph-crud", "/sparql"),
+        ("/data", "/update"),
+    ):
+        if base.endswith(suffix):
+            return base[: -len(suffix)] + replacement
+    return None
+
+
+def _as_ntriples(path: Path, fmt: ox.RdfFormat, target: ox.NamedNode, out: Path, work: Path) -> int:
+    """The file's distinct statements, all in ``target``, as N-Triples in ``out``; their number."""
+    try:
+        store = ox.Store(str(work))
+    except OSError as error:
+        raise KgError(f"{work.parent}: cannot create a staging store: {_store_problem(error)}") from None
+    try:
+        _bulk(store, path, fmt, target)
+        store.dump(str(out), format=ox.RdfFormat.N_TRIPLES, from_graph=target)
+        return len(store)
+    except SyntaxError as error:
+        raise InputError(path, f"not valid {fmt.name}: {_one_line(str(error))}") from None
+    except (OSError, ValueError) as error:
+        raise InputError(path, _one_line(str(error))) from None
+    finally:
+        del store
+
+
+def _chunks(lines: Path, chunk_bytes: int) -> Iterator[bytes]:
+    """The N-Triples file in pieces of whole lines, each at most ``chunk_bytes`` (or one line)."""
+    with open(lines, "rb") as handle:
+        piece: list[bytes] = []
+        size = 0
+        for line in handle:
+            if piece and size + len(line) > chunk_bytes:
+                yield b"".join(piece)
+                piece, size = [], 0
+            piece.append(line)
+            size += len(line)
+        if piece:
+            yield b"".join(piece)
+
+
+def _bad_chunk(number: int, body: bytes) -> bytes:
+    """Test hook: ``KG_TEST_BAD_CHUNK=N`` sends chunk N with a line no server accepts, to check
+    that a load the server rejects midway leaves the target graph as it was."""
+    if os.environ.get("KG_TEST_BAD_CHUNK") == str(number):
+        return body + b"<this is not N-Triples\n"
+    return body
+
+
+def _gsp_send(endpoint: str, graph: str, body: bytes, method: str, credentials: Credentials, timeout: float) -> None:
     separator = "&" if "?" in endpoint else "?"
-    url = f"{endpoint}{separator}{urllib.parse.urlencode({'graph': graph})}"
     http_request(
-        url,
-        method="PUT" if replace else "POST",
-        body=payload,
+        f"{endpoint}{separator}{urllib.parse.urlencode({'graph': graph})}",
+        method=method,
+        body=body,
         headers={"Content-Type": "application/n-triples; charset=utf-8"},
         credentials=credentials,
         timeout=timeout,
     )
-    query_url = sparql or sparql_url_for(endpoint)
-    server = None if query_url is None else count_remote(query_url, graph, credentials, timeout)
-    return RemoteLoadReport(len(triples), graph, redact_url(endpoint), server)
+
+
+def _staged_load(lines: Path, endpoint: str, update_url: str, target: ox.NamedNode, replace: bool,
+                 credentials: Credentials, timeout: float, chunk_bytes: int) -> None:
+    """POST the chunks into a new staging graph, then swap it in with one update."""
+    staging = ox.NamedNode(f"urn:kg:staging:{uuid.uuid4().hex}")
+    about = -(-lines.stat().st_size // chunk_bytes)  # chunks hold whole lines: at least this many
+    step = "chunk 1"
+    try:
+        for number, body in enumerate(_chunks(lines, chunk_bytes), 1):
+            step = f"chunk {number} (of about {about})"
+            _gsp_send(endpoint, staging.value, _bad_chunk(number, body), "POST", credentials, timeout)
+        step = "the swap of the staging graph"
+        swap = f"MOVE {staging} TO {target}" if replace else f"ADD {staging} TO {target} ;\nDROP SILENT GRAPH {staging}"
+        sparql_post(update_url, swap, accept="*/*", update=True, credentials=credentials, timeout=timeout)
+    except KgError as error:
+        cleaned = _drop_graph(update_url, staging, credentials, timeout)
+        left = "dropped" if cleaned else f"{staging.value} is left on the server: drop it"
+        raise KgError(f"{error}; the load stopped at {step}: graph {target.value} is unchanged, staging graph {left}") from None
+
+
+def _drop_graph(update_url: str, graph: ox.NamedNode, credentials: Credentials, timeout: float) -> bool:
+    try:
+        sparql_post(update_url, f"DROP SILENT GRAPH {graph}", accept="*/*", update=True, credentials=credentials, timeout=timeout)
+        return True
+    except KgError:
+        return False
 
 
 def count_remote(sparql: str, graph: str, credentials: Credentials = Credentials(), timeout: float = DEFAULT_TIMEOUT) -> int:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF
 
 from kg import gazetteer as gaz
@@ -34,8 +34,9 @@ from kg.batchgraph import batch_graph
 from kg.export import nt_lines, quad_lines, write_run
 from kg.failures import Failure, failure_of, injected_fault
 from kg.namespaces import KG
-from kg.rdf import add_run, doc_iri, document_graph, entities_graph, entity_iri, entity_types, run_iri, RunInfo
+from kg.rdf import add_relation_summaries, add_run, doc_iri, document_graph, entities_graph, entity_iri, entity_types, run_iri, RunInfo
 from kg.resolve import DocumentResult, Entity, ResolvedEvent, enforce_roles
+from kg.summaries import RelationSummaries
 
 # Documents per batch: big enough for pySHACL's per-call cost to vanish, small enough that a
 # batch written again at the end is cheap.
@@ -123,6 +124,15 @@ class EventSummaries:
 
     def kinds(self) -> Counter[str]:
         return Counter(self.counts)
+
+
+def corpus_graph(entities: dict[str, Entity], relations: RelationSummaries, info: RunInfo, gazetteer: gaz.Gazetteer) -> Graph:
+    """The corpus-wide triples of a build (the reduce step): every entity with its merged types
+    and labels, the run, and the relation summaries."""
+    default = entities_graph(entities, gazetteer)
+    add_run(default, info)
+    add_relation_summaries(default, relations)
+    return default
 
 
 def summary_fields(event: ResolvedEvent) -> tuple[object, ...]:
@@ -281,6 +291,7 @@ class StreamBuild:
         self.post: dict[str, Entity] = {}
         self.events = EventSummaries()
         self.direct: set[tuple[str, str, str]] = set()
+        self.relations = RelationSummaries()
         self.reports: dict[int, list[object]] = {}
         self.seconds: Counter[str] = Counter()  # batch work by stage, wherever it ran
         self.rewritten = 0
@@ -357,6 +368,7 @@ class StreamBuild:
                 merge_entity(self.post, entity)
             self.events.add(result)
             self.direct.update((r.subject, r.predicate, r.object) for r in result.relations)
+            self.relations.add(result)
             record.relations.update(r.predicate for r in result.relations)
 
     def _job(self, record: BatchRecord, enforced: list[DocumentResult]) -> BatchJob:
@@ -447,7 +459,7 @@ class StreamBuild:
     def _refold(self) -> None:
         """Some batch enforced roles with types that changed later: rebuild the corpus-wide
         state from the spilled batches with the final types."""
-        self.post, self.events, self.direct = {}, EventSummaries(), set()
+        self.post, self.events, self.direct, self.relations = {}, EventSummaries(), set(), RelationSummaries()
         for record in self.batches:
             self._fold(record, self._enforce(self._load(record)))
             self.events.forget_local()
@@ -475,13 +487,12 @@ class StreamBuild:
         return total
 
     def final_graphs(self) -> tuple[list[str], list[str], list[object]]:
-        """The default graph (entities, the run) as a sorted run and quad run, and its
-        validation: the graph with every distinct entity-to-entity triple and each document's
-        type, results about the documents dropped (their batches reported them)."""
+        """The default graph (entities, the run, the relation summaries) as a sorted run and
+        quad run, and its validation: the graph with every distinct entity-to-entity triple and
+        each document's type, results about the documents dropped (their batches reported them)."""
         from kg.validate import validate_graph
 
-        default = entities_graph(self.entities(), self.gazetteer)
-        add_run(default, self.info)
+        default = corpus_graph(self.entities(), self.relations, self.info, self.gazetteer)
         lines = nt_lines(default)
         quads = quad_lines(None, default) if self.quads else []
         results: list[object] = []

@@ -32,7 +32,7 @@ CLASSES = {
     "Place": "Entity", "Country": "Place", "Region": "Place", "Settlement": "Place",
     "Event": None, "Strike": "Event", "Attack": "Event", "Evacuation": "Event",
     "Capture": "Event", "Support": "Event",
-    "Document": None, "Evidence": None, "Assertion": None,
+    "Document": None, "Evidence": None, "Assertion": None, "RelationSummary": None,
 }
 OBJECT_PROPERTIES = {  # name: (domain, range); None = a union
     "strikes": ("Actor", "Entity"), "attacks": ("Actor", "Entity"), "backs": ("Actor", "Actor"),
@@ -48,6 +48,7 @@ DATATYPE_PROPERTIES = {
     "date", "dateText", "killed", "injured", "evacuatedCount", "killedQualifier",
     "injuredQualifier", "countQualifier", "means", "trigger", "text", "demonym", "fileName",
     "softwareVersion", "spacyModel", "spacyModelVersion", "tier",
+    "articleCount", "sentenceCount", "firstDate", "lastDate",
 }
 
 

@@ -81,9 +81,9 @@ def test_canned_query_files_are_documented_standard_sparql(name: str) -> None:
 
 def test_backs(store_dir: Path) -> None:
     assert table(store_dir, "backs") == [
-        ["ent:iran", "Iran", "ent:syrian-government", "Syrian government", "2", "2"],
-        ["ent:russia", "Russia", "ent:syrian-government", "Syrian government", "1", "1"],
-        ["ent:turkey", "Turkey", "ent:sna", "Syrian National Army", "1", "1"],
+        ["ent:iran", "Iran", "ent:syrian-government", "Syrian government", "2", "2", "2024-11-30", "2024-12-02"],
+        ["ent:russia", "Russia", "ent:syrian-government", "Syrian government", "1", "1", "2016-12-24", "2016-12-24"],
+        ["ent:turkey", "Turkey", "ent:sna", "Syrian National Army", "1", "1", "2024-12-02", "2024-12-02"],
     ]
 
 
@@ -148,7 +148,7 @@ def test_table_format(kg, store_dir: Path) -> None:
     result = kg("query", QUERIES / "backs.rq", "--store", store_dir)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["backer", "backerLabel", "backed", "backedLabel", "sentences", "documents"]
+    assert lines[0].split() == ["backer", "backerLabel", "backed", "backedLabel", "sentences", "documents", "first", "last"]
     assert set(lines[1].replace(" ", "")) == {"-"}
     assert lines[2].split()[:1] == ["ent:iran"] and lines[-1] == "(3 rows)"
     starts = [lines[0].index("backed "), lines[2].index("ent:syrian-government")]
@@ -162,15 +162,16 @@ def test_csv_format(kg, store_dir: Path) -> None:
                                              kgquery.Source("store", str(store_dir))), "csv")
     assert text == "x\r\n1\r\n2\r\n"  # RFC 4180 line ends, as SPARQL CSV asks
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == ["backer", "backerLabel", "backed", "backedLabel", "sentences", "documents"]
+    assert rows[0] == ["backer", "backerLabel", "backed", "backedLabel", "sentences", "documents", "first", "last"]
     assert rows[1] == ["https://w3id.org/kg-conflict/entity/iran", "Iran",
-                       "https://w3id.org/kg-conflict/entity/syrian-government", "Syrian government", "2", "2"]
+                       "https://w3id.org/kg-conflict/entity/syrian-government", "Syrian government", "2", "2",
+                       "2024-11-30", "2024-12-02"]
 
 
 def test_tsv_format(kg, store_dir: Path) -> None:
     result = kg("query", "backs", "--store", store_dir, "--format", "tsv")
     lines = result.stdout.splitlines()
-    assert lines[0] == "?backer\t?backerLabel\t?backed\t?backedLabel\t?sentences\t?documents"
+    assert lines[0] == "?backer\t?backerLabel\t?backed\t?backedLabel\t?sentences\t?documents\t?first\t?last"
     assert lines[1].split("\t")[0] == "<https://w3id.org/kg-conflict/entity/iran>"
     assert lines[1].split("\t")[4] == '"2"^^<http://www.w3.org/2001/XMLSchema#integer>'
 

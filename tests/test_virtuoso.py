@@ -206,3 +206,62 @@ def test_wrong_password_fails_cleanly(virtuoso: dict[str, str]) -> None:
     assert "401" in lines[0] and "dba" in lines[0]
     for secret in (wrong, virtuoso["password"]):
         assert secret not in result.stderr and secret not in result.stdout
+
+
+def _staging_graphs(base: str) -> int:
+    query = ('SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), "urn:kg:staging:")) }')
+    answer = kg("query", query, "--endpoint", f"{base}/sparql", "--format", "csv")
+    assert answer.returncode == 0, answer.stderr
+    return int(csv_rows(answer.stdout)[1][0])
+
+
+def test_chunked_load_is_all_or_nothing(virtuoso: dict[str, str], seed_graph: Path, tmp_path: Path) -> None:
+    """A file larger than --chunk-bytes goes in chunks into a staging graph that is swapped in.
+    When Virtuoso rejects a chunk midway (KG_TEST_BAD_CHUNK makes chunk 3 invalid N-Triples),
+    the target graph is exactly as it was and the staging graph is gone; a load that goes
+    through holds what a one-request load holds."""
+    base = f"http://127.0.0.1:{virtuoso['http']}"
+    endpoint = f"{base}/sparql-graph-crud-auth"
+    graph, whole = (f"https://example.org/kg-test/{uuid.uuid4().hex}" for _ in range(2))
+    small = tmp_path / "small.nt"
+    small.write_text('<https://example.org/a> <https://example.org/p> "kept" .\n', encoding="utf-8")
+    login = ("--user", "dba")
+    chunked = ("--chunk-bytes", "20000")
+
+    def load(path: Path, target: str, *args: str, bad_chunk: str | None = None) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if k != "KG_TEST_BAD_CHUNK"}
+        env["KG_STORE_PASSWORD"] = virtuoso["password"]
+        if bad_chunk is not None:
+            env["KG_TEST_BAD_CHUNK"] = bad_chunk
+        return subprocess.run([sys.executable, "-m", "kg", "load", str(path), "--endpoint", endpoint, "--graph", target,
+                               *login, *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+
+    try:
+        one = load(seed_graph, whole)
+        assert one.returncode == 0, one.stderr
+        n = kgstore.count_remote(f"{base}/sparql", whole)
+        assert load(small, graph).returncode == 0
+        for extra in ((), ("--replace",)):
+            failed = load(seed_graph, graph, *chunked, *extra, bad_chunk="3")
+            assert failed.returncode == 2 and failed.stdout == ""
+            lines = failed.stderr.strip().splitlines()
+            assert len(lines) == 1, failed.stderr
+            assert "the load stopped at chunk 3" in lines[0] and f"graph {graph} is unchanged" in lines[0]
+            assert lines[0].endswith("staging graph dropped")
+            assert kgstore.count_remote(f"{base}/sparql", graph) == 1
+            assert _staging_graphs(base) == 0
+        added = load(seed_graph, graph, *chunked)
+        assert added.returncode == 0, added.stderr
+        assert added.stdout.splitlines() == [f"loaded {n} triples into {endpoint} (graph {graph})",
+                                             f"server holds {n + 1} triples in graph {graph}"]
+        replaced = load(seed_graph, graph, *chunked, "--replace")
+        assert replaced.returncode == 0, replaced.stderr
+        assert replaced.stdout.splitlines()[-1] == f"server holds {n} triples in graph {graph}"
+        same = ("ASK { FILTER NOT EXISTS { GRAPH <%s> { ?s ?p ?o } FILTER NOT EXISTS { GRAPH <%s> { ?s ?p ?o } } } }"
+                % (graph, whole))
+        assert kg("query", same, "--endpoint", f"{base}/sparql").stdout == "true\n"
+        assert _staging_graphs(base) == 0
+    finally:
+        for name in (graph, whole):
+            kg("query", f"DROP SILENT GRAPH <{name}>", "--endpoint", f"{base}/sparql-auth", "--user", "dba", "--update",
+               password=virtuoso["password"])

@@ -60,21 +60,26 @@ def load(
     auth: Annotated[Auth, typer.Option("--auth", help="HTTP authentication scheme.")] = Auth.digest,
     sparql: Annotated[Optional[str], typer.Option(
         "--sparql", help="SPARQL query URL used to count the loaded triples (default: derived from --endpoint).")] = None,
+    update: Annotated[Optional[str], typer.Option(
+        "--update", help="SPARQL update URL that swaps in the staging graph of a chunked load (default: derived from --endpoint).")] = None,
+    chunk_bytes: Annotated[int, typer.Option(
+        "--chunk-bytes", min=1, help="N-Triples bytes per request; larger files go in chunks through a staging graph.")] = kgstore.CHUNK_BYTES,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds to wait for the server.")] = kgstore.DEFAULT_TIMEOUT,
 ) -> None:
-    """Load an RDF graph into the embedded store, or into a SPARQL server."""
+    """Load an RDF graph into the embedded store (streamed, all or nothing), or into a SPARQL
+    server (in chunks through a staging graph, all or nothing for --graph)."""
     if endpoint is not None:
         if store is not None:
             raise KgError("give either --store or --endpoint, not both")
         if graph is None:
             raise KgError("--endpoint needs --graph IRI (the Graph Store Protocol loads one named graph)")
         report = kgstore.gsp_load(graph_file, endpoint, graph, user=user, auth=auth.value, replace=replace,
-                                  sparql=sparql, timeout=timeout)
+                                  sparql=sparql, update=update, timeout=timeout, chunk_bytes=chunk_bytes)
         for line in report.lines():
             typer.echo(line)
         return
-    if user is not None or sparql is not None:
-        raise KgError("--user and --sparql only apply with --endpoint")
+    if user is not None or sparql is not None or update is not None:
+        raise KgError("--user, --sparql and --update only apply with --endpoint")
     directory = store if store is not None else kgstore.DEFAULT_STORE
     typer.echo(kgstore.load_into_store(graph_file, directory, graph=graph, replace=replace).line())
 
@@ -89,6 +94,9 @@ def query(
     bind: Annotated[Optional[list[str]], typer.Option(
         "--bind", help="NAME=VALUE: fix ?NAME to an IRI (https://…, ent:x) or a string. Repeatable.")] = None,
     update: Annotated[bool, typer.Option("--update", help="Allow SPARQL updates (INSERT, DELETE, LOAD, CLEAR, …).")] = False,
+    limit: Annotated[Optional[int], typer.Option(
+        "--limit", min=0, help="At most this many rows (a SPARQL LIMIT; pages are stable under the query's ORDER BY).")] = None,
+    offset: Annotated[Optional[int], typer.Option("--offset", min=0, help="Skip this many rows first (a SPARQL OFFSET).")] = None,
     default_graph: Annotated[Optional[str], typer.Option(
         "--default-graph", help="Use this named graph as the default graph (default: union of all graphs).")] = None,
     user: Annotated[Optional[str], typer.Option("--user", help="Login for the endpoint (password: KG_STORE_PASSWORD or ~/.netrc).")] = None,
@@ -96,7 +104,7 @@ def query(
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds to wait for the server.")] = kgstore.DEFAULT_TIMEOUT,
 ) -> None:
     """Run a SPARQL query against the store, an RDF file or an endpoint."""
-    text = kgquery.read_query(query_or_file)
+    text = kgquery.with_page(kgquery.read_query(query_or_file), limit, offset)
     source = _source(store, graph, endpoint, user, auth, timeout, default_graph)
     bindings = kgquery.parse_bindings(bind or [], text)
     result = kgquery.run(text, source, bindings, allow_update=update)
