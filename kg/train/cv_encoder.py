@@ -31,18 +31,6 @@ from kg.train.pair_encoder import HeadSettings, fit_head
 from kg.scorer import CLASSES
 
 
-def expanded(parts: Sequence[tuple[Sequence[object], Sequence[tuple[str, ...]], float]], settings: Settings) -> tuple[list[object], list[str], list[float]]:
-    """Texts, labels and weights, expanded as ``training_rows`` expands feature rows."""
-    texts, ys, weights = [], [], []
-    for items, labels, weight in parts:
-        for text, label in zip(items, labels):
-            for value in label:
-                texts.append(text)
-                ys.append(value)
-                weights.append(weight / len(label) * (settings.none_weight if value == "none" else 1.0))
-    return texts, ys, weights
-
-
 def aligned(proba: np.ndarray, classes: Sequence[str]) -> np.ndarray:
     """Columns reordered to ``CLASSES``."""
     column = {c: k for k, c in enumerate(classes)}
@@ -78,7 +66,7 @@ def run(settings: Settings, tune: HeadSettings, material: Material, verbose: boo
         vec_parts = [(vectors[id(a)], a.labels, 1.0) for a in inner_train] + [(vectors[id(a)], a.labels, settings.seeds_weight) for a in material.seeds]
         vec_parts += [(vectors[id(s)], s.labels, settings.m2e2_weight) for s in m2e2]
         scorer = fit(*training_rows(row_parts, settings), settings)
-        xs, ys, ws = expanded(vec_parts, settings)
+        xs, ys, ws = training_rows(vec_parts, settings)
         model = fit_head(np.stack(xs), ys, ws, tune)
 
         def probabilities(articles: Sequence[ArticleData]) -> dict[str, list[tuple[ArticleData, np.ndarray]]]:

@@ -134,7 +134,9 @@ def settings_from(args: "argparse.Namespace") -> Settings:
     )
 
 
-def training_rows(parts: Iterable[tuple[Sequence[Features], Sequence[tuple[str, ...]], float]], settings: Settings) -> tuple[list[Features], list[str], list[float]]:
+def training_rows(parts: Iterable[tuple[Sequence[Any], Sequence[tuple[str, ...]], float]], settings: Settings) -> tuple[list[Any], list[str], list[float]]:
+    """Rows (feature dicts, or any per-candidate items such as encoder vectors), one per label of
+    each candidate, with their weights."""
     rows, ys, weights = [], [], []
     for features, labels, weight in parts:
         for row, label in zip(features, labels):
