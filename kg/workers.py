@@ -18,10 +18,12 @@ depend on which worker did what.
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import queue
 import signal
+import sys
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -84,10 +86,26 @@ def analyse_in_process(nlp: "Language", items: Iterable[tuple[int, str]]) -> Ite
         yield from analyse_items(nlp, batch)
 
 
-def _serve(nlp: "Language", inbox: "Queue[tuple[int, list[tuple[int, str]]] | None]", outbox: Connection) -> None:
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> None:
+    """Linux: have the kernel kill this worker when the main process dies. Polling is not enough:
+    a worker blocked sending to a full result pipe never polls, and the pipe never breaks because
+    the other forked workers hold copies of its reading end (seen after a SIGTERM to the build)."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # it died before the request above
+        os._exit(0)
+
+
+def _serve(nlp: "Language", inbox: "Queue[tuple[int, list[tuple[int, str]]] | None]", outbox: Connection, parent: int) -> None:
     """A worker's loop: a task in, one message per item out, then an end-of-task message."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
-    parent = os.getppid()
+    _die_with(parent)
     while True:
         try:
             task = inbox.get(timeout=POLL_SECONDS)
@@ -118,7 +136,7 @@ class Worker:
     def __init__(self, context: multiprocessing.context.BaseContext, nlp: "Language") -> None:
         self.inbox: Queue[tuple[int, list[tuple[int, str]]] | None] = context.Queue()  # type: ignore[attr-defined]
         self.outbox, child_end = context.Pipe(duplex=False)  # type: ignore[attr-defined]
-        self.process: BaseProcess = context.Process(target=_serve, args=(nlp, self.inbox, child_end), daemon=True)  # type: ignore[attr-defined]
+        self.process: BaseProcess = context.Process(target=_serve, args=(nlp, self.inbox, child_end, os.getpid()), daemon=True)  # type: ignore[attr-defined]
         self.process.start()
         child_end.close()  # so that only the worker holds the writing end
         self.tasks: deque[Task] = deque()

@@ -193,3 +193,43 @@ def test_resume_refuses_other_inputs(tmp_path) -> None:
     assert refused.stderr.startswith("kg: ") and refused.stderr.count("\n") == 1
     assert "cannot resume: the inputs differ from the interrupted build's; run without --resume" in refused.stderr
     assert not (tmp_path / "out").exists()
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_die_with_a_main_process_that_stopped_reading(tmp_path) -> None:
+    # The main process is stopped, so its workers fill their result pipes and block on them;
+    # then it is killed. Blocked workers never poll for their parent, and the pipes never break
+    # (each forked worker holds a copy of the others' reading ends): they used to stay for ever.
+    articles = many_articles(tmp_path / "articles.jsonl", 72)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", "build", str(articles), "-o", str(tmp_path / "out"), "--workers", "2", "-q"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers) < 2:
+            assert process.poll() is None and time.monotonic() < deadline, "the build ended before its workers started"
+            workers = _children(process.pid)
+            time.sleep(0.1)
+        time.sleep(2)
+        os.kill(process.pid, signal.SIGSTOP)
+        time.sleep(4)  # long enough for the workers to fill their pipes
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(30)
+    deadline = time.monotonic() + 10
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+        alive = [w for w in workers if Path(f"/proc/{w}").exists() and "Z" not in Path(f"/proc/{w}/stat").read_text().split()[2]]
+    for w in alive:
+        os.kill(w, signal.SIGKILL)
+    assert not alive, "workers outlived the main process"
