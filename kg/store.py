@@ -348,17 +348,25 @@ def check_url(url: str, option: str = "--endpoint") -> str:
     return url
 
 
+# Graph Store URL suffix → (SPARQL query, SPARQL update) suffix, for Virtuoso and Fuseki.
+_NEIGHBOURS = (
+    ("/sparql-graph-crud-auth", "/sparql", "/sparql-auth"),
+    ("/sparql-graph-crud", "/sparql", "/sparql"),
+    ("/data", "/sparql", "/update"),
+)
+
+
+def _neighbour_url(gsp_url: str, which: int) -> str | None:
+    base = gsp_url.partition("?")[0]
+    for suffix, *replacements in _NEIGHBOURS:
+        if base.endswith(suffix):
+            return base[: -len(suffix)] + replacements[which]
+    return None
+
+
 def sparql_url_for(gsp_url: str) -> str | None:
     """The SPARQL query URL next to a Graph Store URL (Virtuoso, Fuseki), if known."""
-    base, _, query = gsp_url.partition("?")
-    for suffix, replacement in (
-        ("/sparql-graph-crud-auth", "/sparql"),
-        ("/sparql-graph-crud", "/sparql"),
-        ("/data", "/sparql"),
-    ):
-        if base.endswith(suffix):
-            return base[: -len(suffix)] + replacement
-    return None
+    return _neighbour_url(gsp_url, 0)
 
 
 @dataclass(frozen=True)
@@ -601,15 +609,7 @@ def gsp_load(
 
 def update_url_for(gsp_url: str) -> str | None:
     """The SPARQL update URL next to a Graph Store URL (Virtuoso, Fuseki), if known."""
-    base = gsp_url.partition("?")[0]
-    for suffix, replacement in (
-        ("/sparql-graph-crud-auth", "/sparql-auth"),
-        ("/sparql-graph-crud", "/sparql"),
-        ("/data", "/update"),
-    ):
-        if base.endswith(suffix):
-            return base[: -len(suffix)] + replacement
-    return None
+    return _neighbour_url(gsp_url, 1)
 
 
 def _as_ntriples(path: Path, fmt: ox.RdfFormat, target: ox.NamedNode, out: Path, work: Path) -> int:
