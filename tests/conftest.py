@@ -19,6 +19,24 @@ def run_kg(*args: str, env: dict[str, str] | None = None, cwd: Path | None = Non
     )
 
 
+@pytest.fixture
+def kg():  # type: ignore[no-untyped-def]
+    """The store commands (kg load / kg query) invoked in process through typer's test runner."""
+    import typer
+    from typer.testing import CliRunner
+
+    from kg.commands.store_cmds import register
+
+    app = typer.Typer()
+    register(app)
+    runner = CliRunner()
+
+    def invoke(*args: object):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, [str(a) for a in args])
+
+    return invoke
+
+
 @pytest.fixture(scope="session")
 def nlp():
     from kg.nlp import build_pipeline

@@ -13,13 +13,10 @@ from typing import Iterator
 import pyoxigraph as ox
 import pytest
 import rdflib
-import typer
 from rdflib.plugins.sparql.parser import parseQuery
-from typer.testing import CliRunner
 
 from kg import query as kgquery
 from kg import store as kgstore
-from kg.commands.store_cmds import register
 from kg.errors import KgError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,18 +31,6 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("query") / "store"
     kgstore.load_into_store(SAMPLE, directory)
     return directory
-
-
-@pytest.fixture
-def kg() -> "callable":
-    app = typer.Typer()
-    register(app)
-    runner = CliRunner()
-
-    def invoke(*args: object):  # type: ignore[no-untyped-def]
-        return runner.invoke(app, [str(a) for a in args])
-
-    return invoke
 
 
 def table(store_dir: Path, name: str, **bind: str) -> list[list[str]]:

@@ -9,12 +9,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-import typer
-from typer.testing import CliRunner
 
 from kg import query as kgquery
 from kg import store as kgstore
-from kg.commands.store_cmds import register
 from kg.documents import Document
 from kg.errors import KgError
 from kg.resolve import DocumentResult, Relation
@@ -23,18 +20,6 @@ from kg.summaries import RelationSummaries, summarise
 ROOT = Path(__file__).resolve().parent.parent
 BEFORE = Path(__file__).parent / "data" / "queries-v1"
 CANNED = sorted(path.stem for path in (ROOT / "queries").glob("*.rq"))
-
-
-@pytest.fixture
-def kg() -> "callable":
-    app = typer.Typer()
-    register(app)
-    runner = CliRunner()
-
-    def invoke(*args: object):  # type: ignore[no-untyped-def]
-        return runner.invoke(app, [str(a) for a in args])
-
-    return invoke
 
 
 # ---------------------------------------------------------------- relation summaries

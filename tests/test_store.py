@@ -16,11 +16,8 @@ from typing import Iterator
 import pyoxigraph as ox
 import pytest
 import rdflib
-import typer
-from typer.testing import CliRunner
 
 from kg import store as kgstore
-from kg.commands.store_cmds import register
 from kg.errors import KgError
 
 DATA = Path(__file__).parent / "data" / "store"
@@ -32,18 +29,6 @@ G2 = "https://example.org/graph/two"
 def sample_size() -> int:
     """Distinct triples in the fixture, counted by rdflib (an independent parser)."""
     return len(rdflib.Graph().parse(SAMPLE, format="turtle"))
-
-
-@pytest.fixture
-def kg() -> "callable":
-    app = typer.Typer()
-    register(app)
-    runner = CliRunner()
-
-    def invoke(*args: object):  # type: ignore[no-untyped-def]
-        return runner.invoke(app, [str(a) for a in args])
-
-    return invoke
 
 
 def quads_in(directory: Path, graph: ox.NamedNode | ox.DefaultGraph | None = None) -> list[ox.Quad]:
