@@ -25,23 +25,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from bench import process_tree  # noqa: E402
 from corpus import load_sources, write_corpus  # noqa: E402
 
 OUTPUTS = ("graph.ttl", "graph.trig", "validation.txt", "failures.jsonl")
-
-
-def _tree(pid: int) -> list[int]:
-    pids, pending = [], [pid]
-    while pending:
-        current = pending.pop()
-        pids.append(current)
-        try:
-            for task in os.listdir(f"/proc/{current}/task"):
-                with open(f"/proc/{current}/task/{task}/children", encoding="ascii") as handle:
-                    pending.extend(int(c) for c in handle.read().split())
-        except OSError:
-            pass
-    return pids
 
 
 def _status(pid: int, root: int) -> tuple[str, float, float] | None:
@@ -79,7 +66,7 @@ def run_build(label: str, command: list[str], log: Path) -> dict[str, Any]:
             if status[0] != 0:
                 process.returncode = os.waitstatus_to_exitcode(status[1])
                 break
-            for pid in _tree(process.pid):
+            for pid in process_tree(process.pid):
                 found = _status(pid, process.pid)
                 if found is not None:
                     peaks[pid] = (found[0], max(found[1], peaks.get(pid, ("", 0.0, 0.0))[1]), found[2])
