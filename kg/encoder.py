@@ -19,9 +19,6 @@ if TYPE_CHECKING:
 
 DEFAULT_DIR = Path(__file__).resolve().parent / "data" / "encoder"
 MAX_TOKENS = 128  # wordpieces per sentence, [CLS] and [SEP] included
-# One text per run: int8 dynamic quantization scales activations per tensor, so in a batch a
-# text's vectors would depend on its neighbours (seen: up to 0.3 apart).
-BATCH = 1
 
 
 @dataclass(frozen=True)
@@ -30,13 +27,6 @@ class Encoded:
 
     vectors: np.ndarray  # [n, hidden] float32, [CLS]/[SEP] excluded
     offsets: tuple[tuple[int, int], ...]
-
-    def span(self, start: int, end: int) -> np.ndarray | None:
-        """Mean vector of the wordpieces inside characters [start, end), or None."""
-        rows = [i for i, (a, b) in enumerate(self.offsets) if a < end and b > start]
-        if not rows:
-            return None
-        return self.vectors[rows].mean(axis=0)
 
     def mean(self) -> np.ndarray:
         return self.vectors.mean(axis=0) if len(self.vectors) else np.zeros(self.vectors.shape[1], dtype=np.float32)
@@ -76,25 +66,19 @@ class Encoder:
         return out
 
     def hidden(self, encodings: Sequence["object"]) -> list[np.ndarray]:
-        """Final hidden states [tokens, H] of tokenized texts, each text on its own."""
-        order = sorted(range(len(encodings)), key=lambda i: (len(encodings[i].ids), i))  # type: ignore[attr-defined]
-        out: list[np.ndarray | None] = [None] * len(encodings)
-        for start in range(0, len(order), BATCH):
-            chunk = order[start:start + BATCH]
-            width = max(len(encodings[i].ids) for i in chunk)  # type: ignore[attr-defined]
-            ids = np.zeros((len(chunk), width), dtype=np.int64)
-            mask = np.zeros((len(chunk), width), dtype=np.int64)
-            for row, i in enumerate(chunk):
-                n = len(encodings[i].ids)
-                ids[row, :n] = encodings[i].ids
-                mask[row, :n] = 1
-            hidden = self.session.run(["last_hidden_state"], {"input_ids": ids, "attention_mask": mask})[0]
-            for row, i in enumerate(chunk):
-                out[i] = hidden[row, :len(encodings[i].ids)].astype(np.float32)  # type: ignore[attr-defined]
-        return [h for h in out if h is not None]
+        """Final hidden states [tokens, H] of tokenized texts. Each text runs on its own: int8
+        dynamic quantization scales activations per tensor, so in a batch a text's vectors
+        would depend on its neighbours (seen: up to 0.31 apart)."""
+        out = []
+        for enc in encodings:
+            ids = np.asarray([enc.ids], dtype=np.int64)  # type: ignore[attr-defined]
+            feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+            out.append(self.session.run(["last_hidden_state"], feed)[0][0].astype(np.float32))
+        return out
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Sentence embeddings as sentence-transformers makes them: mean over tokens, unit length."""
+        """Sentence embeddings: the mean of the word-piece vectors ([CLS] and [SEP] left out, which
+        sentence-transformers keeps), unit length."""
         vectors = []
         for enc in self.encode(texts):
             v = enc.mean()
@@ -135,14 +119,11 @@ def marked_text(doc: "Doc", subject: tuple[int, int, int], obj: tuple[int, int, 
 
 
 class PairEncoder:
-    """Stage B of the relation scorer: the encoder's final states at the opening ``@`` and ``#``
-    markers of a marked candidate, concatenated, through a linear softmax head (numpy)."""
+    """Stage B's input: the encoder's final states at the opening ``@`` and ``#`` markers of a
+    marked candidate, concatenated (its head is ``kg.train.pair_encoder.PairHead``)."""
 
-    def __init__(self, encoder: Encoder, weights: np.ndarray | None = None, bias: np.ndarray | None = None, classes: Sequence[str] = ()) -> None:
+    def __init__(self, encoder: Encoder) -> None:
         self.encoder = encoder
-        self.weights = weights  # [2H, classes], input standardisation folded in
-        self.bias = bias
-        self.classes = tuple(classes)
         self._marks = (encoder.tokenizer.token_to_id(SUBJECT_MARK), encoder.tokenizer.token_to_id(OBJECT_MARK))
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
@@ -150,21 +131,9 @@ class PairEncoder:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         encodings = self.encoder.tokenizer.encode_batch(list(texts))
-        hidden = self.encoder.hidden(encodings)
         out = []
-        for enc, states in zip(encodings, hidden):
+        for enc, states in zip(encodings, self.encoder.hidden(encodings)):
             ids = list(enc.ids)
-            pair = []
-            for mark in self._marks:
-                pair.append(states[ids.index(mark)] if mark in ids else np.zeros(states.shape[1], dtype=np.float32))
+            pair = [states[ids.index(mark)] if mark in ids else np.zeros(states.shape[1], dtype=np.float32) for mark in self._marks]
             out.append(np.concatenate(pair))
         return np.stack(out)
-
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        assert self.weights is not None and self.bias is not None
-        if not texts:
-            return np.zeros((0, len(self.classes)))
-        logits = self.vectors(texts).astype(np.float64) @ self.weights + self.bias
-        logits -= logits.max(axis=1, keepdims=True)
-        e = np.exp(logits)
-        return e / e.sum(axis=1, keepdims=True)
