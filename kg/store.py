@@ -189,6 +189,7 @@ def load_into_store(path: Path, directory: Path, graph: str | None = None, repla
             copy = work / "copy"
             _backup(directory, copy)
             store = _writable(copy, directory)
+            problem = None
             try:
                 if replace:
                     cleared = [graph] if graph is not None else (names or ["default"])
@@ -196,9 +197,11 @@ def load_into_store(path: Path, directory: Path, graph: str | None = None, repla
                 _bulk(store, path, fmt, target)
                 store.flush()
             except (OSError, SyntaxError, ValueError) as error:
-                raise KgError(f"{directory}: load failed, store unchanged: {_one_line(str(error))}") from None
+                problem = _one_line(str(error))
             finally:
-                del store
+                del store  # closed before any error is raised (see _stage)
+            if problem is not None:
+                raise KgError(f"{directory}: load failed, store unchanged: {problem}")
             _swap(copy, directory, work / "old")
         else:
             _swap(staging, directory, work / "old")
@@ -242,6 +245,8 @@ def _stage(path: Path, fmt: ox.RdfFormat, target: ox.NamedNode | None, staging: 
         store = ox.Store(str(staging))
     except OSError as error:
         raise KgError(f"{staging.parent}: cannot create a staging store: {_store_problem(error)}") from None
+    # The error is raised only once the store is closed: a traceback that is still alive keeps
+    # _bulk's frame, and so the store, open while the caller removes the staging folder.
     try:
         _bulk(store, path, fmt, target)
         store.flush()
@@ -250,11 +255,12 @@ def _stage(path: Path, fmt: ox.RdfFormat, target: ox.NamedNode | None, staging: 
             names.append("default")
         return len(store), sorted(names, key=lambda name: (name != "default", name))
     except SyntaxError as error:
-        raise InputError(path, f"not valid {fmt.name}: {_one_line(str(error))}") from None
+        problem = f"not valid {fmt.name}: {_one_line(str(error))}"
     except (OSError, ValueError) as error:
-        raise InputError(path, _one_line(str(error))) from None
+        problem = _one_line(str(error))
     finally:
         del store
+    raise InputError(path, problem)
 
 
 def _has_data(directory: Path) -> bool:
