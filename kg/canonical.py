@@ -12,7 +12,7 @@ Rules, first that applies wins:
    actor of the article's main country (``DocContext.main_country``), when there is one;
 5. "X-backed" groups → ``<x>-backed-<class>`` ("Iranian-backed militias" → ``iran-backed-militias``);
 6. otherwise a minted id from the head phrase: group nouns by class ("the rebels", "rebel
-   fighters" → ``rebels``; "militants" → ``militants``), else the modifiers and singular head
+   fighters" → ``rebels``; "militants", "terrorists" → ``rebels`` too), else the modifiers and singular head
    word without determiners and quantities ("three warplanes" → ``warplane``, "security forces"
    → ``security-force``); a place phrase with a name after "of" → the slug of that name ("the
    village of Tal Abyad al-Gharbi" → ``tal-abyad-al-gharbi``); a named mention the gazetteer

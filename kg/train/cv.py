@@ -3,7 +3,8 @@
     python -m kg.train.cv [--C 0.5] [--m2e2-weight 0.5] [--json out.json]
 
 Each outer fold tests 6 dev articles. Its model is trained on the other 30 dev articles, the
-seed articles and the M2E2 sentences, minus the M2E2 documents that are the test fold's VOA
+seed articles, kg's labelled FA-KES pool articles (``eval/fakes-pool/``, none of them a dev
+article) and the M2E2 sentences, minus the M2E2 documents that are the test fold's VOA
 articles. Thresholds are tuned inside the training folds only: an inner 5-fold split of the
 30 training articles gives held-out scores for them (each inner model again without the
 held-out VOA articles' M2E2 documents), and each relation's threshold is the one with the best
@@ -18,7 +19,7 @@ import json
 import sys
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
@@ -29,9 +30,10 @@ from kg.extraction import CORE
 from kg.resolve import DocumentResult
 from kg.scorer import RelationScorer, object_role
 from kg.train.corpus import SHARED, dev_articles, seed_articles
+from kg.train import pool
 from kg.train.dataset import (
     add_settings_arguments, settings_from,
-    ArticleData, SentenceData, Settings, fit, gold_sets, official_score, prepare_articles, prepare_m2e2, resolver,
+    ArticleData, GoldSet, SentenceData, Settings, fit, gold_sets, official_score, prepare_articles, prepare_m2e2, resolver,
     rule_results, scorer_results, training_rows, tune_thresholds,
 )
 
@@ -45,6 +47,7 @@ class Material:
     seeds: list[ArticleData]
     m2e2: list[SentenceData]
     voa_docs: dict[str, str]  # dev file name → M2E2 doc id
+    pool: list[ArticleData] = field(default_factory=list)  # labelled FA-KES pool articles: training only
 
 
 def load_material() -> Material:
@@ -54,7 +57,11 @@ def load_material() -> Material:
     seeds = prepare_articles(seed_articles(), "seeds", golds["seeds"], res)
     m2e2 = prepare_m2e2()
     voa = {name: doc for doc, name in dev_doc_map(SHARED / "eval" / "dev" / "texts").items()}
-    return Material(dev, seeds, m2e2, voa)
+    pool_data: list[ArticleData] = []
+    if pool.available():
+        articles, gold, index = pool.pool_articles(pool.read_lines())
+        pool_data = prepare_articles(articles, "pool", GoldSet(gold, index), res)
+    return Material(dev, seeds, m2e2, voa, pool_data)
 
 
 def groups_of(articles: Sequence[ArticleData], n_splits: int) -> list[list[int]]:
@@ -71,6 +78,8 @@ def train_model(material: Material, train: Sequence[ArticleData], held_out: Sequ
     parts = [(a.rows, a.labels, 1.0) for a in train]
     if use_seeds:
         parts += [(a.rows, a.labels, settings.seeds_weight) for a in material.seeds]
+    if settings.pool_weight > 0:
+        parts += [(a.rows, a.labels, settings.pool_weight) for a in material.pool]
     if settings.m2e2_weight > 0:
         parts += [(s.rows, s.labels, settings.m2e2_weight) for s in material.m2e2 if s.doc_id not in excluded]
     rows, ys, weights = training_rows(parts, settings)
@@ -200,7 +209,7 @@ def coverage(articles: Sequence[ArticleData]) -> dict[str, tuple[int, int, int]]
 
 def label_counts(material: Material) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = {}
-    for name, parts in (("dev", [(a.labels) for a in material.dev]), ("seeds", [a.labels for a in material.seeds]), ("m2e2", [s.labels for s in material.m2e2])):
+    for name, parts in (("dev", [(a.labels) for a in material.dev]), ("seeds", [a.labels for a in material.seeds]), ("m2e2", [s.labels for s in material.m2e2]), ("pool", [a.labels for a in material.pool])):
         found: dict[str, int] = defaultdict(int)
         for labels in parts:
             for label in labels:

@@ -47,8 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     items = [(a, scorer.predict_proba(a.rows)) for a in material.seeds]
     seen = official_score(scorer_results(items, scorer.classes, scorer.thresholds, res), material.seeds, golds["seeds"])
     scorer.meta = {
-        "trained_on": "kg dev set (36 articles), seed articles (5), M2E2 attack/transport sentences (VOA)",
-        "licences": "M2E2: VOA text public domain, annotation licence not stated; dev FA-KES/WikiEvents texts keep their publishers' copyright (in-project use)",
+        "trained_on": "kg dev set (36 articles), seed articles (5), M2E2 attack/transport sentences (VOA)"
+        + (f", kg's labels for {len(material.pool)} FA-KES pool articles (eval/fakes-pool)" if material.pool and settings.pool_weight > 0 else ""),
+        "licences": "M2E2: VOA text public domain, annotation licence not stated; dev and pool FA-KES texts (CC BY 4.0 dataset) and WikiEvents texts keep their publishers' copyright (in-project use)",
         "model": "multinomial logistic regression (scikit-learn newton-cg), features seen at least min_count times",
         "settings": settings.__dict__,
         "seed": SEED,

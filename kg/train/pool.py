@@ -1,0 +1,112 @@
+"""kg's own labels for FA-KES pool articles (``eval/fakes-pool/``), as training material.
+
+The labels are committed; the texts are not. ``gold.jsonl`` gives each relation's evidence as
+character spans of the pool record's ``text`` (``../shared/corpora/fakes-pool/articles.jsonl``),
+so no article text lives in the project. Here the texts are written to ``$KG_CACHE`` as one
+file per labelled article (``<id>.txt``), parsed by ``kg.train.corpus`` like the dev articles,
+and the spans become evidence quotes again. ``entities.jsonl`` holds the entities the labels
+minted and the surface forms they add to dev-set entities; the index is the dev inventory with
+those merged in.
+
+None of these articles is a dev article (they were chosen by text overlap, see the README), so
+every cross-validation fold may train on all of them.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from kg.evaluate import EntityIndex, GoldLine, norm
+from kg.train.corpus import CACHE, SHARED, Article, load_articles
+
+LABELS = Path(__file__).resolve().parents[2] / "eval" / "fakes-pool"
+POOL = SHARED / "corpora" / "fakes-pool" / "articles.jsonl"
+GAP = " ... "
+
+
+@dataclass(frozen=True)
+class PoolLine:
+    """One committed label: a relation and where its evidence is in the pool text."""
+
+    doc: str  # pool record id
+    s: str
+    p: str
+    o: str
+    tier: str
+    spans: tuple[tuple[int, int], ...]
+
+
+def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def read_lines(path: Path = LABELS / "gold.jsonl") -> list[PoolLine]:
+    return [PoolLine(r["doc"], r["s"], r["p"], r["o"], r["tier"], tuple((int(a), int(b)) for a, b in r["spans"])) for r in _jsonl(path)]
+
+
+def pool_texts(ids: set[str]) -> dict[str, str]:
+    """The pool record text of each id (the whole pool file is small: 1.6 MB)."""
+    return {r["id"]: r["text"] for r in _jsonl(POOL) if r["id"] in ids}
+
+
+def file_name(record_id: str) -> str:
+    return f"{record_id}.txt"
+
+
+def gold_lines(lines: list[PoolLine], texts: dict[str, str]) -> list[GoldLine]:
+    """Labels as ``kg eval`` gold lines: the document is the cached file, evidence is quoted again."""
+    return [
+        GoldLine(file_name(line.doc), line.s, line.p, line.o, line.tier, GAP.join(texts[line.doc][a:b] for a, b in line.spans))
+        for line in lines
+    ]
+
+
+def entity_index(base: Path, extra: Path = LABELS / "entities.jsonl") -> EntityIndex:
+    """The dev inventory at ``base`` with the pool labels' entities and surface forms merged in."""
+    records: dict[str, dict[str, Any]] = {}
+    for record in list(_jsonl(base)) + list(_jsonl(extra)):
+        known = records.setdefault(record["id"], {"id": record["id"], "label": record.get("label"), "aliases": []})
+        known["label"] = known["label"] or record.get("label")
+        known["aliases"] += record.get("aliases", [])
+    index = EntityIndex()
+    for record in records.values():
+        if record["label"]:
+            index.labels[norm(record["label"])].add(record["id"])
+        for alias in record["aliases"]:
+            index.aliases[norm(alias)].add(record["id"])
+    return index
+
+
+def pool_folder(texts: dict[str, str]) -> Path:
+    """The labelled texts as files under ``$KG_CACHE`` (rewritten only when they differ)."""
+    folder = CACHE / "fakes-pool-texts"
+    folder.mkdir(parents=True, exist_ok=True)
+    wanted = {file_name(i) for i in texts}
+    for stale in folder.glob("*.txt"):
+        if stale.name not in wanted:
+            stale.unlink()
+    for record_id, text in texts.items():
+        path = folder / file_name(record_id)
+        data = text.encode("utf-8")
+        if not path.exists() or path.read_bytes() != data:
+            path.write_bytes(data)
+    return folder
+
+
+def available() -> bool:
+    return POOL.is_file() and (LABELS / "gold.jsonl").is_file()
+
+
+def pool_articles(lines: list[PoolLine]) -> tuple[list[Article], list[GoldLine], EntityIndex]:
+    """The labelled pool articles, parsed as ``kg build`` parses them, their gold and index."""
+    texts = pool_texts({line.doc for line in lines})
+    missing = sorted({line.doc for line in lines} - set(texts))
+    if missing:
+        raise ValueError(f"{POOL}: labelled articles missing from the pool: {', '.join(missing[:5])}")
+    articles = load_articles(pool_folder(texts), "pool")
+    return articles, gold_lines(lines, texts), entity_index(SHARED / "eval" / "dev" / "entities.jsonl")

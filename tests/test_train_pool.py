@@ -1,0 +1,84 @@
+"""kg's own labels for FA-KES pool articles (eval/fakes-pool/, kg.train.pool)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.extraction import CORE
+from kg.train import pool
+
+SHARED_DEV = pool.SHARED / "eval" / "dev"
+
+
+def _write(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_spans_become_the_quote_again_with_gaps() -> None:
+    text = "Headline here\n\nRussian jets struck the town of Binish on Monday and shelled Idlib."
+    a = text.index("Russian jets struck")
+    b = text.index("shelled Idlib")
+    line = pool.PoolLine("fakes-1", "russia", "strikes", "idlib", "explicit", ((a, a + 12), (b, b + 13)))
+    [gold] = pool.gold_lines([line], {"fakes-1": text})
+    assert gold.doc == "fakes-1.txt"
+    assert gold.evidence == "Russian jets ... shelled Idlib"
+    assert (gold.s, gold.p, gold.o, gold.tier) == ("russia", "strikes", "idlib", "explicit")
+
+
+def test_entity_index_merges_new_surface_forms_into_existing_ids(tmp_path: Path) -> None:
+    base = _write(tmp_path / "base.jsonl", [{"id": "syrian-rebels", "label": "Syrian rebels", "aliases": ["rebels"]}])
+    extra = _write(tmp_path / "extra.jsonl", [
+        {"id": "syrian-rebels", "aliases": ["armed terrorist groups"]},  # a form added to a dev id: no label of its own
+        {"id": "kafr-nabl", "label": "Kafr Nabl", "types": ["Settlement"], "aliases": ["Kafranbel"]},
+    ])
+    index = pool.entity_index(base, extra)
+    assert index.lookup("Armed terrorist groups") == {"syrian-rebels"}
+    assert index.lookup("the rebels") == {"syrian-rebels"}
+    assert index.lookup("Kafranbel") == {"kafr-nabl"}
+    assert index.lookup("Kafr Nabl") == {"kafr-nabl"}
+
+
+def test_pool_folder_writes_only_the_labelled_texts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pool, "CACHE", tmp_path)
+    folder = pool.pool_folder({"fakes-1": "one", "fakes-2": "two"})
+    assert sorted(p.name for p in folder.iterdir()) == ["fakes-1.txt", "fakes-2.txt"]
+    folder = pool.pool_folder({"fakes-2": "two, changed"})
+    assert sorted(p.name for p in folder.iterdir()) == ["fakes-2.txt"]
+    assert (folder / "fakes-2.txt").read_text(encoding="utf-8") == "two, changed"
+
+
+def test_committed_labels_are_well_formed() -> None:
+    lines = pool.read_lines()
+    assert len({line.doc for line in lines}) >= 100
+    for line in lines:
+        assert line.p in CORE and line.tier in ("explicit", "implicit", "optional")
+        assert line.spans and all(0 <= a < b for a, b in line.spans)
+        assert list(line.spans) == sorted(line.spans)
+    required = [line for line in lines if line.tier != "optional"]
+    assert len(required) >= 500
+    minted = [json.loads(l) for l in (pool.LABELS / "entities.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]
+    assert all("text" not in record for record in minted)
+
+
+def test_committed_labels_point_into_the_pool_and_name_known_entities() -> None:
+    if not pool.POOL.is_file() or not (SHARED_DEV / "entities.jsonl").is_file():
+        pytest.skip(f"{pool.POOL.parent.parent} is absent: the FA-KES pool is in ../shared")
+    lines = pool.read_lines()
+    texts = pool.pool_texts({line.doc for line in lines})
+    assert set(texts) == {line.doc for line in lines}
+    ids = {json.loads(l)["id"] for l in (SHARED_DEV / "entities.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()}
+    ids |= {json.loads(l)["id"] for l in (pool.LABELS / "entities.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()}
+    for line in lines:
+        assert line.s in ids and line.o in ids, line
+        assert all(b <= len(texts[line.doc]) for _, b in line.spans)
+        # A span holds words, not a slice through one.
+        for a, b in line.spans:
+            quote = texts[line.doc][a:b]
+            assert quote.strip() == quote and any(c.isalpha() for c in quote)
+    # None of the labelled articles is a dev article.
+    dev_texts = [p.read_text(encoding="utf-8") for p in (SHARED_DEV / "texts").glob("fakes_*.txt")]
+    for text in texts.values():
+        assert not any(text[:300] in dev or dev[:300] in text for dev in dev_texts)
