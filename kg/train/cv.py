@@ -6,7 +6,7 @@ Each outer fold tests 6 dev articles. Its model is trained on the other 30 dev a
 seed articles, kg's labelled FA-KES pool articles (``eval/fakes-pool/``, none of them a dev
 article) and the M2E2 sentences, minus the M2E2 documents that are the test fold's VOA
 articles. Thresholds are tuned inside the training folds only: an inner 5-fold split of the
-30 training articles gives held-out scores for them (each inner model again without the
+30 training articles (and of the pool articles, unless ``--no-tune-on-pool``) gives held-out scores for them (each inner model again without the
 held-out VOA articles' M2E2 documents), and each relation's threshold is the one with the best
 F1 there. Test folds are scored with ``kg.evaluate`` (``kg eval``'s counting), and so are the
 rules' own relations for the same articles. The report gives the mean and standard deviation
@@ -79,7 +79,8 @@ def train_model(material: Material, train: Sequence[ArticleData], held_out: Sequ
     if use_seeds:
         parts += [(a.rows, a.labels, settings.seeds_weight) for a in material.seeds]
     if settings.pool_weight > 0:
-        parts += [(a.rows, a.labels, settings.pool_weight) for a in material.pool]
+        skip = {id(a) for a in held_out}
+        parts += [(a.rows, a.labels, settings.pool_weight) for a in material.pool if id(a) not in skip]
     if settings.m2e2_weight > 0:
         parts += [(s.rows, s.labels, settings.m2e2_weight) for s in material.m2e2 if s.doc_id not in excluded]
     rows, ys, weights = training_rows(parts, settings)
@@ -89,11 +90,15 @@ def train_model(material: Material, train: Sequence[ArticleData], held_out: Sequ
 def tuned_model(material: Material, train: Sequence[ArticleData], held_out: Sequence[ArticleData], settings: Settings, use_seeds: bool = True) -> RelationScorer:
     """A model on ``train`` with thresholds tuned by an inner CV over ``train`` alone."""
     items = []
-    for inner in groups_of(train, INNER):
+    # With tune_on_pool, the pool articles are split with the inner folds too, so thresholds
+    # also see held-out scores of the pool (each inner model trained without its pool part).
+    pool_parts = groups_of(material.pool, INNER) if settings.tune_on_pool and settings.pool_weight > 0 and len(material.pool) >= INNER else [[] for _ in range(INNER)]
+    for inner, pool_inner in zip(groups_of(train, INNER), pool_parts):
         inner_test = [train[i] for i in inner]
+        pool_test = [material.pool[i] for i in pool_inner]
         inner_train = [a for i, a in enumerate(train) if i not in set(inner)]
-        model = train_model(material, inner_train, list(held_out) + inner_test, settings, use_seeds)
-        items += [(a, model.predict_proba(a.rows)) for a in inner_test]
+        model = train_model(material, inner_train, list(held_out) + inner_test + pool_test, settings, use_seeds)
+        items += [(a, model.predict_proba(a.rows)) for a in inner_test + pool_test]
         classes = model.classes
     scorer = train_model(material, train, held_out, settings, use_seeds)
     scorer.thresholds = tune_thresholds(items, classes, shared=settings.shared_threshold, beta=settings.beta)

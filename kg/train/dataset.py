@@ -110,6 +110,7 @@ class Settings:
     m2e2_weight: float = 0.5
     seeds_weight: float = 1.0
     pool_weight: float = 1.0  # kg's own labelled FA-KES pool articles (eval/fakes-pool/); 0 leaves them out
+    tune_on_pool: bool = True  # thresholds also from held-out scores of the pool articles (inner folds)
     none_weight: float = 1.0
     min_count: int = 2
     min_weight: float = 0.01  # features with all |weight| below this are dropped after fitting
@@ -123,6 +124,7 @@ def add_settings_arguments(parser: "argparse.ArgumentParser") -> None:
     parser.add_argument("--m2e2-weight", type=float, default=Settings.m2e2_weight)
     parser.add_argument("--seeds-weight", type=float, default=Settings.seeds_weight)
     parser.add_argument("--pool-weight", type=float, default=Settings.pool_weight, help="weight of the labelled FA-KES pool articles (0: not used)")
+    parser.add_argument("--tune-on-pool", action=argparse.BooleanOptionalAction, default=Settings.tune_on_pool, help="tune thresholds on held-out pool articles too")
     parser.add_argument("--none-weight", type=float, default=Settings.none_weight)
     parser.add_argument("--min-count", type=int, default=Settings.min_count)
     parser.add_argument("--shared-threshold", action="store_true", help="one threshold for all five relations")
@@ -131,7 +133,7 @@ def add_settings_arguments(parser: "argparse.ArgumentParser") -> None:
 
 def settings_from(args: "argparse.Namespace") -> Settings:
     return Settings(
-        C=args.C, m2e2_weight=args.m2e2_weight, seeds_weight=args.seeds_weight, pool_weight=args.pool_weight, none_weight=args.none_weight,
+        C=args.C, m2e2_weight=args.m2e2_weight, seeds_weight=args.seeds_weight, pool_weight=args.pool_weight, tune_on_pool=args.tune_on_pool, none_weight=args.none_weight,
         min_count=args.min_count, shared_threshold=args.shared_threshold, beta=args.beta,
     )
 

@@ -2,10 +2,11 @@
 
     python -m kg.train.train [--out kg/data/scorer.json] [--C 0.5] [--m2e2-weight 0.5]
 
-The model is fitted on every dev article, the seed articles and all M2E2 sentences, with the
-same settings as ``python -m kg.train.cv``. Its thresholds come from a 6-fold CV by article over
-the dev set (held-out scores of every dev article, each fold's model trained as the final one
-but without the held-out articles and their M2E2 documents). It also reports the seed-set
+The model is fitted on every dev article, the seed articles, the labelled pool articles and all
+M2E2 sentences, with the same settings as ``python -m kg.train.cv``. Its thresholds come from a
+6-fold CV by article over the dev set and the pool (held-out scores of every dev and pool
+article, each fold's model trained as the final one but without the held-out articles and their
+M2E2 documents). It also reports the seed-set
 score of a model trained without the seeds (honest) and of the shipped one (seen in training).
 """
 from __future__ import annotations
@@ -37,8 +38,10 @@ def main(argv: list[str] | None = None) -> int:
 
     # The shipped model: all data; thresholds from held-out scores of every dev article.
     held: list = []
-    for test in groups_of(material.dev, FOLDS):
-        held_out = [material.dev[i] for i in test]
+    tune_pool = settings.tune_on_pool and settings.pool_weight > 0 and len(material.pool) >= FOLDS
+    pool_parts = groups_of(material.pool, FOLDS) if tune_pool else [[] for _ in range(FOLDS)]
+    for test, pool_test in zip(groups_of(material.dev, FOLDS), pool_parts):
+        held_out = [material.dev[i] for i in test] + [material.pool[i] for i in pool_test]
         train = [a for i, a in enumerate(material.dev) if i not in set(test)]
         model = train_model(material, train, held_out, settings)
         held += [(a, model.predict_proba(a.rows)) for a in held_out]
@@ -53,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         "model": "multinomial logistic regression (scikit-learn newton-cg), features seen at least min_count times",
         "settings": settings.__dict__,
         "seed": SEED,
-        "thresholds_from": "6-fold CV by article over the dev set (held-out probabilities)",
+        "thresholds_from": "6-fold CV by article over the dev set" + (" and the pool articles" if tune_pool else "") + " (held-out probabilities)",
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     scorer.save(args.out)
