@@ -338,6 +338,41 @@ def _trigger_roles(a: Token, b: Token, middle: Sequence[Token], out: Features) -
                 out[f"tr:{relation}:pass:{s_role}:{o_role}"] = 1.0
 
 
+def _gap(candidate: Candidate) -> int:
+    s, o = candidate.subject, candidate.object
+    return max(0, o.start - s.end) if s.start < o.start else max(0, s.start - o.end)
+
+
+def competition(found: Sequence[Candidate], out: Sequence[Features]) -> None:
+    """Features that compare a candidate with the others of its sentence, which a per-pair
+    linear model cannot see: how many other arguments lie between its two, and whether its
+    subject is the nearest one for its object (and its object the nearest for its subject)."""
+    spans: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    nearest_s: dict[tuple[int, int, int], int] = {}
+    nearest_o: dict[tuple[int, int, int], int] = {}
+    for c in found:
+        if c.cross:
+            continue
+        spans[c.sentence] |= {(c.subject.start, c.subject.end), (c.object.start, c.object.end)}
+        gap = _gap(c)
+        key_o, key_s = (c.sentence, c.object.start, c.object.end), (c.sentence, c.subject.start, c.subject.end)
+        nearest_s[key_o] = min(gap, nearest_s.get(key_o, gap))
+        nearest_o[key_s] = min(gap, nearest_o.get(key_s, gap))
+    for c, feats in zip(found, out):
+        if c.cross:
+            continue
+        left, right = (c.subject, c.object) if c.subject.start < c.object.start else (c.object, c.subject)
+        inside = sum(1 for a, b in spans[c.sentence] if a >= left.end and b <= right.start)
+        feats[f"m_btw:{min(inside, 3)}"] = 1.0
+        gap = _gap(c)
+        if gap == nearest_s[(c.sentence, c.object.start, c.object.end)]:
+            feats["s_nearest"] = 1.0
+        if gap == nearest_o[(c.sentence, c.subject.start, c.subject.end)]:
+            feats["o_nearest"] = 1.0
+
+
 def document_features(ctx: DocContext, found: Sequence[Candidate]) -> list[Features]:
     gazetteer = gaz.load(gaz.default_path())
-    return [features(ctx, c, gazetteer) for c in found]
+    out = [features(ctx, c, gazetteer) for c in found]
+    competition(found, out)
+    return out

@@ -56,6 +56,15 @@ def test_passive_by_agent_and_rule_vote(nlp):
     assert row.get("rule:strikes") == 1.0  # the rule extractor reads this one too
 
 
+def test_competition_features_compare_a_pair_with_its_sentence(nlp):
+    doc, extraction = parse(nlp, "Russian jets struck Idlib and Turkish troops shelled Afrin.")
+    _, near, _ = find(doc, extraction, "Turkish troops", "Afrin")
+    _, far, _ = find(doc, extraction, "Russian jets", "Afrin")
+    assert near.get("s_nearest") == 1.0 and near.get("m_btw:0") == 1.0
+    assert far.get("s_nearest") is None
+    assert far.get("m_btw:0") is None  # Idlib and the Turkish troops lie between
+
+
 def test_hyphen_backed_and_cues(nlp):
     doc, extraction = parse(nlp, "The militants denied that they attacked the base.\nIran-backed militias did not attack Aleppo")
     _, row, layer = find(doc, extraction, "militias", "Aleppo")
