@@ -220,7 +220,8 @@ def candidates(doc: Doc, layer: MentionLayer, actors: frozenset[str] | None = No
     out: list[Candidate] = []
     for number, found in enumerate(args):
         for a in found:
-            if not is_actor_like(mentions[a.mention], actors):
+            # Civilians act in one relation: they are who leaves a place (evacuates).
+            if not (is_actor_like(mentions[a.mention], actors) or mentions[a.mention].kind == "civilians"):
                 continue
             for b in found:
                 if a.mention == b.mention or _overlap(a, b):
