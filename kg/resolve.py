@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from kg.documents import Document
 from kg.extraction import Event, Extraction, Mention, iter_core
@@ -25,6 +26,14 @@ ARMED_WORDS = re.compile(
     r"\b(brigades?|army|front|forces|militias?|battalions?|regiments?|corps|guards?|jaish|liwa|harakat|kataib|ansar|movement|mujahideen|fighters|group|islamic state|resistance|al-qaeda|division)\b",
     re.IGNORECASE,
 )
+
+
+@lru_cache(maxsize=1)
+def _descriptive_qualifiers() -> frozenset[str]:
+    """Modifiers that describe a group rather than name it (``descriptive_qualifiers``)."""
+    from kg.extraction import load_lexicon
+
+    return frozenset(str(w).lower() for w in load_lexicon().raw.get("descriptive_qualifiers", []))
 
 
 # Canonical names of generic group classes (see group_nouns in the lexicon).
@@ -293,7 +302,7 @@ class Resolver:
             else:
                 prefix = self._demonym(mention.key) or (entry.label if entry else mention.key)
                 label = f"{prefix} {head}"
-        elif mention.qualifier:
+        elif mention.qualifier and mention.qualifier.lower() not in _descriptive_qualifiers():
             label = f"{mention.qualifier} {GROUP_CLASS_LABEL.get(head, head)}"
         else:
             prefix = self._demonym(country)
