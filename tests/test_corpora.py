@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from kg.corpora import dev, geneva, m2e2, rams, re3d
+from kg.corpora import common, dev, geneva, m2e2, rams, re3d
 from kg.corpora.common import PairExample, read_jsonl, split_sentences, write_jsonl
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -170,8 +170,15 @@ def test_rams_attack_roles_and_cross_sentence(tmp_path: Path) -> None:
     examples = list(rams.load(tmp_path))
     assert [(e.arg1_text, e.arg2_text, e.label, e.same_sentence) for e in examples] == [
         ("Zorland", "Kelvia", "strikes", False), ("Varna", "Tarvo", "backs", True)]
-    assert examples[0].sentence == "Zorland fired missiles . They hit Kelvia ."
+    assert examples[0].sentence == "Zorland fired missiles. They hit Kelvia."  # written, not space-joined, text
     assert all(e.licence == "CC-BY-SA-4.0" for e in examples)
+
+
+def test_detokenize_writes_the_text_back() -> None:
+    tokens = 'Russia \'s jets , backed by Iran , struck al - Bagilya ( near Mosul ) . He said " we will fight , " and left .'.split()
+    text, spans = common.detokenize(tokens)
+    assert text == 'Russia\'s jets, backed by Iran, struck al-Bagilya (near Mosul). He said "we will fight," and left.'
+    assert [text[a:b] for a, b in spans] == tokens
 
 
 # --- GENEVA -----------------------------------------------------------------------------

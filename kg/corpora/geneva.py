@@ -20,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterator
 
-from kg.corpora.common import EVACUATION, PairExample, Span, align_tokens, is_aerial, join_tokens, overlaps, read_json_lines, token_range, trim_span
+from kg.corpora.common import EVACUATION, PairExample, Span, align_tokens, is_aerial, detokenize, overlaps, read_json_lines, token_range, trim_span
 
 CORPUS = "geneva"
 LICENCE = "CC-BY-3.0"
@@ -42,7 +42,7 @@ def examples_from_record(record: dict[str, Any]) -> Iterator[PairExample]:
     text: str = record["sentence"]
     spans = align_tokens(text, tokens)
     if spans is None:
-        text, spans = join_tokens(tokens)
+        text, spans = detokenize(tokens)
     mentions = {m["id"]: (m["start"], m["end"]) for m in record["entity_mentions"]}
     for event in record["event_mentions"]:
         rules = RULES.get(event["event_type"])

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterator
 
-from kg.corpora.common import PairExample, Span, is_aerial, join_tokens, overlaps, read_json_lines, token_range
+from kg.corpora.common import PairExample, Span, is_aerial, detokenize, overlaps, read_json_lines, token_range
 
 CORPUS = "rams"
 LICENCE = "CC-BY-SA-4.0"
@@ -43,7 +43,7 @@ def _rules(event_type: str) -> list[tuple[str, str, str]]:
 def examples_from_record(record: dict[str, Any]) -> Iterator[PairExample]:
     tokens = [token for sentence in record["sentences"] for token in sentence]
     sentence_of = [i for i, sentence in enumerate(record["sentences"]) for _ in sentence]
-    text, spans = join_tokens(tokens)
+    text, spans = detokenize(tokens)
     trigger_start, trigger_end, ((event_type, _),) = record["evt_triggers"][0][0], record["evt_triggers"][0][1], record["evt_triggers"][0][2][:1]
     rules = _rules(event_type)
     if not rules:
