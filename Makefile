@@ -6,7 +6,7 @@ KG := $(VENV)/bin/kg
 STAMP := $(VENV)/.installed
 CLUSTER_STAMP := $(VENV)/.cluster-installed
 
-.PHONY: run test install cluster bench soak fuzz eval golden cv train transfer mentions encoder cv-encoder screenshots clean
+.PHONY: run test install cluster bench soak fuzz eval golden cv train check-model transfer mentions encoder cv-encoder screenshots clean
 
 install: $(STAMP)
 
@@ -58,9 +58,15 @@ $(TRAIN_STAMP): $(STAMP)
 cv: $(TRAIN_STAMP)
 	$(PY) -m kg.train.cv $(ARGS)
 
-# Train the scorer on all the data (fixed seed) into kg/data/scorer.json.
+# Train the scorer on all the data (fixed seed) into kg/data/scorer.json (committed; docs/model-card.md).
 train: $(TRAIN_STAMP)
 	$(PY) -m kg.train.train $(ARGS)
+
+# Retrain into a temporary file and check it is the committed model, byte for byte.
+check-model: $(TRAIN_STAMP)
+	@tmp=$$(mktemp -d) && $(PY) -m kg.train.train --out $$tmp/scorer.json > $$tmp/train.log && \
+	  if cmp -s $$tmp/scorer.json kg/data/scorer.json; then echo "make train reproduces kg/data/scorer.json"; rm -r $$tmp; \
+	  else echo "kg/data/scorer.json differs from a fresh make train ($$tmp/scorer.json)"; exit 1; fi
 
 # The int8 ONNX MiniLM encoder (kg/data/encoder/, not committed), built from the pinned weights
 # without torch, and the cross-validation of stage B (frozen encoder + head) against stage A.

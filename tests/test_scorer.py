@@ -193,3 +193,16 @@ def test_scorer_decisions_become_events_with_details(nlp, tmp_path):
     assert event.date is not None and event.date.isoformat() == "2024-03-08"
     assert event.killed == 12
     assert ("syrian-government", "strikes", "darayya") in {(r.subject, r.predicate, r.object) for r in result.relations}
+
+
+def test_committed_model_reads_plain_cases(nlp):
+    """The shipped model (docs/model-card.md) loads, covers the five relations, and reads a
+    plain strike and a plain backing the way the gold standard does."""
+    scorer = RelationScorer.load(MODEL_PATH)
+    assert set(scorer.classes) == set(CLASSES) and set(scorer.thresholds) == set(CORE)
+    assert "trained_on" in scorer.meta and "licences" in scorer.meta
+    doc, extraction = parse(nlp, "Russian jets struck the town of Binish on Monday. Iran backs the Syrian government.")
+    scored = score_document(doc, extraction, scorer)
+    found = {(scored.mentions[p.subject].text, p.relation, scored.mentions[p.object].text) for p in scored.pairs}
+    assert any(r == "strikes" and "Russian" in s and "Binish" in o for s, r, o in found), found
+    assert any(r == "backs" and s == "Iran" and "Syrian government" in o for s, r, o in found), found
