@@ -95,7 +95,7 @@ def evidence_sentences(doc: Doc, line: GoldLine) -> list[tuple[int, int]]:
 # --- matching -----------------------------------------------------------------------------------
 
 
-def _entity_names(path: Path) -> dict[str, set[str]]:
+def entity_names(path: Path) -> dict[str, set[str]]:
     names: dict[str, set[str]] = defaultdict(set)
     for line in path.read_text(encoding="utf-8").split("\n"):
         if line.strip():
@@ -228,7 +228,7 @@ def mention_recall(dev: Path = DEFAULT_DEV, cache: Path | None = None) -> dict[s
     docs = parse_dev(dev / "texts", cache)
     gold = load_gold(dev / "gold.jsonl")
     index = load_entities(dev / "entities.jsonl")
-    names = _entity_names(dev / "entities.jsonl")
+    names = entity_names(dev / "entities.jsonl")
     gazetteer = gaz.load(gaz.default_path())
     new, unlocated = measure(docs, gold, names, lambda d: new_candidates(d, gazetteer, index))
     old, _ = measure(docs, gold, names, lambda d: old_candidates(d, gazetteer, index))

@@ -27,7 +27,7 @@ import numpy as np
 from kg.corpora.m2e2 import dev_doc_map
 from kg.evaluate import EvalReport, Score
 from kg.extraction import CORE
-from kg.resolve import DocumentResult
+from kg.resolve import DocumentResult, Resolver
 from kg.scorer import RelationScorer, object_role
 from kg.train.corpus import SHARED, dev_articles, seed_articles
 from kg.train import pool
@@ -165,7 +165,10 @@ def run(settings: Settings, material: Material | None = None, verbose: bool = Tr
             print(f"fold {number + 1}: rules F1 {rule_folds[-1].core.f1:.3f}, learned P {learned_folds[-1].core.precision:.3f} "
                   f"R {learned_folds[-1].core.recall:.3f} F1 {learned_folds[-1].core.f1:.3f}  thresholds {thresholds[-1]}  [{time.time() - began:.0f}s]",
                   file=sys.stderr, flush=True)
+    recall = fold_mention_recall(material, test_names, golds["dev"], res)
     lines = [f"6-fold CV by article on the dev set ({len(material.dev)} articles), settings {settings}"]
+    lines.append(f"mention recall of the open layer on the test folds (gold arguments found in their evidence sentences): "
+                 f"{_fmt([r for r, _, _ in recall])} (pooled {sum(f for _, f, _ in recall) / max(1, sum(n for _, _, n in recall)):.3f})")
     lines += report("(a) rules alone", rule_folds)
     lines += report("(b) learned scorer", learned_folds)
     lines += report("(c) rules ∪ learned (both outputs kept)", union_folds)
@@ -174,9 +177,23 @@ def run(settings: Settings, material: Material | None = None, verbose: bool = Tr
     return {
         "settings": settings.__dict__, "folds": test_names, "thresholds": thresholds,
         "rules": summary(rule_folds), "learned": summary(learned_folds), "union": summary(union_folds), "text": lines,
+        "mention_recall": [{"recall": round(r, 4), "found": f, "args": n} for r, f, n in recall],
         "misses": [[m.__dict__ for m in r.misses] for r in learned_folds],
         "false_positives": [[{"doc": p.doc, "p": p.predicate, "s": p.relation.subject, "o": p.relation.object, "sentence": p.sentence[:200]} for p in r.false_positives] for r in learned_folds],
     }
+
+
+def fold_mention_recall(material: Material, folds: list[list[str]], golds: GoldSet, res: Resolver) -> list[tuple[float, int, int]]:
+    """Per test fold: mention recall of the open layer (``kg.mention_recall``), found, arguments."""
+    from kg.mention_recall import entity_names, measure, new_candidates
+
+    names = entity_names(SHARED / "eval" / "dev" / "entities.jsonl")
+    docs = {a.name: a.article.doc for a in material.dev}
+    out = []
+    for fold in folds:
+        tallies, _ = measure({n: docs[n] for n in fold}, golds.gold, names, lambda d: new_candidates(d, res.gaz, golds.index))
+        out.append((tallies["all"].recall(), tallies["all"].found, tallies["all"].args))
+    return out
 
 
 def union(rules: list[DocumentResult], learned: list[DocumentResult]) -> list[DocumentResult]:
