@@ -239,12 +239,17 @@ def _bulk(store: ox.Store, path: Path, fmt: ox.RdfFormat, target: ox.NamedNode |
         store.bulk_extend(batch)
 
 
+def _staging_store(directory: Path) -> ox.Store:
+    """A new store at ``directory`` for a load to go through before it is swapped in or sent."""
+    try:
+        return ox.Store(str(directory))
+    except OSError as error:
+        raise KgError(f"{directory.parent}: cannot create a staging store: {_store_problem(error)}") from None
+
+
 def _stage(path: Path, fmt: ox.RdfFormat, target: ox.NamedNode | None, staging: Path) -> tuple[int, list[str]]:
     """Bulk-load the file into a new store at ``staging``: its distinct statements and graphs."""
-    try:
-        store = ox.Store(str(staging))
-    except OSError as error:
-        raise KgError(f"{staging.parent}: cannot create a staging store: {_store_problem(error)}") from None
+    store = _staging_store(staging)
     # The error is raised only once the store is closed: a traceback that is still alive keeps
     # _bulk's frame, and so the store, open while the caller removes the staging folder.
     try:
@@ -620,10 +625,7 @@ def update_url_for(gsp_url: str) -> str | None:
 
 def _as_ntriples(path: Path, fmt: ox.RdfFormat, target: ox.NamedNode, out: Path, work: Path) -> int:
     """The file's distinct statements, all in ``target``, as N-Triples in ``out``; their number."""
-    try:
-        store = ox.Store(str(work))
-    except OSError as error:
-        raise KgError(f"{work.parent}: cannot create a staging store: {_store_problem(error)}") from None
+    store = _staging_store(work)
     try:
         _bulk(store, path, fmt, target)
         store.dump(str(out), format=ox.RdfFormat.N_TRIPLES, from_graph=target)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.corpora.common import read_json_lines
 from kg.extraction import CORE
 from kg.train import pool
 
@@ -59,7 +60,7 @@ def test_committed_labels_are_well_formed() -> None:
         assert list(line.spans) == sorted(line.spans)
     required = [line for line in lines if line.tier != "optional"]
     assert len(required) >= 500
-    minted = [json.loads(l) for l in (pool.LABELS / "entities.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]
+    minted = list(read_json_lines(pool.LABELS / "entities.jsonl"))
     assert all("text" not in record for record in minted)
 
 
@@ -69,8 +70,7 @@ def test_committed_labels_point_into_the_pool_and_name_known_entities() -> None:
     lines = pool.read_lines()
     texts = pool.pool_texts({line.doc for line in lines})
     assert set(texts) == {line.doc for line in lines}
-    ids = {json.loads(l)["id"] for l in (SHARED_DEV / "entities.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()}
-    ids |= {json.loads(l)["id"] for l in (pool.LABELS / "entities.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()}
+    ids = {r["id"] for path in (SHARED_DEV / "entities.jsonl", pool.LABELS / "entities.jsonl") for r in read_json_lines(path)}
     for line in lines:
         assert line.s in ids and line.o in ids, line
         assert all(b <= len(texts[line.doc]) for _, b in line.spans)

@@ -143,18 +143,6 @@ def align_tokens(text: str, tokens: Sequence[str]) -> list[Span] | None:
     return spans
 
 
-def join_tokens(tokens: Sequence[str]) -> tuple[str, list[Span]]:
-    """Space-joined text and the char span of each token (for corpora that give only tokens)."""
-    spans: list[Span] = []
-    parts: list[str] = []
-    cursor = 0
-    for token in tokens:
-        spans.append((cursor, cursor + len(token)))
-        parts.append(token)
-        cursor += len(token) + 1
-    return " ".join(parts), spans
-
-
 # Tokens written against the word before them, and tokens the next word is written against.
 _NO_SPACE_BEFORE = {",", ".", ";", ":", "!", "?", ")", "]", "}", "%", "'s", "’s", "n't", "n’t", "'", "’", "”", "'re", "'ve", "'ll", "'d", "'m"}
 _NO_SPACE_AFTER = {"(", "[", "{", "$", "“", "‘", "#"}

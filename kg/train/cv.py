@@ -73,6 +73,15 @@ def groups_of(articles: Sequence[ArticleData], n_splits: int) -> list[list[int]]
     return [list(test) for _, test in GroupKFold(n_splits=n_splits).split(sizes, groups=names)]
 
 
+def pool_splits(material: Material, settings: Settings, n_splits: int) -> list[list[int]]:
+    """With ``tune_on_pool``, the pool articles split into ``n_splits`` parts that go with the
+    dev folds, so thresholds also see held-out scores of the pool (each fold's model trained
+    without its part); otherwise empty parts."""
+    if settings.tune_on_pool and settings.pool_weight > 0 and len(material.pool) >= n_splits:
+        return groups_of(material.pool, n_splits)
+    return [[] for _ in range(n_splits)]
+
+
 def train_model(material: Material, train: Sequence[ArticleData], held_out: Sequence[ArticleData], settings: Settings, use_seeds: bool = True) -> RelationScorer:
     excluded = {material.voa_docs[a.name] for a in held_out if a.name in material.voa_docs}
     parts = [(a.rows, a.labels, 1.0) for a in train]
@@ -90,10 +99,7 @@ def train_model(material: Material, train: Sequence[ArticleData], held_out: Sequ
 def tuned_model(material: Material, train: Sequence[ArticleData], held_out: Sequence[ArticleData], settings: Settings, use_seeds: bool = True) -> RelationScorer:
     """A model on ``train`` with thresholds tuned by an inner CV over ``train`` alone."""
     items = []
-    # With tune_on_pool, the pool articles are split with the inner folds too, so thresholds
-    # also see held-out scores of the pool (each inner model trained without its pool part).
-    pool_parts = groups_of(material.pool, INNER) if settings.tune_on_pool and settings.pool_weight > 0 and len(material.pool) >= INNER else [[] for _ in range(INNER)]
-    for inner, pool_inner in zip(groups_of(train, INNER), pool_parts):
+    for inner, pool_inner in zip(groups_of(train, INNER), pool_splits(material, settings, INNER)):
         inner_test = [train[i] for i in inner]
         pool_test = [material.pool[i] for i in pool_inner]
         inner_train = [a for i, a in enumerate(train) if i not in set(inner)]

@@ -13,12 +13,11 @@ every cross-validation fold may train on all of them.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
 
-from kg.evaluate import EntityIndex, GoldLine, norm
+from kg.corpora.common import read_json_lines
+from kg.evaluate import EntityIndex, GoldLine, load_entities, norm
 from kg.train.corpus import CACHE, SHARED, Article, load_articles
 
 LABELS = Path(__file__).resolve().parents[2] / "eval" / "fakes-pool"
@@ -38,20 +37,13 @@ class PoolLine:
     spans: tuple[tuple[int, int], ...]
 
 
-def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
-
-
 def read_lines(path: Path = LABELS / "gold.jsonl") -> list[PoolLine]:
-    return [PoolLine(r["doc"], r["s"], r["p"], r["o"], r["tier"], tuple((int(a), int(b)) for a, b in r["spans"])) for r in _jsonl(path)]
+    return [PoolLine(r["doc"], r["s"], r["p"], r["o"], r["tier"], tuple((int(a), int(b)) for a, b in r["spans"])) for r in read_json_lines(path)]
 
 
 def pool_texts(ids: set[str]) -> dict[str, str]:
     """The pool record text of each id (the whole pool file is small: 1.6 MB)."""
-    return {r["id"]: r["text"] for r in _jsonl(POOL) if r["id"] in ids}
+    return {r["id"]: r["text"] for r in read_json_lines(POOL) if r["id"] in ids}
 
 
 def file_name(record_id: str) -> str:
@@ -67,17 +59,13 @@ def gold_lines(lines: list[PoolLine], texts: dict[str, str]) -> list[GoldLine]:
 
 
 def entity_index(base: Path, extra: Path = LABELS / "entities.jsonl") -> EntityIndex:
-    """The dev inventory at ``base`` with the pool labels' entities and surface forms merged in."""
-    records: dict[str, dict[str, Any]] = {}
-    for record in list(_jsonl(base)) + list(_jsonl(extra)):
-        known = records.setdefault(record["id"], {"id": record["id"], "label": record.get("label"), "aliases": []})
-        known["label"] = known["label"] or record.get("label")
-        known["aliases"] += record.get("aliases", [])
-    index = EntityIndex()
-    for record in records.values():
-        if record["label"]:
+    """The dev inventory at ``base`` (read as ``kg eval`` reads it) with the pool labels'
+    entities and surface forms merged in; a line for a dev id carries aliases only."""
+    index = load_entities(base)
+    for record in read_json_lines(extra):
+        if record.get("label"):
             index.labels[norm(record["label"])].add(record["id"])
-        for alias in record["aliases"]:
+        for alias in record.get("aliases", []):
             index.aliases[norm(alias)].add(record["id"])
     return index
 

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from kg.scorer import MODEL_PATH
-from kg.train.cv import FOLDS, groups_of, load_material, train_model, tuned_model
+from kg.train.cv import FOLDS, groups_of, load_material, pool_splits, train_model, tuned_model
 from kg.extraction import CORE
 from kg.train.dataset import SEED, Settings, add_settings_arguments, gold_sets, settings_from, official_score, resolver, rule_results, scorer_results, tune_thresholds
 
@@ -38,8 +38,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # The shipped model: all data; thresholds from held-out scores of every dev article.
     held: list = []
-    tune_pool = settings.tune_on_pool and settings.pool_weight > 0 and len(material.pool) >= FOLDS
-    pool_parts = groups_of(material.pool, FOLDS) if tune_pool else [[] for _ in range(FOLDS)]
+    pool_parts = pool_splits(material, settings, FOLDS)
+    tune_pool = any(pool_parts)
     for test, pool_test in zip(groups_of(material.dev, FOLDS), pool_parts):
         held_out = [material.dev[i] for i in test] + [material.pool[i] for i in pool_test]
         train = [a for i, a in enumerate(material.dev) if i not in set(test)]
