@@ -162,12 +162,14 @@ def reduce_state(corpus: Path, out: Path) -> dict[str, Any]:
         parts = {
             "entities (as read and after roles)": (self.pre, self.post),
             "event summaries": self.events,
+            "relation summaries (with each assertion's key, for kg:rank)": self.relations,
             "entity-to-entity triples": self.direct,
             "per-batch records": self.batches,
             "SHACL results": self.reports,
         }
         found["bytes"] = {name: deep_size(part) for name, part in parts.items()}
-        found["counts"] = {"entities": len(self.post), "event summaries": len(self.events.items), "triples": len(self.direct),
+        found["counts"] = {"entities": len(self.post), "event summaries": len(self.events.items), "triples": len(self.direct), "relation summaries": len(self.relations),
+                           "assertions": sum(len(r.statements) for _, r in self.relations),
                            "batches": len(self.batches), "articles": len(self.info.documents)}
         return original(self)
 

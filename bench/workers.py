@@ -236,8 +236,7 @@ def work_queries(args: Args) -> dict[str, object]:
     for path in sorted(Path(args["queries"]).glob("*.rq")):
         text = kq.read_query(str(path))
         out[path.name] = _query_runs(lambda: kq.run(text, source), repeats, budget)
-        paged = kq.with_page(text, page, None)
-        out[f"{path.name} --limit {page}"] = _query_runs(lambda: kq.run(paged, source), repeats, budget)
+        out[f"{path.name} --limit {page}"] = _query_runs(lambda: kq.run(text, source, limit=page), repeats, budget)
     top = kq.run(kq.read_query("backs"), source)
     if isinstance(top, kq.SelectResult) and top.rows:
         backer, _, backed = top.rows[0][:3]
@@ -245,8 +244,7 @@ def work_queries(args: Args) -> dict[str, object]:
         bindings = {"s": backer, "p": kq.to_term("kg:backs"), "o": backed}
         label = f"evidence.rq s={kq.display(backer)} p=kg:backs o={kq.display(backed)}"
         out[label] = _query_runs(lambda: kq.run(text, source, bindings), repeats, budget)
-        paged = kq.with_page(text, page, None)
-        out[f"{label} --limit {page}"] = _query_runs(lambda: kq.run(paged, source, bindings), repeats, budget)
+        out[f"{label} --limit {page}"] = _query_runs(lambda: kq.run(text, source, bindings, limit=page), repeats, budget)
     return out
 
 

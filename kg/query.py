@@ -271,6 +271,54 @@ def with_page(text: str, limit: int | None, offset: int | None) -> str:
     return text.rstrip() + "\n" + "\n".join(page) + "\n"
 
 
+# A canned query may promise that it pages by build-time ranks (kg:rank, written with the
+# relation summaries): each row has one rank, its ORDER BY is the rank order, and
+#   #+ page-rank: ?stmt kg:rank            (a row's subject and the rank predicate)
+#   #+ page-first: ?x … kg:firstRank       (optional: the first rank when its variables are bound)
+# --limit/--offset then become a VALUES block of the page's ranks: index lookups, not a sort
+# of every row. Tests check that the pages equal the plain LIMIT/OFFSET pages.
+_DIRECTIVE = re.compile(r"^#\+\s*(page-rank|page-first):\s*(.+?)\s*$", re.MULTILINE)
+_RANK = "kg_page_rank"
+_FIRST = "kg_page_first"
+
+
+def directives(text: str) -> dict[str, str]:
+    """The query's ``#+ name: value`` comment lines (``page-rank``, ``page-first``)."""
+    return {name: value for name, value in _DIRECTIVE.findall(text)}
+
+
+def ranked_page(text: str, source: "Source", bindings: dict[str, Term], limit: int, offset: int) -> str | None:
+    """The query restricted to the ranks of one page, or None when the plain LIMIT/OFFSET must
+    do: no ``page-rank`` directive, a file source, a store built before ranks, or only some of
+    the ``page-first`` variables bound (the rows of one relation, but not where it starts)."""
+    found = directives(text)
+    if "page-rank" not in found or source.kind == "file":
+        return None
+    rank_pattern = found["page-rank"]
+    has_ranks = _run(f"ASK {{ {rank_pattern} ?{_RANK} }}", source, {}, False)
+    if not isinstance(has_ranks, AskResult) or not has_ranks.value:
+        return None
+    first = 0
+    if "page-first" in found:
+        scope = sorted(set(re.findall(r"\?(\w+)", found["page-first"])) & query_variables(text))
+        bound = {name: bindings[name] for name in scope if name in bindings}
+        if bound and len(bound) < len(scope):
+            return None
+        if bound:
+            answer = _run(f"SELECT ?{_FIRST} {' '.join('?' + n for n in scope)} WHERE {{ {found['page-first']} ?{_FIRST} }} LIMIT 1", source, bound, False)
+            if not isinstance(answer, SelectResult):
+                return None
+            if not answer.rows or not isinstance(answer.rows[0][0], ox.Literal):
+                limit = 0  # no such relation: an empty page
+            else:
+                first = int(answer.rows[0][0].value)
+    start = first + offset
+    values = " ".join(f'"{n}"^^<{_XSD}nonNegativeInteger>' for n in range(start, start + limit))
+    at = _where_brace(text) + 1
+    paged = f"{text[:at]} VALUES ?{_RANK} {{ {values} }} {rank_pattern} ?{_RANK} . {text[at:]}"
+    return with_page(paged, limit, None)
+
+
 def with_prefixes(text: str) -> str:
     """kg's prefixes declared in front of the query, for those it does not declare itself."""
     own = declared_prefixes(text)
@@ -286,9 +334,19 @@ def run(
     source: Source,
     bindings: dict[str, Term] | None = None,
     allow_update: bool = False,
+    limit: int | None = None,
+    offset: int | None = None,
 ) -> Result:
-    """Run a query (or, with ``allow_update``, an update) against ``source``."""
-    result = _run(text, source, bindings or {}, allow_update)
+    """Run a query (or, with ``allow_update``, an update) against ``source``; ``limit`` and
+    ``offset`` page it (``--limit/--offset``): by build-time ranks where the query allows it
+    (``ranked_page``), else as a SPARQL LIMIT/OFFSET."""
+    bindings = bindings or {}
+    if limit is not None or offset is not None:
+        paged = with_page(text, limit, offset)  # checks the page first, whichever way it runs
+        if limit is not None:
+            paged = ranked_page(text, source, bindings, limit, offset or 0) or paged
+        text = paged
+    result = _run(text, source, bindings, allow_update)
     return _star_order(text, result) if isinstance(result, SelectResult) else result
 
 

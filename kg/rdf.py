@@ -62,7 +62,11 @@ def evidence_iri(doc_id: str, span: tuple[int, int]) -> URIRef:
 
 
 def statement_iri(relation: Relation) -> URIRef:
-    return STMT[short_hash(relation.doc_id, relation.subject, relation.predicate, relation.object, *relation.sentence, *relation.trigger_span)]
+    return _statement_iri(relation.doc_id, relation.subject, relation.predicate, relation.object, relation.sentence, relation.trigger_span)
+
+
+def _statement_iri(doc_id: str, subject: str, predicate: str, obj: str, sentence: tuple[int, int], trigger: tuple[int, int]) -> URIRef:
+    return STMT[short_hash(doc_id, subject, predicate, obj, *sentence, *trigger)]
 
 
 def summary_iri(subject: str, predicate: str, obj: str) -> URIRef:
@@ -299,6 +303,29 @@ def add_relation_summaries(graph: Graph, summaries: RelationSummaries) -> None:
             graph.add((node, KG.firstDate, date_literal(summary.first)))
         if summary.last is not None:
             graph.add((node, KG.lastDate, date_literal(summary.last)))
+    add_statement_ranks(graph, summaries)
+
+
+def add_statement_ranks(graph: Graph, summaries: RelationSummaries) -> None:
+    """Number every kg:Assertion (kg:rank, from 0) in the order of ``queries/evidence.rq``:
+    subject, predicate and object IRI, article IRI, evidence start, assertion IRI; each
+    kg:RelationSummary gets the rank of its first assertion (kg:firstRank). A page of that
+    listing is then a lookup of known ranks (``kg query --limit/--offset``, ``#+ page``), not
+    a sort of every row."""
+    keys: list[tuple[str, str, str, str, int, str, URIRef | None]] = []
+    for (subject, predicate, obj), summary in summaries:
+        s, p, o = str(entity_iri(subject)), str(KG[predicate]), str(entity_iri(obj))
+        node = summary_iri(subject, predicate, obj)
+        for doc_id, sentence, trigger in summary.statements:
+            keys.append((s, p, o, str(doc_iri(doc_id)), sentence[0], str(_statement_iri(doc_id, subject, predicate, obj, sentence, trigger)), node))
+    keys.sort(key=lambda k: k[:6])
+    previous: tuple[str, str, str] | None = None
+    for rank, (s, p, o, _doc, _start, statement, node) in enumerate(keys):
+        value = Literal(rank, datatype=XSD.nonNegativeInteger)
+        graph.add((URIRef(statement), KG.rank, value))
+        if (s, p, o) != previous:
+            graph.add((node, KG.firstRank, value))
+            previous = (s, p, o)
 
 
 def add_run(graph: Graph, info: RunInfo) -> URIRef:

@@ -259,3 +259,75 @@ def test_chunks_are_whole_lines_within_the_limit(tmp_path: Path) -> None:
     assert kgstore.update_url_for("http://h:3030/ds/data") == "http://h:3030/ds/update"
     assert kgstore.update_url_for("http://h/other") is None
     assert os.environ.get("KG_TEST_BAD_CHUNK") is None
+
+
+# ---------------------------------------------------------------- ranked pages (evidence.rq)
+
+
+RANKS = """
+PREFIX kg: <https://w3id.org/kg-conflict/ontology#>
+SELECT ?stmt ?rank WHERE { ?stmt kg:rank ?rank }
+"""
+
+
+def test_ranks_follow_the_evidence_order(seed_store: Path) -> None:
+    """Every assertion has one rank, 0…n-1, in the ORDER BY of evidence.rq, and each summary's
+    kg:firstRank is the rank of its relation's first row."""
+    whole = answer(kgquery.read_query("evidence"), seed_store)
+    ranks = {row[0]: int(row[1]) for row in answer(RANKS, seed_store)}
+    assert sorted(ranks.values()) == list(range(len(whole))) and len(whole) > 50
+    assert [ranks[row[7]] for row in whole] == list(range(len(whole)))
+    firsts = answer("PREFIX kg: <https://w3id.org/kg-conflict/ontology#> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
+                    "SELECT ?s ?p ?o ?first WHERE { ?x kg:firstRank ?first ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }", seed_store)
+    starts: dict[tuple[str, ...], int] = {}
+    for n, row in enumerate(whole):
+        starts.setdefault(tuple(row[:3]), n)
+    assert {tuple(row[:3]): int(row[3]) for row in firsts} == starts
+
+
+def test_ranked_pages_are_the_plain_pages(seed_store: Path) -> None:
+    """kg query's rank lookups give exactly the rows of LIMIT/OFFSET on the sorted answer: the
+    whole listing, one bound relation, a relation that does not exist, a page past the end."""
+    text = kgquery.read_query("evidence")
+    source = kgquery.Source("store", str(seed_store))
+    bound = {"s": "ent:russia", "p": "kg:backs", "o": "ent:syrian-government"}
+    cases = [({}, limit, offset) for limit, offset in ((7, 0), (10, 3), (25, 60), (40, 90), (5, 500), (0, 0))]
+    cases += [(bound, limit, offset) for limit, offset in ((1, 0), (2, 1), (10, 0), (3, 4), (5, 50))]
+    cases += [({"s": "ent:nobody", "p": "kg:backs", "o": "ent:syrian-government"}, 5, 0)]
+    for bind, limit, offset in cases:
+        bindings = kgquery.parse_bindings([f"{k}={v}" for k, v in bind.items()], text)
+        assert kgquery.ranked_page(text, source, bindings, limit, offset) is not None, (bind, limit, offset)
+        plain = kgquery.run(kgquery.with_page(text, limit, offset), source, bindings)
+        ranked = kgquery.run(text, source, bindings, limit=limit, offset=offset)
+        assert isinstance(plain, kgquery.SelectResult) and isinstance(ranked, kgquery.SelectResult)
+        assert ranked.rows == plain.rows, (bind, limit, offset)
+    assert len(answer(text, seed_store, bound)) == 5
+
+
+def test_ranked_paging_falls_back_where_ranks_cannot_page(seed_store: Path, seed_build, tmp_path: Path) -> None:
+    """Only s bound (one relation's start is unknown), a file source, a store without ranks:
+    the plain LIMIT/OFFSET, same rows."""
+    text = kgquery.read_query("evidence")
+    store = kgquery.Source("store", str(seed_store))
+    one = kgquery.parse_bindings(["s=ent:russia"], text)
+    assert kgquery.ranked_page(text, store, one, 3, 1) is None
+    assert kgquery.run(text, store, one, limit=3, offset=1).rows == kgquery.run(kgquery.with_page(text, 3, 1), store, one).rows  # type: ignore[union-attr]
+    out, _ = seed_build
+    assert kgquery.ranked_page(text, kgquery.Source("file", str(out / "graph.ttl")), {}, 3, 0) is None
+    bare = ox.Store(str(tmp_path / "bare"))
+    rank = ox.NamedNode("https://w3id.org/kg-conflict/ontology#rank")
+    bare.bulk_extend([q for q in ox.parse(path=str(out / "graph.trig"), format=ox.RdfFormat.TRIG) if q.predicate != rank])
+    del bare
+    old = kgquery.Source("store", str(tmp_path / "bare"))
+    assert kgquery.ranked_page(text, old, {}, 3, 0) is None
+    assert kgquery.run(text, old, limit=4, offset=2).rows == kgquery.run(kgquery.with_page(text, 4, 2), store).rows  # type: ignore[union-attr]
+
+
+def test_evidence_pages_through_the_command(kg, seed_store: Path) -> None:
+    whole = kg("query", "evidence", "--store", seed_store, "--format", "csv").stdout.splitlines()
+    pages: list[str] = []
+    for offset in range(0, len(whole) + 16, 16):
+        page = kg("query", "evidence", "--store", seed_store, "--format", "csv", "--limit", 16, "--offset", offset)
+        assert page.exit_code == 0, page.output
+        pages.extend(page.stdout.splitlines()[1:])
+    assert len(whole) > 50 and [whole[0], *pages] == whole

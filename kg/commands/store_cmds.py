@@ -104,10 +104,11 @@ def query(
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds to wait for the server.")] = kgstore.DEFAULT_TIMEOUT,
 ) -> None:
     """Run a SPARQL query against the store, an RDF file or an endpoint."""
-    text = kgquery.with_page(kgquery.read_query(query_or_file), limit, offset)
+    text = kgquery.read_query(query_or_file)
+    kgquery.with_page(text, limit, offset)  # a bad page is refused before any source is opened
     source = _source(store, graph, endpoint, user, auth, timeout, default_graph)
     bindings = kgquery.parse_bindings(bind or [], text)
-    result = kgquery.run(text, source, bindings, allow_update=update)
+    result = kgquery.run(text, source, bindings, allow_update=update, limit=limit, offset=offset)
     typer.echo(kgquery.format_result(result, output.value), nl=False)
 
 
