@@ -85,7 +85,8 @@ def code_fingerprint() -> str:
     digest = hashlib.sha1()
     for pattern in ("kg/**/*.py", "kg/data/*", "ontology/*.ttl", "shapes/*.ttl"):
         for path in sorted(ROOT.glob(pattern)):
-            digest.update(path.read_bytes())
+            if path.is_file():  # kg/data/ may hold folders (make encoder's kg/data/encoder/)
+                digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
 
 

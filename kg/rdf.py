@@ -9,7 +9,7 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Iterator
 from urllib.parse import quote, urlsplit
 
 import pyoxigraph
@@ -287,11 +287,16 @@ def add_relation(graph: Graph, relation: Relation, document: Document, run: URIR
         graph.add((node, KG.event, EVENT[relation.event]))
 
 
-def add_relation_summaries(graph: Graph, summaries: RelationSummaries) -> None:
+def add_relation_summaries(graph: Graph, summaries: RelationSummaries, ranks: StatementRanks | None = None) -> None:
     """One kg:RelationSummary per relation triple stated by the articles (kg.summaries): the
-    number of articles and of evidence sentences, and the first and last article date (when
-    some article has one). Written with the corpus-wide triples, in the default graph."""
-    for (subject, predicate, obj), summary in summaries:
+    number of articles and of evidence sentences, the first and last article date (when
+    some article has one) and the kg:rank of its first assertion (``statement_ranks``). Written
+    with the corpus-wide triples, in the default graph. The assertions' own ranks are not added
+    here: ``rank_triples`` gives them, for the caller to write as it can (a large build streams
+    them as N-Triples lines instead of holding them in a graph)."""
+    ranks = ranks if ranks is not None else statement_ranks(summaries)
+    for triple, summary in summaries:
+        subject, predicate, obj = triple
         node = summary_iri(subject, predicate, obj)
         graph.add((node, RDF.type, KG.RelationSummary))
         graph.add((node, RDF.subject, entity_iri(subject)))
@@ -303,29 +308,38 @@ def add_relation_summaries(graph: Graph, summaries: RelationSummaries) -> None:
             graph.add((node, KG.firstDate, date_literal(summary.first)))
         if summary.last is not None:
             graph.add((node, KG.lastDate, date_literal(summary.last)))
-    add_statement_ranks(graph, summaries)
+        graph.add((node, KG.firstRank, Literal(ranks.first[triple], datatype=XSD.nonNegativeInteger)))
 
 
-def add_statement_ranks(graph: Graph, summaries: RelationSummaries) -> None:
+@dataclass
+class StatementRanks:
+    """Every assertion's kg:rank and each relation triple's first rank."""
+
+    first: dict[tuple[str, str, str], int]
+    statements: list[URIRef]  # the assertion IRIs in rank order
+
+
+def statement_ranks(summaries: RelationSummaries) -> StatementRanks:
     """Number every kg:Assertion (kg:rank, from 0) in the order of ``queries/evidence.rq``:
-    subject, predicate and object IRI, article IRI, evidence start, assertion IRI; each
-    kg:RelationSummary gets the rank of its first assertion (kg:firstRank). A page of that
-    listing is then a lookup of known ranks (``kg query --limit/--offset``, ``#+ page``), not
-    a sort of every row."""
-    keys: list[tuple[str, str, str, str, int, str, URIRef | None]] = []
-    for (subject, predicate, obj), summary in summaries:
-        s, p, o = str(entity_iri(subject)), str(KG[predicate]), str(entity_iri(obj))
-        node = summary_iri(subject, predicate, obj)
-        for doc_id, sentence, trigger in summary.statements:
-            keys.append((s, p, o, str(doc_iri(doc_id)), sentence[0], str(_statement_iri(doc_id, subject, predicate, obj, sentence, trigger)), node))
-    keys.sort(key=lambda k: k[:6])
-    previous: tuple[str, str, str] | None = None
-    for rank, (s, p, o, _doc, _start, statement, node) in enumerate(keys):
-        value = Literal(rank, datatype=XSD.nonNegativeInteger)
-        graph.add((URIRef(statement), KG.rank, value))
-        if (s, p, o) != previous:
-            graph.add((node, KG.firstRank, value))
-            previous = (s, p, o)
+    subject, predicate and object IRI, article IRI, evidence start, assertion IRI. A page of
+    that listing is then a lookup of known ranks (``kg query --limit/--offset``, ``#+ page``),
+    not a sort of every row. Relations are sorted first and each one's assertions on their own,
+    so that only one relation's sort keys are held at a time."""
+    relations = sorted(((str(entity_iri(s)), str(KG[p]), str(entity_iri(o))), (s, p, o), summary) for (s, p, o), summary in summaries)
+    first: dict[tuple[str, str, str], int] = {}
+    statements: list[URIRef] = []
+    for _, triple, summary in relations:
+        first[triple] = len(statements)
+        keys = sorted((str(doc_iri(doc_id)), sentence[0], str(_statement_iri(doc_id, *triple, sentence, trigger)))
+                      for doc_id, sentence, trigger in summary.statements)
+        statements.extend(URIRef(key[2]) for key in keys)
+    return StatementRanks(first, statements)
+
+
+def rank_triples(ranks: StatementRanks) -> Iterator[tuple[URIRef, URIRef, Literal]]:
+    """(assertion, kg:rank, n) for every assertion, in rank order."""
+    for rank, statement in enumerate(ranks.statements):
+        yield statement, KG.rank, Literal(rank, datatype=XSD.nonNegativeInteger)
 
 
 def add_run(graph: Graph, info: RunInfo) -> URIRef:

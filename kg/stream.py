@@ -15,6 +15,7 @@ would write, whatever the batch size, worker count or timing.
 """
 from __future__ import annotations
 
+import heapq
 import multiprocessing
 import pickle
 import sys
@@ -31,10 +32,10 @@ from rdflib.namespace import PROV, RDF
 
 from kg import gazetteer as gaz
 from kg.batchgraph import batch_graph
-from kg.export import nt_lines, quad_lines, write_run
+from kg.export import graph_key, nt_lines, quad_lines, write_run
 from kg.failures import Failure, failure_of, injected_fault
 from kg.namespaces import KG
-from kg.rdf import add_relation_summaries, add_run, doc_iri, document_graph, entities_graph, entity_iri, entity_types, run_iri, RunInfo
+from kg.rdf import StatementRanks, add_relation_summaries, add_run, rank_triples, statement_ranks, doc_iri, document_graph, entities_graph, entity_iri, entity_types, run_iri, RunInfo
 from kg.resolve import DocumentResult, Entity, ResolvedEvent, enforce_roles
 from kg.summaries import RelationSummaries
 
@@ -126,12 +127,17 @@ class EventSummaries:
         return Counter(self.counts)
 
 
-def corpus_graph(entities: dict[str, Entity], relations: RelationSummaries, info: RunInfo, gazetteer: gaz.Gazetteer) -> Graph:
+def corpus_graph(entities: dict[str, Entity], relations: RelationSummaries, info: RunInfo, gazetteer: gaz.Gazetteer,
+                 ranks: StatementRanks | None = None) -> Graph:
     """The corpus-wide triples of a build (the reduce step): every entity with its merged types
-    and labels, the run, and the relation summaries."""
+    and labels, the run, and the relation summaries; with ``ranks`` given, the assertions'
+    kg:rank triples are left to the caller (``rank_triples``), else they are in the graph too."""
     default = entities_graph(entities, gazetteer)
     add_run(default, info)
-    add_relation_summaries(default, relations)
+    add_relation_summaries(default, relations, ranks)
+    if ranks is None:
+        for triple in rank_triples(statement_ranks(relations)):
+            default.add(triple)
     return default
 
 
@@ -492,9 +498,15 @@ class StreamBuild:
         each document's type, results about the documents dropped (their batches reported them)."""
         from kg.validate import validate_graph
 
-        default = corpus_graph(self.entities(), self.relations, self.info, self.gazetteer)
-        lines = nt_lines(default)
-        quads = quad_lines(None, default) if self.quads else []
+        # The assertions' ranks (one triple each) go straight to lines: held in the graph and
+        # validated by pySHACL they would cost ~1 KB each (a 10,000-article build peaked at
+        # ~1 GiB). Their shapes are checked where they are made (tests/test_scale_store.py).
+        ranks = statement_ranks(self.relations)
+        default = corpus_graph(self.entities(), self.relations, self.info, self.gazetteer, ranks)
+        ranked = nt_lines(rank_triples(ranks))
+        lines = list(heapq.merge(nt_lines(default), ranked))
+        quads = list(heapq.merge(quad_lines(None, default), (f"{graph_key(None)}\t{line}" for line in ranked))) if self.quads else []
+        del ranked
         results: list[object] = []
         if self.validate:
             documents = {str(doc_iri(d)) for d in self.info.documents}
