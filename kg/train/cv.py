@@ -20,7 +20,7 @@ import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -64,6 +64,12 @@ def load_material() -> Material:
     return Material(dev, seeds, m2e2, voa, pool_data)
 
 
+def write_json(path: str, result: dict[str, object]) -> None:
+    """A CV run's result (``--json``), readable as UTF-8."""
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump(result, out, indent=1, ensure_ascii=False)
+
+
 def groups_of(articles: Sequence[ArticleData], n_splits: int) -> list[list[int]]:
     """Article indices of each test fold (scikit-learn's GroupKFold, one group per article)."""
     from sklearn.model_selection import GroupKFold
@@ -82,17 +88,25 @@ def pool_splits(material: Material, settings: Settings, n_splits: int) -> list[l
     return [[] for _ in range(n_splits)]
 
 
-def train_model(material: Material, train: Sequence[ArticleData], held_out: Sequence[ArticleData], settings: Settings, use_seeds: bool = True) -> RelationScorer:
+def training_parts(material: Material, train: Sequence[ArticleData], held_out: Sequence[ArticleData], settings: Settings,
+                   use_seeds: bool = True, inputs: Callable[[Any], Sequence[Any]] = lambda item: item.rows) -> list[tuple[Sequence[Any], Sequence[tuple[str, ...]], float]]:
+    """(inputs, labels, weight) of everything a model for ``held_out`` may learn from: ``train``, the
+    seeds, the pool articles not held out and the M2E2 sentences not of a held-out VOA article.
+    ``inputs`` gives each item's per-candidate inputs (feature rows by default)."""
     excluded = {material.voa_docs[a.name] for a in held_out if a.name in material.voa_docs}
-    parts = [(a.rows, a.labels, 1.0) for a in train]
+    parts = [(inputs(a), a.labels, 1.0) for a in train]
     if use_seeds:
-        parts += [(a.rows, a.labels, settings.seeds_weight) for a in material.seeds]
+        parts += [(inputs(a), a.labels, settings.seeds_weight) for a in material.seeds]
     if settings.pool_weight > 0:
         skip = {id(a) for a in held_out}
-        parts += [(a.rows, a.labels, settings.pool_weight) for a in material.pool if id(a) not in skip]
+        parts += [(inputs(a), a.labels, settings.pool_weight) for a in material.pool if id(a) not in skip]
     if settings.m2e2_weight > 0:
-        parts += [(s.rows, s.labels, settings.m2e2_weight) for s in material.m2e2 if s.doc_id not in excluded]
-    rows, ys, weights = training_rows(parts, settings)
+        parts += [(inputs(s), s.labels, settings.m2e2_weight) for s in material.m2e2 if s.doc_id not in excluded]
+    return parts
+
+
+def train_model(material: Material, train: Sequence[ArticleData], held_out: Sequence[ArticleData], settings: Settings, use_seeds: bool = True) -> RelationScorer:
+    rows, ys, weights = training_rows(training_parts(material, train, held_out, settings, use_seeds), settings)
     return fit(rows, ys, weights, settings)
 
 
@@ -260,8 +274,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{total[0]} / {total[1]} ({total[1] / total[0]:.1%}) / {total[2]} ({total[2] / total[0]:.1%}); per relation {cover}")
     result = run(settings, material)
     if args.json:
-        with open(args.json, "w", encoding="utf-8") as out:
-            json.dump(result, out, indent=1, ensure_ascii=False)
+        write_json(args.json, result)
     return 0
 
 

@@ -13,7 +13,6 @@ Every candidate is encoded once (int8 ONNX, ``kg.encoder``) before the folds.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from typing import Sequence
@@ -21,7 +20,7 @@ from typing import Sequence
 import numpy as np
 
 from kg.evaluate import EvalReport
-from kg.train.cv import FOLDS, INNER, Material, groups_of, load_material, report, summary, union
+from kg.train.cv import FOLDS, INNER, Material, groups_of, load_material, report, summary, union, write_json
 from kg.train.dataset import (
     ArticleData, Settings, add_settings_arguments, fit, gold_sets, official_score, resolver, rule_results, scorer_results,
     settings_from, training_rows, tune_thresholds,
@@ -37,6 +36,62 @@ def aligned(proba: np.ndarray, classes: Sequence[str]) -> np.ndarray:
     return proba[:, [column[c] for c in CLASSES]]
 
 
+def three_ways(names: Sequence[str], articles: Sequence[ArticleData], a: Sequence[np.ndarray], b: Sequence[np.ndarray]) -> dict[str, list[tuple[ArticleData, np.ndarray]]]:
+    """Each article's class probabilities from stage A, stage B and their mean, under ``names``."""
+    return {
+        names[0]: list(zip(articles, a)),
+        names[1]: list(zip(articles, b)),
+        names[2]: [(x, (p + q) / 2) for x, p, q in zip(articles, a, b)],
+    }
+
+
+class Comparison:
+    """Test-fold scores of several decisions under one protocol: per fold, each decision's
+    thresholds are tuned on its held-out probabilities and its test-fold relations are scored
+    alone and together with the rules'."""
+
+    def __init__(self, names: Sequence[str], settings: Settings) -> None:
+        self.names = tuple(names)
+        self.settings = settings
+        self.golds = gold_sets()
+        self.res = resolver()
+        self.rules: list[EvalReport] = []
+        self.scores: dict[str, list[EvalReport]] = {n: [] for n in self.names}
+        self.unions: dict[str, list[EvalReport]] = {n: [] for n in self.names}
+        self.thresholds: dict[str, list[dict[str, float]]] = {n: [] for n in self.names}
+
+    def fold(self, number: int, held_out: Sequence[ArticleData], tuning: dict[str, list[tuple[ArticleData, np.ndarray]]],
+             testing: dict[str, list[tuple[ArticleData, np.ndarray]]]) -> str:
+        """Score one test fold; returns its one-line summary."""
+        golds = self.golds["dev"]
+        rules = rule_results(held_out, self.res)
+        self.rules.append(official_score(rules, held_out, golds))
+        line = [f"fold {number + 1}: rules F1 {self.rules[-1].core.f1:.3f}"]
+        for name in self.names:
+            cut = tune_thresholds(tuning[name], CLASSES, shared=self.settings.shared_threshold, beta=self.settings.beta)
+            self.thresholds[name].append({k: round(v, 3) for k, v in cut.items()})
+            learned = scorer_results(testing[name], CLASSES, cut, self.res)
+            self.scores[name].append(official_score(learned, held_out, golds))
+            self.unions[name].append(official_score(union(rules, learned), held_out, golds))
+            core = self.scores[name][-1].core
+            line.append(f"{name} P {core.precision:.3f} R {core.recall:.3f} F1 {core.f1:.3f}")
+        return "; ".join(line)
+
+    def lines(self, title: str) -> list[str]:
+        out = [title]
+        out += report("rules alone", self.rules)
+        for name in self.names:
+            out += report(name, self.scores[name])
+            out += report(f"rules ∪ {name}", self.unions[name])
+        return out
+
+    def result(self) -> dict[str, object]:
+        return {
+            "thresholds": self.thresholds, "rules": summary(self.rules),
+            **{name: summary(self.scores[name]) for name in self.names}, **{f"rules ∪ {name}": summary(self.unions[name]) for name in self.names},
+        }
+
+
 def run(settings: Settings, tune: HeadSettings, material: Material, verbose: bool = True) -> dict[str, object]:
     began = time.time()
     pairs = PairEncoder(Encoder())
@@ -45,13 +100,8 @@ def run(settings: Settings, tune: HeadSettings, material: Material, verbose: boo
         vectors[id(item)] = pairs.vectors(item.texts) if item.texts else np.zeros((0, 2 * 384), dtype=np.float32)
     if verbose:
         print(f"pair vectors: {sum(len(v) for v in vectors.values())} [{time.time() - began:.0f}s]", file=sys.stderr, flush=True)
-    golds = gold_sets()
-    res = resolver()
     names = ("A: features", "B: encoder", "A+B: mean")
-    folds: dict[str, list[EvalReport]] = {n: [] for n in names}
-    unions: dict[str, list[EvalReport]] = {n: [] for n in names}
-    rules_folds: list[EvalReport] = []
-    thresholds: dict[str, list[dict[str, float]]] = {n: [] for n in names}
+    comparison = Comparison(names, settings)
     for number, test in enumerate(groups_of(material.dev, FOLDS)):
         test_set = set(test)
         held_out = [material.dev[i] for i in test]
@@ -72,37 +122,15 @@ def run(settings: Settings, tune: HeadSettings, material: Material, verbose: boo
         def probabilities(articles: Sequence[ArticleData]) -> dict[str, list[tuple[ArticleData, np.ndarray]]]:
             a = [aligned(scorer.predict_proba(x.rows), scorer.classes) for x in articles]
             b = [model.predict_proba_vectors(vectors[id(x)]) for x in articles]
-            return {
-                names[0]: list(zip(articles, a)),
-                names[1]: list(zip(articles, b)),
-                names[2]: [(x, (p + q) / 2) for x, p, q in zip(articles, a, b)],
-            }
+            return three_ways(names, articles, a, b)
 
-        tuning, testing = probabilities(inner_val), probabilities(held_out)
-        rules = rule_results(held_out, res)
-        rules_folds.append(official_score(rules, held_out, golds["dev"]))
-        line = [f"fold {number + 1}: rules F1 {rules_folds[-1].core.f1:.3f}"]
-        for name in names:
-            cut = tune_thresholds(tuning[name], CLASSES, shared=settings.shared_threshold, beta=settings.beta)
-            thresholds[name].append({k: round(v, 3) for k, v in cut.items()})
-            learned = scorer_results(testing[name], CLASSES, cut, res)
-            folds[name].append(official_score(learned, held_out, golds["dev"]))
-            unions[name].append(official_score(union(rules, learned), held_out, golds["dev"]))
-            core = folds[name][-1].core
-            line.append(f"{name} P {core.precision:.3f} R {core.recall:.3f} F1 {core.f1:.3f}")
+        line = comparison.fold(number, held_out, probabilities(inner_val), probabilities(held_out))
         if verbose:
-            print("; ".join(line) + f"  [{time.time() - began:.0f}s]", file=sys.stderr, flush=True)
-    lines = [f"6-fold CV by article, single inner split for thresholds; settings {settings}, {tune}"]
-    lines += report("rules alone", rules_folds)
-    for name in names:
-        lines += report(name, folds[name])
-        lines += report(f"rules ∪ {name}", unions[name])
+            print(line + f"  [{time.time() - began:.0f}s]", file=sys.stderr, flush=True)
+    lines = comparison.lines(f"6-fold CV by article, single inner split for thresholds; settings {settings}, {tune}")
     if verbose:
         print("\n".join(lines))
-    return {
-        "settings": settings.__dict__, "fine_tune": tune.__dict__, "thresholds": thresholds, "rules": summary(rules_folds),
-        **{name: summary(folds[name]) for name in names}, **{f"rules ∪ {name}": summary(unions[name]) for name in names}, "text": lines,
-    }
+    return {"settings": settings.__dict__, "fine_tune": tune.__dict__, **comparison.result(), "text": lines}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,8 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     tune = HeadSettings(C=args.head_C)
     result = run(settings_from(args), tune, load_material())
     if args.json:
-        with open(args.json, "w", encoding="utf-8") as out:
-            json.dump(result, out, indent=1, ensure_ascii=False)
+        write_json(args.json, result)
     return 0
 
 

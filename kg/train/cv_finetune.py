@@ -18,7 +18,6 @@ per positive (fixed seed) to keep an epoch within minutes on two cores.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import time
@@ -27,14 +26,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from kg.evaluate import EvalReport
 from kg.scorer import CLASSES
-from kg.train.cv import FOLDS, INNER, Material, groups_of, load_material, pool_splits, report, summary, train_model, union
-from kg.train.cv_encoder import aligned
-from kg.train.dataset import (
-    ArticleData, Settings, add_settings_arguments, gold_sets, official_score, resolver, rule_results, scorer_results,
-    settings_from, training_rows, tune_thresholds,
-)
+from kg.train.cv import FOLDS, INNER, Material, groups_of, load_material, pool_splits, train_model, training_parts, write_json
+from kg.train.cv_encoder import Comparison, aligned, three_ways
+from kg.train.dataset import ArticleData, Settings, add_settings_arguments, settings_from, training_rows
 
 MAX_TOKENS = 128
 
@@ -153,13 +148,8 @@ def subsample(texts: list[str], ys: list[str], weights: list[float], ratio: floa
 
 def run(settings: Settings, tune: TuneSettings, material: Material, folds: Sequence[int], verbose: bool = True) -> dict[str, object]:
     began = time.time()
-    golds = gold_sets()
-    res = resolver()
     names = ("A: features", "B: fine-tuned", "A+B: mean")
-    scores: dict[str, list[EvalReport]] = {n: [] for n in names}
-    unions: dict[str, list[EvalReport]] = {n: [] for n in names}
-    rules_folds: list[EvalReport] = []
-    thresholds: dict[str, list[dict[str, float]]] = {n: [] for n in names}
+    comparison = Comparison(names, settings)
     pool_parts = pool_splits(material, settings, INNER)
     for number, test in enumerate(groups_of(material.dev, FOLDS)):
         if number + 1 not in folds:
@@ -173,13 +163,7 @@ def run(settings: Settings, tune: TuneSettings, material: Material, folds: Seque
         unseen = held_out + inner_val + pool_val
         scorer = train_model(material, inner_train, unseen, settings)
         # Stage B's rows: exactly stage A's training parts, as marked texts.
-        excluded = {material.voa_docs[a.name] for a in unseen if a.name in material.voa_docs}
-        skip = {id(a) for a in unseen}
-        parts = [(a.texts, a.labels, 1.0) for a in inner_train] + [(a.texts, a.labels, settings.seeds_weight) for a in material.seeds]
-        if settings.pool_weight > 0:
-            parts += [(a.texts, a.labels, settings.pool_weight) for a in material.pool if id(a) not in skip]
-        if settings.m2e2_weight > 0:
-            parts += [(s.texts, s.labels, settings.m2e2_weight) for s in material.m2e2 if s.doc_id not in excluded]
+        parts = training_parts(material, inner_train, unseen, settings, inputs=lambda item: item.texts)
         texts, ys, ws = subsample(*training_rows(parts, settings), tune.negatives, tune.seed)
         if verbose:
             print(f"fold {number + 1}: {len(texts)} training rows ({sum(y != 'none' for y in ys)} positive)", file=sys.stderr, flush=True)
@@ -188,37 +172,15 @@ def run(settings: Settings, tune: TuneSettings, material: Material, folds: Seque
         def probabilities(articles: Sequence[ArticleData]) -> dict[str, list[tuple[ArticleData, np.ndarray]]]:
             a = [aligned(scorer.predict_proba(x.rows), scorer.classes) for x in articles]
             b = [model.predict_proba(x.texts) if x.found else np.zeros((0, len(CLASSES)), dtype=np.float32) for x in articles]
-            return {
-                names[0]: list(zip(articles, a)),
-                names[1]: list(zip(articles, b)),
-                names[2]: [(x, (p + q) / 2) for x, p, q in zip(articles, a, b)],
-            }
+            return three_ways(names, articles, a, b)
 
-        tuning, testing = probabilities(inner_val + pool_val), probabilities(held_out)
-        rules = rule_results(held_out, res)
-        rules_folds.append(official_score(rules, held_out, golds["dev"]))
-        line = [f"fold {number + 1}: rules F1 {rules_folds[-1].core.f1:.3f}"]
-        for name in names:
-            cut = tune_thresholds(tuning[name], CLASSES, shared=settings.shared_threshold, beta=settings.beta)
-            thresholds[name].append({k: round(v, 3) for k, v in cut.items()})
-            learned = scorer_results(testing[name], CLASSES, cut, res)
-            scores[name].append(official_score(learned, held_out, golds["dev"]))
-            unions[name].append(official_score(union(rules, learned), held_out, golds["dev"]))
-            core = scores[name][-1].core
-            line.append(f"{name} P {core.precision:.3f} R {core.recall:.3f} F1 {core.f1:.3f}")
+        line = comparison.fold(number, held_out, probabilities(inner_val + pool_val), probabilities(held_out))
         if verbose:
-            print("; ".join(line) + f"  [{time.time() - began:.0f}s]", file=sys.stderr, flush=True)
-    lines = [f"CV by article, folds {list(folds)} of {FOLDS}, single inner split for thresholds; settings {settings}, {tune}"]
-    lines += report("rules alone", rules_folds)
-    for name in names:
-        lines += report(name, scores[name])
-        lines += report(f"rules ∪ {name}", unions[name])
+            print(line + f"  [{time.time() - began:.0f}s]", file=sys.stderr, flush=True)
+    lines = comparison.lines(f"CV by article, folds {list(folds)} of {FOLDS}, single inner split for thresholds; settings {settings}, {tune}")
     if verbose:
         print("\n".join(lines))
-    return {
-        "settings": settings.__dict__, "fine_tune": tune.__dict__, "folds": list(folds), "thresholds": thresholds, "rules": summary(rules_folds),
-        **{name: summary(scores[name]) for name in names}, **{f"rules ∪ {name}": summary(unions[name]) for name in names}, "text": lines,
-    }
+    return {"settings": settings.__dict__, "fine_tune": tune.__dict__, "folds": list(folds), **comparison.result(), "text": lines}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -234,8 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     folds = [int(k) for k in args.folds.split(",")]
     result = run(settings_from(args), tune, load_material(), folds)
     if args.json:
-        with open(args.json, "w", encoding="utf-8") as out:
-            json.dump(result, out, indent=1, ensure_ascii=False)
+        write_json(args.json, result)
     return 0
 
 
