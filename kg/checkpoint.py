@@ -48,6 +48,12 @@ def code_fingerprint() -> str:
 
 
 def file_hash(path: Path) -> str:
+    """sha256 of a file; of a folder (an A+B scorer model), of its files' names and hashes."""
+    if path.is_dir():
+        digest = hashlib.sha256()
+        for item in sorted(p for p in path.iterdir() if p.is_file()):
+            digest.update(f"{item.name}\0{file_hash(item)}\n".encode())
+        return digest.hexdigest()
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 

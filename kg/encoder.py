@@ -127,13 +127,14 @@ class PairEncoder:
         self._marks = (encoder.tokenizer.token_to_id(SUBJECT_MARK), encoder.tokenizer.token_to_id(OBJECT_MARK))
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
-        """[n, 2H] pair vectors of marked texts (zeros for a marker lost to truncation)."""
+        """[n, 2H] pair vectors of marked texts (a marker lost to truncation falls back on
+        [CLS], as in fine-tuning: ``kg.train.cv_finetune``)."""
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         encodings = self.encoder.tokenizer.encode_batch(list(texts))
         out = []
         for enc, states in zip(encodings, self.encoder.hidden(encodings)):
             ids = list(enc.ids)
-            pair = [states[ids.index(mark)] if mark in ids else np.zeros(states.shape[1], dtype=np.float32) for mark in self._marks]
+            pair = [states[ids.index(mark) if mark in ids else 0] for mark in self._marks]
             out.append(np.concatenate(pair))
         return np.stack(out)

@@ -138,10 +138,11 @@ class RelationComponent:
         self.lexicon = load_lexicon(Path(lexicon_path))
         self.scorer_path = scorer_path
         self.scorer = None
+        self.pair = None
         if scorer_path:
-            from kg.scorer import RelationScorer
+            from kg.scorer import load_scorer
 
-            self.scorer = RelationScorer.load(Path(scorer_path))
+            self.scorer, self.pair = load_scorer(Path(scorer_path))
         gazetteer = gaz.load(Path(gazetteer_path)) if gazetteer_path else None
         self.demonyms = gazetteer.demonyms if gazetteer else {}
         empty: frozenset[str] = frozenset()
@@ -159,7 +160,7 @@ class RelationComponent:
                 from kg.features import words
                 from kg.scorer import score_with
 
-                extraction = add_decisions(extractor, extraction, score_with(extractor, doc, extraction, self.scorer), words().triggers)
+                extraction = add_decisions(extractor, extraction, score_with(extractor, doc, extraction, self.scorer, self.pair), words().triggers)
             doc.user_data[RESULT_KEY] = extraction.to_dict()
         except Exception as error:  # noqa: BLE001 - any bug in extraction, RecursionError included
             doc.user_data[FAILURE_KEY] = failure_of("extract", error).to_dict()
@@ -202,11 +203,27 @@ def load_model(model: str | None = None) -> Language:
 
 
 def scorer_path(scorer: str | Path | None = None) -> str:
-    """The learned scorer's model file: ``scorer``, else ``KG_SCORER``, else none (rules only)."""
+    """The learned scorer's model: ``scorer``, else ``KG_SCORER``, else none (rules only). A file
+    is stage A alone (``kg/data/scorer.json``); a folder, stage A+B (``kg/data/pair``)."""
     path = str(scorer or os.environ.get("KG_SCORER", ""))
-    if path and not Path(path).is_file():
+    if not path:
+        return path
+    if Path(path).is_dir():
+        missing = [name for name in ("scorer.json", "pair.json", "encoder.onnx", "tokenizer.json") if not (Path(path) / name).is_file()]
+        if missing:
+            raise KgError(f"{path}: not a scorer model folder ({', '.join(missing)} missing; make train-pair writes one)")
+        return path
+    if not Path(path).is_file():
         raise KgError(f"{path}: no such scorer model file (train one with make train)")
     return path
+
+
+def without_encoder(scorer: str | Path | None = None) -> Path | None:
+    """``--fast``: of an A+B scorer folder (``scorer`` or ``KG_SCORER``), stage A alone."""
+    path = str(scorer or os.environ.get("KG_SCORER", ""))
+    if not path:
+        return None
+    return Path(path) / "scorer.json" if Path(path).is_dir() else Path(path)
 
 
 def build_pipeline(model: str | None = None, gazetteer_path: Path | None = None, scorer: str | Path | None = None) -> Language:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import numpy as np
 from spacy.tokens import Doc
@@ -25,6 +25,9 @@ from kg.documents import Document
 from kg.extraction import CORE, Extraction, Extractor, Mention
 from kg.features import DocContext, Features, document_features
 from kg.resolve import ACTOR_OBJECT, PLACE_OBJECT, Relation, Resolver
+
+if TYPE_CHECKING:
+    from kg.pair_model import PairModel
 
 MODEL_PATH = Path(__file__).with_name("data") / "scorer.json"
 CLASSES: tuple[str, ...] = ("none",) + CORE
@@ -129,19 +132,46 @@ def pairs_from_proba(found: Sequence[Candidate], proba: np.ndarray, classes: Seq
     return out
 
 
-def score_with(extractor: "Extractor", doc: Doc, extraction: Extraction, scorer: RelationScorer) -> DocumentScores:
+def in_class_order(proba: np.ndarray, classes: Sequence[str]) -> np.ndarray:
+    """Probability columns reordered to ``CLASSES``."""
+    column = {c: k for k, c in enumerate(classes)}
+    return proba[:, [column[c] for c in CLASSES]]
+
+
+def load_scorer(path: Path) -> tuple[RelationScorer, "PairModel | None"]:
+    """A scorer model: a ``scorer.json`` file (stage A), or a folder holding one beside the
+    fine-tuned pair model (stage A+B, ``kg.pair_model``; ``make train-pair`` writes it)."""
+    if path.is_dir():
+        from kg.pair_model import PairModel
+
+        return RelationScorer.load(path / "scorer.json"), PairModel.load(path)
+    return RelationScorer.load(path), None
+
+
+def decide(doc: Doc, layer: MentionLayer, found: Sequence[Candidate], rows: Sequence[Features], scorer: RelationScorer,
+           pair: "PairModel | None" = None) -> DocumentScores:
+    """Stage A's probabilities, or with ``pair`` the A+B mean, against their thresholds."""
+    proba = scorer.predict_proba(rows)
+    if pair is None:
+        return DocumentScores(layer.mentions, pairs_from_proba(found, proba, scorer.classes, scorer.thresholds))
+    from kg.pair_model import pair_texts
+
+    mean = pair.combined(in_class_order(proba, scorer.classes), lambda chosen: pair_texts(doc, [found[i] for i in chosen]))
+    return DocumentScores(layer.mentions, pairs_from_proba(found, mean, CLASSES, pair.thresholds))
+
+
+def score_with(extractor: "Extractor", doc: Doc, extraction: Extraction, scorer: RelationScorer, pair: "PairModel | None" = None) -> DocumentScores:
     """``score_document`` reusing the extractor that made ``extraction`` (its state is read once)."""
     layer = mention_layer(doc, extraction, extractor)
     found = candidates(doc, layer)
     rows = document_features(DocContext.build(doc, extraction, layer), found)
-    return DocumentScores(layer.mentions, pairs_from_proba(found, scorer.predict_proba(rows), scorer.classes, scorer.thresholds))
+    return decide(doc, layer, found, rows, scorer, pair)
 
 
-def score_document(doc: Doc, extraction: Extraction, scorer: RelationScorer) -> DocumentScores:
+def score_document(doc: Doc, extraction: Extraction, scorer: RelationScorer, pair: "PairModel | None" = None) -> DocumentScores:
     """Mentions (rule mentions first) and every pair that passes its relation's threshold."""
     layer, found, rows = candidate_rows(doc, extraction)
-    proba = scorer.predict_proba(rows)
-    return DocumentScores(layer.mentions, pairs_from_proba(found, proba, scorer.classes, scorer.thresholds))
+    return decide(doc, layer, found, rows, scorer, pair)
 
 
 def object_role(relation: str) -> str:

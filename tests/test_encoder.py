@@ -71,7 +71,8 @@ def test_pair_vectors_are_the_marker_states() -> None:
     states = encoder.hidden([enc])[0]
     assert np.array_equal(vectors[0][:384], states[enc.ids.index(encoder.tokenizer.token_to_id("@"))])
     assert np.array_equal(vectors[0][384:], states[enc.ids.index(encoder.tokenizer.token_to_id("#"))])
-    assert not vectors[1][:384].any()  # no subject marker: zeros
+    other = encoder.tokenizer.encode(text.replace("@ Russian jets @", "Russian jets"))
+    assert np.array_equal(vectors[1][:384], encoder.hidden([other])[0][0])  # no subject marker: [CLS], as in fine-tuning
 
 
 def test_missing_model_is_one_clear_error(tmp_path: Path) -> None:

@@ -27,13 +27,12 @@ from kg.train.dataset import (
 )
 from kg.encoder import Encoder, PairEncoder
 from kg.train.pair_encoder import HeadSettings, fit_head
-from kg.scorer import CLASSES
+from kg.scorer import CLASSES, in_class_order
 
 
 def aligned(proba: np.ndarray, classes: Sequence[str]) -> np.ndarray:
     """Columns reordered to ``CLASSES``."""
-    column = {c: k for k, c in enumerate(classes)}
-    return proba[:, [column[c] for c in CLASSES]]
+    return in_class_order(proba, classes)
 
 
 def three_ways(names: Sequence[str], articles: Sequence[ArticleData], a: Sequence[np.ndarray], b: Sequence[np.ndarray]) -> dict[str, list[tuple[ArticleData, np.ndarray]]]:

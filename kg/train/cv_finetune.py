@@ -18,14 +18,18 @@ per positive (fixed seed) to keep an epoch within minutes on two cores.
 from __future__ import annotations
 
 import argparse
+import json
 import random
+import tempfile
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 
+from kg.pair_model import PairModel, combine
 from kg.scorer import CLASSES
 from kg.train.cv import FOLDS, INNER, Material, groups_of, load_material, pool_splits, train_model, training_parts, write_json
 from kg.train.cv_encoder import Comparison, aligned, three_ways
@@ -119,12 +123,39 @@ class PairClassifier:
                 optimiser.step()
                 schedule.step()
                 optimiser.zero_grad()
-                total += float(loss)
+                total += float(loss.detach())
                 step += 1
                 if verbose and step % 100 == 0:
                     print(f"  step {step}/{steps} loss {total / (step - epoch * len(batches)):.4f} [{time.time() - began:.0f}s]", file=sys.stderr, flush=True)
         self.encoder.eval()
         return self
+
+    def encoder_weights(self) -> dict[str, np.ndarray]:
+        """The fine-tuned encoder's weights under Hugging Face's names, as float32 numpy (the
+        input of ``kg.train.export_encoder.export``)."""
+        return {k: v.detach().cpu().numpy().astype(np.float32) for k, v in self.encoder.state_dict().items()}
+
+    def head_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """The head as ``kg.pair_model.PairModel`` applies it: weights [2H, classes] and bias."""
+        return self.head.weight.detach().cpu().numpy().T.astype(np.float32), self.head.bias.detach().cpu().numpy().astype(np.float32)
+
+    def export(self, directory: Path, thresholds: dict[str, float], floor: float, meta: dict[str, object]) -> Path:
+        """The int8 ONNX encoder, tokenizer and ``pair.json`` (head, thresholds, floor) in ``directory``."""
+        from kg.train.export_encoder import export
+
+        export(directory, quantize=True, weights=self.encoder_weights())
+        weights, bias = self.head_arrays()
+        data = {
+            "classes": list(CLASSES),
+            "weights": [[round(float(x), 6) for x in row] for row in weights],
+            "bias": [round(float(x), 6) for x in bias],
+            "thresholds": {k: round(float(v), 4) for k, v in sorted(thresholds.items())},
+            "floor": floor,
+            "meta": meta,
+        }
+        path = directory / "pair.json"
+        path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+        return path
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         torch = self.torch
@@ -146,11 +177,19 @@ def subsample(texts: list[str], ys: list[str], weights: list[float], ratio: floa
     return [texts[i] for i in chosen], [ys[i] for i in chosen], [weights[i] * (scale if ys[i] == "none" else 1.0) for i in chosen]
 
 
-def run(settings: Settings, tune: TuneSettings, material: Material, folds: Sequence[int], verbose: bool = True) -> dict[str, object]:
+def run(settings: Settings, tune: TuneSettings, material: Material, folds: Sequence[int], verbose: bool = True,
+        int8: bool = False, floors: Sequence[float] = (), save: str | None = None) -> dict[str, object]:
+    """``int8``: also score stage B as shipped, exported to int8 ONNX and run by
+    ``kg.pair_model.PairModel``, alone, averaged with A, and averaged with A where stage B runs
+    only on the pairs A gives some relation at least each of ``floors``. ``save``: write every
+    scored article's probabilities (npz) for later analysis."""
     began = time.time()
-    names = ("A: features", "B: fine-tuned", "A+B: mean")
+    names = ["A: features", "B: fine-tuned", "A+B: mean"]
+    if int8:
+        names += ["B: int8", "A+B: int8 mean"] + [f"A+B: int8, floor {f:g}" for f in floors]
     comparison = Comparison(names, settings)
     pool_parts = pool_splits(material, settings, INNER)
+    saved: dict[str, np.ndarray] = {}
     for number, test in enumerate(groups_of(material.dev, FOLDS)):
         if number + 1 not in folds:
             continue
@@ -168,19 +207,56 @@ def run(settings: Settings, tune: TuneSettings, material: Material, folds: Seque
         if verbose:
             print(f"fold {number + 1}: {len(texts)} training rows ({sum(y != 'none' for y in ys)} positive)", file=sys.stderr, flush=True)
         model = PairClassifier(tune).fit(texts, ys, ws, verbose)
+        shipped: PairModel | None = None
+        if int8:
+            directory = Path(tempfile.mkdtemp(prefix="kg-pair-"))
+            model.export(directory, {}, 0.0, {})
+            shipped = PairModel.load(directory)
 
-        def probabilities(articles: Sequence[ArticleData]) -> dict[str, list[tuple[ArticleData, np.ndarray]]]:
+        def probabilities(articles: Sequence[ArticleData], tag: str) -> dict[str, list[tuple[ArticleData, np.ndarray]]]:
+            empty = np.zeros((0, len(CLASSES)), dtype=np.float32)
             a = [aligned(scorer.predict_proba(x.rows), scorer.classes) for x in articles]
-            b = [model.predict_proba(x.texts) if x.found else np.zeros((0, len(CLASSES)), dtype=np.float32) for x in articles]
-            return three_ways(names, articles, a, b)
+            b = [model.predict_proba(x.texts) if x.found else empty for x in articles]
+            out = three_ways(names, articles, a, b)
+            if shipped is not None:
+                b8 = [shipped.predict_proba(x.texts) if x.found else empty for x in articles]
+                out[names[3]] = list(zip(articles, b8))
+                out[names[4]] = [(x, (p + q) / 2) for x, p, q in zip(articles, a, b8)]
+                for name, f in zip(names[5:], floors):
+                    out[name] = [(x, combine(p, lambda rows, q=q: q[rows], f)) for x, p, q in zip(articles, a, b8)]
+                if verbose:
+                    for f in floors:
+                        kept = sum(int((p[:, 1:].max(axis=1) >= f).sum()) for p in a if len(p))
+                        print(f"  {tag}: floor {f:g} keeps {kept} of {sum(len(p) for p in a)} pairs", file=sys.stderr, flush=True)
+            if save is not None:
+                for x, p, q in zip(articles, a, b):
+                    saved[f"{number + 1}/{tag}/{x.name}/A"] = p
+                    saved[f"{number + 1}/{tag}/{x.name}/B"] = q
+                if shipped is not None:
+                    for x, q in zip(articles, b8):
+                        saved[f"{number + 1}/{tag}/{x.name}/B8"] = q
+            return out
 
-        line = comparison.fold(number, held_out, probabilities(inner_val + pool_val), probabilities(held_out))
+        line = comparison.fold(number, held_out, probabilities(inner_val + pool_val, "tune"), probabilities(held_out, "test"))
         if verbose:
             print(line + f"  [{time.time() - began:.0f}s]", file=sys.stderr, flush=True)
+    if save is not None:
+        np.savez_compressed(save, **saved)
     lines = comparison.lines(f"CV by article, folds {list(folds)} of {FOLDS}, single inner split for thresholds; settings {settings}, {tune}")
     if verbose:
         print("\n".join(lines))
     return {"settings": settings.__dict__, "fine_tune": tune.__dict__, "folds": list(folds), **comparison.result(), "text": lines}
+
+
+def record(path: Path, result: dict[str, object]) -> None:
+    """Keep ``result`` (less its text) in the record file of runs, replacing runs of the same
+    folds; ``kg.train.train_pair`` takes the shipped thresholds from it."""
+    data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {"runs": []}
+    folds = set(result["folds"])  # type: ignore[call-overload]
+    runs = [r for r in data["runs"] if not folds & set(r["folds"])]
+    runs.append({k: v for k, v in result.items() if k != "text"})
+    data["runs"] = sorted(runs, key=lambda r: min(r["folds"]))
+    write_json(str(path), data)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -191,12 +267,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lr", type=float, default=TuneSettings.lr)
     parser.add_argument("--negatives", type=float, default=TuneSettings.negatives)
     parser.add_argument("--json", help="write the fold scores and thresholds here")
+    parser.add_argument("--int8", action="store_true", help="also score stage B exported to int8 ONNX, as the build runs it")
+    parser.add_argument("--floors", default="0.02,0.05,0.1", help="with --int8: stage-A floors below which stage B is not run")
+    parser.add_argument("--save", help="write every scored article's probabilities here (npz)")
+    parser.add_argument("--record", type=Path, help="also keep the result in this record of runs (eval/cv-finetune.json), replacing runs of the same folds")
     args = parser.parse_args(argv)
     tune = TuneSettings(epochs=args.epochs, lr=args.lr, negatives=args.negatives)
     folds = [int(k) for k in args.folds.split(",")]
-    result = run(settings_from(args), tune, load_material(), folds)
+    floors = [float(f) for f in args.floors.split(",") if f]
+    result = run(settings_from(args), tune, load_material(), folds, int8=args.int8, floors=floors, save=args.save)
     if args.json:
         write_json(args.json, result)
+    if args.record:
+        record(args.record, result)
     return 0
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from kg import gazetteer as gaz
 from kg.build import merge_entities
 from kg.candidates import Candidate, MentionLayer
-from kg.encoder import marked_text
+from kg.pair_model import pair_texts
 from kg.corpora.m2e2 import examples_from_record
 from kg.evaluate import TIER_RANK, EntityIndex, EvalReport, GoldLine, load_entities, load_gold, predictions, score
 from kg.extraction import CORE
@@ -57,10 +57,6 @@ class SentenceData:
     rows: list[Features]
     labels: list[tuple[str, ...]]
     texts: list[str]  # each candidate as marked text (the pair encoder's input)
-
-
-def pair_texts(doc: "Doc", found: Sequence[Candidate]) -> list[str]:
-    return [marked_text(doc, (c.subject.start, c.subject.end, c.subject.sentence), (c.object.start, c.object.end, c.object.sentence)) for c in found]
 
 
 @dataclass

@@ -116,13 +116,15 @@ def build_graph(weights: dict[str, np.ndarray], config: dict[str, object]) -> "o
     return model
 
 
-def export(out: Path, quantize: bool = True) -> Path:
+def export(out: Path, quantize: bool = True, weights: dict[str, np.ndarray] | None = None) -> Path:
+    """Write ``encoder.onnx`` and ``tokenizer.json`` into ``out``: the pinned weights, or
+    ``weights`` (the same names, e.g. a fine-tuned ``BertModel``'s state dict as numpy)."""
     import onnx
     from safetensors.numpy import load_file
 
     source = weights_dir()
     config = json.loads((source / "config.json").read_text(encoding="utf-8"))
-    model = build_graph(load_file(str(source / "model.safetensors")), config)
+    model = build_graph(weights if weights is not None else load_file(str(source / "model.safetensors")), config)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = Path(tmp) / "fp32.onnx"

@@ -1,0 +1,109 @@
+"""Stage B at run time: the fine-tuned MiniLM pair classifier, averaged with stage A.
+
+``kg/data/pair/`` holds what ``python -m kg.train.train_pair`` writes: ``encoder.onnx`` (the
+fine-tuned encoder, int8), ``tokenizer.json`` and ``pair.json`` (the linear head over the final
+states at the ``@`` and ``#`` markers, the thresholds of the mean, the floor and the model's
+metadata). Only onnxruntime, tokenizers and numpy are needed; no torch.
+
+A candidate's probabilities are the mean of stage A's and stage B's. Stage B runs only where
+stage A gives some relation at least ``floor``: elsewhere it counts as a sure ``none``, which
+keeps the encoder to a few pairs an article (its cost is one ONNX run per pair).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Sequence
+
+import numpy as np
+
+from kg.errors import KgError
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from kg.candidates import Candidate
+
+PAIR_DIR = Path(__file__).resolve().parent / "data" / "pair"
+
+
+def pair_texts(doc: "Doc", found: Sequence["Candidate"]) -> list[str]:
+    """Each candidate as marked text, the pair classifier's input."""
+    from kg.encoder import marked_text
+
+    return [marked_text(doc, (c.subject.start, c.subject.end, c.subject.sentence), (c.object.start, c.object.end, c.object.sentence)) for c in found]
+
+
+def combine(a: np.ndarray, b_of: Callable[[list[int]], np.ndarray], floor: float) -> np.ndarray:
+    """Mean of stage A's probabilities ``a`` ([n, classes], ``none`` first) and stage B's, asked
+    (``b_of``) only for the rows whose best relation under A reaches ``floor``; stage B counts
+    as ``none`` with certainty on the other rows."""
+    out = a / 2.0
+    out[:, 0] += 0.5
+    if len(a) == 0:
+        return out
+    rows = [i for i in range(len(a)) if float(a[i, 1:].max()) >= floor]
+    if rows:
+        out[rows] = (a[rows] + b_of(rows)) / 2.0
+    return out
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    logits = logits - logits.max(axis=1, keepdims=True)
+    e = np.exp(logits)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+@dataclass
+class PairModel:
+    """The fine-tuned encoder and its head, with the thresholds of the A+B mean."""
+
+    directory: Path
+    weights: np.ndarray  # [2H, classes]
+    bias: np.ndarray  # [classes]
+    classes: tuple[str, ...]
+    thresholds: dict[str, float]
+    floor: float
+    meta: dict[str, object] = field(default_factory=dict)
+    _pairs: object = None
+
+    @classmethod
+    def load(cls, directory: Path = PAIR_DIR) -> "PairModel":
+        path = directory / "pair.json"
+        if not path.is_file():
+            raise KgError(f"{directory}: no pair model (pair.json missing; make train-pair writes it)")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            directory,
+            np.asarray(data["weights"], dtype=np.float32),
+            np.asarray(data["bias"], dtype=np.float32),
+            tuple(data["classes"]),
+            {k: float(v) for k, v in data["thresholds"].items()},
+            float(data["floor"]),
+            dict(data.get("meta", {})),
+        )
+
+    @property
+    def pairs(self) -> "object":
+        # The ONNX session is opened on first use: a build that scores no pair never pays for it.
+        if self._pairs is None:
+            from kg.encoder import Encoder, PairEncoder
+
+            self._pairs = PairEncoder(Encoder(self.directory))
+        return self._pairs
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """[n, classes] probabilities of marked texts (``kg.encoder.marked_text``)."""
+        if not texts:
+            return np.zeros((0, len(self.classes)), dtype=np.float32)
+        vectors = self.pairs.vectors(texts)  # type: ignore[attr-defined]
+        # Row by row: a matrix product's rounding depends on its shape (BLAS kernels), and a
+        # pair's score must not depend on how many others are scored with it.
+        weights, bias = self.weights.astype(np.float64), self.bias.astype(np.float64)
+        logits = np.stack([vector.astype(np.float64) @ weights + bias for vector in vectors])
+        return softmax(logits)
+
+    def combined(self, a: np.ndarray, texts_of: Callable[[list[int]], list[str]]) -> np.ndarray:
+        """The A+B mean for candidates whose stage-A probabilities are ``a``."""
+        return combine(a, lambda rows: self.predict_proba(texts_of(rows)), self.floor)
