@@ -96,8 +96,8 @@ def pair_texts_of(args: Args) -> list[str]:
 
     from kg.nlp import RESULT_KEY, build_pipeline
     from kg.extraction import Extraction
-    from kg.pair_model import PairModel, pair_texts
-    from kg.scorer import RelationScorer, candidate_rows
+    from kg.pair_model import PairModel, over_floor, pair_texts
+    from kg.scorer import RelationScorer, candidate_rows, in_class_order
 
     pair = PairModel.load(Path(args["pair"]))
     scorer = RelationScorer.load(Path(args["pair"]) / "scorer.json")
@@ -109,10 +109,8 @@ def pair_texts_of(args: Args) -> list[str]:
         _, found, rows = candidate_rows(doc, Extraction.from_dict(doc.user_data[RESULT_KEY]))
         if not found:
             continue
-        proba = scorer.predict_proba(rows)
-        none = list(scorer.classes).index("none")
-        best = [max(float(p) for k, p in enumerate(row) if k != none) for row in proba]
-        texts += pair_texts(doc, [c for c, value in zip(found, best) if value >= pair.floor])
+        chosen = over_floor(in_class_order(scorer.predict_proba(rows), scorer.classes), pair.floor)
+        texts += pair_texts(doc, [found[i] for i in chosen])
     return texts
 
 

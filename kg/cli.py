@@ -114,14 +114,12 @@ def build(
     from kg.build import build as run_build
     from kg.nlp import without_encoder
 
-    if fast:
-        scorer = without_encoder(scorer)
     progress = Progress()
     summary = guarded(
         lambda: run_build(
             inputs, out, fmt=fmt, model=model, workers=workers, encoding=encoding, max_bytes=max_bytes,
             keep_going=keep_going, progress=progress.step, on_documents=progress.start, on_skip=report_skip,
-            fail_fast=fail_fast, resume=resume, timeout=timeout, scorer=scorer, cluster=cluster, shards=shards,
+            fail_fast=fail_fast, resume=resume, timeout=timeout, scorer=without_encoder(scorer) if fast else scorer, cluster=cluster, shards=shards,
         )
     )
     if not quiet:

@@ -209,7 +209,9 @@ def scorer_path(scorer: str | Path | None = None) -> str:
     if not path:
         return path
     if Path(path).is_dir():
-        missing = [name for name in ("scorer.json", "pair.json", "encoder.onnx", "tokenizer.json") if not (Path(path) / name).is_file()]
+        from kg.pair_model import PAIR_FILES
+
+        missing = [name for name in PAIR_FILES if not (Path(path) / name).is_file()]
         if missing:
             raise KgError(f"{path}: not a scorer model folder ({', '.join(missing)} missing; make train-pair writes one)")
         return path
@@ -220,7 +222,7 @@ def scorer_path(scorer: str | Path | None = None) -> str:
 
 def without_encoder(scorer: str | Path | None = None) -> Path | None:
     """``--fast``: of an A+B scorer folder (``scorer`` or ``KG_SCORER``), stage A alone."""
-    path = str(scorer or os.environ.get("KG_SCORER", ""))
+    path = scorer_path(scorer)
     if not path:
         return None
     return Path(path) / "scorer.json" if Path(path).is_dir() else Path(path)

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from kg.candidates import Candidate
 
 PAIR_DIR = Path(__file__).resolve().parent / "data" / "pair"
+# What a scorer folder holds besides its NOTICE and licence (kg.nlp.scorer_path checks them).
+PAIR_FILES = ("scorer.json", "pair.json", "encoder.onnx", "tokenizer.json")
 
 
 def pair_texts(doc: "Doc", found: Sequence["Candidate"]) -> list[str]:
@@ -35,24 +37,22 @@ def pair_texts(doc: "Doc", found: Sequence["Candidate"]) -> list[str]:
     return [marked_text(doc, (c.subject.start, c.subject.end, c.subject.sentence), (c.object.start, c.object.end, c.object.sentence)) for c in found]
 
 
+def over_floor(a: np.ndarray, floor: float) -> list[int]:
+    """The rows of stage A's probabilities ``a`` ([n, classes], ``none`` first) whose best
+    relation reaches ``floor``: the candidates stage B reads."""
+    return [i for i in range(len(a)) if float(a[i, 1:].max()) >= floor]
+
+
 def combine(a: np.ndarray, b_of: Callable[[list[int]], np.ndarray], floor: float) -> np.ndarray:
     """Mean of stage A's probabilities ``a`` ([n, classes], ``none`` first) and stage B's, asked
-    (``b_of``) only for the rows whose best relation under A reaches ``floor``; stage B counts
-    as ``none`` with certainty on the other rows."""
+    (``b_of``) only for the rows ``over_floor``; stage B counts as ``none`` with certainty on the
+    other rows."""
     out = a / 2.0
     out[:, 0] += 0.5
-    if len(a) == 0:
-        return out
-    rows = [i for i in range(len(a)) if float(a[i, 1:].max()) >= floor]
+    rows = over_floor(a, floor)
     if rows:
         out[rows] = (a[rows] + b_of(rows)) / 2.0
     return out
-
-
-def softmax(logits: np.ndarray) -> np.ndarray:
-    logits = logits - logits.max(axis=1, keepdims=True)
-    e = np.exp(logits)
-    return e / e.sum(axis=1, keepdims=True)
 
 
 @dataclass
@@ -60,8 +60,8 @@ class PairModel:
     """The fine-tuned encoder and its head, with the thresholds of the A+B mean."""
 
     directory: Path
-    weights: np.ndarray  # [2H, classes]
-    bias: np.ndarray  # [classes]
+    weights: np.ndarray  # [2H, classes], float64
+    bias: np.ndarray  # [classes], float64
     classes: tuple[str, ...]
     thresholds: dict[str, float]
     floor: float
@@ -76,8 +76,8 @@ class PairModel:
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls(
             directory,
-            np.asarray(data["weights"], dtype=np.float32),
-            np.asarray(data["bias"], dtype=np.float32),
+            np.asarray(data["weights"], dtype=np.float64),
+            np.asarray(data["bias"], dtype=np.float64),
             tuple(data["classes"]),
             {k: float(v) for k, v in data["thresholds"].items()},
             float(data["floor"]),
@@ -100,9 +100,9 @@ class PairModel:
         vectors = self.pairs.vectors(texts)  # type: ignore[attr-defined]
         # Row by row: a matrix product's rounding depends on its shape (BLAS kernels), and a
         # pair's score must not depend on how many others are scored with it.
-        weights, bias = self.weights.astype(np.float64), self.bias.astype(np.float64)
-        logits = np.stack([vector.astype(np.float64) @ weights + bias for vector in vectors])
-        return softmax(logits)
+        from kg.scorer import softmax
+
+        return softmax(np.stack([vector.astype(np.float64) @ self.weights + self.bias for vector in vectors]))
 
     def combined(self, a: np.ndarray, texts_of: Callable[[list[int]], list[str]]) -> np.ndarray:
         """The A+B mean for candidates whose stage-A probabilities are ``a``."""

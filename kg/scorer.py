@@ -33,6 +33,14 @@ MODEL_PATH = Path(__file__).with_name("data") / "scorer.json"
 CLASSES: tuple[str, ...] = ("none",) + CORE
 
 
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of [n, classes] scores (stage A's and stage B's heads alike)."""
+    scores = logits - logits.max(axis=1, keepdims=True)
+    np.exp(scores, out=scores)
+    scores /= scores.sum(axis=1, keepdims=True)
+    return scores
+
+
 @dataclass
 class RelationScorer:
     classes: tuple[str, ...]
@@ -88,11 +96,7 @@ class RelationScorer:
         """(rows, classes) probabilities, as scikit-learn's multinomial ``predict_proba``."""
         if not rows:
             return np.zeros((0, len(self.classes)))
-        scores = self.decision(rows)
-        scores -= scores.max(axis=1, keepdims=True)
-        np.exp(scores, out=scores)
-        scores /= scores.sum(axis=1, keepdims=True)
-        return scores
+        return softmax(self.decision(rows))
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,7 @@ def load_scorer(path: Path) -> tuple[RelationScorer, "PairModel | None"]:
     return RelationScorer.load(path), None
 
 
-def decide(doc: Doc, layer: MentionLayer, found: Sequence[Candidate], rows: Sequence[Features], scorer: RelationScorer,
+def threshold_pairs(doc: Doc, layer: MentionLayer, found: Sequence[Candidate], rows: Sequence[Features], scorer: RelationScorer,
            pair: "PairModel | None" = None) -> DocumentScores:
     """Stage A's probabilities, or with ``pair`` the A+B mean, against their thresholds."""
     proba = scorer.predict_proba(rows)
@@ -165,13 +169,13 @@ def score_with(extractor: "Extractor", doc: Doc, extraction: Extraction, scorer:
     layer = mention_layer(doc, extraction, extractor)
     found = candidates(doc, layer)
     rows = document_features(DocContext.build(doc, extraction, layer), found)
-    return decide(doc, layer, found, rows, scorer, pair)
+    return threshold_pairs(doc, layer, found, rows, scorer, pair)
 
 
 def score_document(doc: Doc, extraction: Extraction, scorer: RelationScorer, pair: "PairModel | None" = None) -> DocumentScores:
     """Mentions (rule mentions first) and every pair that passes its relation's threshold."""
     layer, found, rows = candidate_rows(doc, extraction)
-    return decide(doc, layer, found, rows, scorer, pair)
+    return threshold_pairs(doc, layer, found, rows, scorer, pair)
 
 
 def object_role(relation: str) -> str:

@@ -30,11 +30,6 @@ from kg.train.pair_encoder import HeadSettings, fit_head
 from kg.scorer import CLASSES, in_class_order
 
 
-def aligned(proba: np.ndarray, classes: Sequence[str]) -> np.ndarray:
-    """Columns reordered to ``CLASSES``."""
-    return in_class_order(proba, classes)
-
-
 def three_ways(names: Sequence[str], articles: Sequence[ArticleData], a: Sequence[np.ndarray], b: Sequence[np.ndarray]) -> dict[str, list[tuple[ArticleData, np.ndarray]]]:
     """Each article's class probabilities from stage A, stage B and their mean, under ``names``."""
     return {
@@ -119,7 +114,7 @@ def run(settings: Settings, tune: HeadSettings, material: Material, verbose: boo
         model = fit_head(np.stack(xs), ys, ws, tune)
 
         def probabilities(articles: Sequence[ArticleData]) -> dict[str, list[tuple[ArticleData, np.ndarray]]]:
-            a = [aligned(scorer.predict_proba(x.rows), scorer.classes) for x in articles]
+            a = [in_class_order(scorer.predict_proba(x.rows), scorer.classes) for x in articles]
             b = [model.predict_proba_vectors(vectors[id(x)]) for x in articles]
             return three_ways(names, articles, a, b)
 

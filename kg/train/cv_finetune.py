@@ -29,10 +29,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from kg.pair_model import PairModel, combine
-from kg.scorer import CLASSES
+from kg.pair_model import PairModel, combine, over_floor
+from kg.scorer import CLASSES, in_class_order
 from kg.train.cv import FOLDS, INNER, Material, groups_of, load_material, pool_splits, train_model, training_parts, write_json
-from kg.train.cv_encoder import Comparison, aligned, three_ways
+from kg.train.cv_encoder import Comparison, three_ways
 from kg.train.dataset import ArticleData, Settings, add_settings_arguments, settings_from, training_rows
 
 MAX_TOKENS = 128
@@ -215,7 +215,7 @@ def run(settings: Settings, tune: TuneSettings, material: Material, folds: Seque
 
         def probabilities(articles: Sequence[ArticleData], tag: str) -> dict[str, list[tuple[ArticleData, np.ndarray]]]:
             empty = np.zeros((0, len(CLASSES)), dtype=np.float32)
-            a = [aligned(scorer.predict_proba(x.rows), scorer.classes) for x in articles]
+            a = [in_class_order(scorer.predict_proba(x.rows), scorer.classes) for x in articles]
             b = [model.predict_proba(x.texts) if x.found else empty for x in articles]
             out = three_ways(names, articles, a, b)
             if shipped is not None:
@@ -226,7 +226,7 @@ def run(settings: Settings, tune: TuneSettings, material: Material, folds: Seque
                     out[name] = [(x, combine(p, lambda rows, q=q: q[rows], f)) for x, p, q in zip(articles, a, b8)]
                 if verbose:
                     for f in floors:
-                        kept = sum(int((p[:, 1:].max(axis=1) >= f).sum()) for p in a if len(p))
+                        kept = sum(len(over_floor(p, f)) for p in a)
                         print(f"  {tag}: floor {f:g} keeps {kept} of {sum(len(p) for p in a)} pairs", file=sys.stderr, flush=True)
             if save is not None:
                 for x, p, q in zip(articles, a, b):

@@ -14,7 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
-from kg.scorer import CLASSES
+from kg.scorer import CLASSES, softmax
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,7 @@ class PairHead:
         """Probabilities in ``CLASSES`` order."""
         if len(vectors) == 0:
             return np.zeros((0, len(self.classes)))
-        logits = vectors.astype(np.float64) @ self.weights + self.bias
-        logits -= logits.max(axis=1, keepdims=True)
-        e = np.exp(logits)
-        return e / e.sum(axis=1, keepdims=True)
+        return softmax(vectors.astype(np.float64) @ self.weights + self.bias)
 
 
 def fit_head(vectors: np.ndarray, labels: Sequence[str], weights: Sequence[float], settings: HeadSettings) -> PairHead:
