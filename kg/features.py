@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from kg import gazetteer as gaz
 from kg.candidates import Candidate, MentionLayer
@@ -40,6 +40,7 @@ class Words:
     false_words: frozenset[str]
     air: frozenset[str]
     ground: frozenset[str]
+    trigger_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lemma → its relations, in CORE order
 
 
 @lru_cache(maxsize=1)
@@ -56,11 +57,8 @@ def words() -> Words:
         triggers, lexicon.word_set("blocking_verbs"), lexicon.word_set("blocking_modals"), lexicon.word_set("blocking_marks"),
         lexicon.word_set("reporting_verbs"), lexicon.word_set("hearsay_nouns"), lexicon.word_set("false_words"),
         lexicon.word_set("air_means"), lexicon.word_set("ground_means"),
+        {lemma: tuple(r for r in triggers if lemma in triggers[r]) for lemma in set().union(*triggers.values())},
     )
-
-
-def _lemma(token: Token) -> str:
-    return token.lemma_.lower()
 
 
 def _bucket(n: int, edges: Sequence[int] = (0, 1, 2, 3, 5, 8, 12, 20)) -> str:
@@ -68,6 +66,62 @@ def _bucket(n: int, edges: Sequence[int] = (0, 1, 2, 3, 5, 8, 12, 20)) -> str:
         if n <= edge:
             return str(edge)
     return f">{edges[-1]}"
+
+
+class Tokens:
+    """A document's parse as plain lists by token index, read once: a spaCy ``Token`` is made
+    anew at every ``doc[i]``, and features walk the same tree for hundreds of pairs."""
+
+    def __init__(self, doc: Doc) -> None:
+        w = words()
+        self.doc = doc
+        self.lemma: list[str] = []
+        self.lower: list[str] = []
+        self.dep: list[str] = []
+        self.pos: list[str] = []
+        self.head: list[int] = []
+        self.punct: list[bool] = []
+        self.space: list[bool] = []
+        for t in doc:  # one pass: each doc[i] or iteration step builds a new Token
+            self.lemma.append(t.lemma_.lower())
+            self.lower.append(t.lower_)
+            self.dep.append(t.dep_)
+            self.pos.append(t.pos_)
+            self.head.append(t.head.i)
+            self.punct.append(t.is_punct)
+            self.space.append(t.is_space)
+        self.passive = [False] * len(doc)  # a child nsubjpass or auxpass
+        self.neg = [False] * len(doc)  # a child neg
+        self.modal = [False] * len(doc)  # a child aux that is a blocking modal
+        for i, head in enumerate(self.head):
+            if head == i:
+                continue
+            dep = self.dep[i]
+            if dep in ("nsubjpass", "auxpass"):
+                self.passive[head] = True
+            elif dep == "neg":
+                self.neg[head] = True
+            elif dep == "aux" and self.lemma[i] in w.modals:
+                self.modal[head] = True
+        self._chains: dict[int, list[int]] = {}
+        self._roots: dict[tuple[int, int], int] = {}
+
+    def ancestors(self, i: int) -> list[int]:
+        """``i`` and its heads up to the root (64 at most); shared, do not change."""
+        chain = self._chains.get(i)
+        if chain is None:
+            chain = [i]
+            while self.head[chain[-1]] != chain[-1] and len(chain) < 64:
+                chain.append(self.head[chain[-1]])
+            self._chains[i] = chain
+        return chain
+
+    def root(self, start: int, end: int) -> int:
+        """The syntactic head of tokens ``start:end`` (spaCy's ``Span.root``)."""
+        key = (start, end)
+        if key not in self._roots:
+            self._roots[key] = self.doc[start:end].root.i
+        return self._roots[key]
 
 
 @dataclass
@@ -83,10 +137,11 @@ class DocContext:
     rule_sents: dict[int, set[str]] = field(default_factory=dict)
     sent_cues: dict[int, set[str]] = field(default_factory=dict)
     sent_args: dict[int, int] = field(default_factory=dict)  # named arguments per sentence
+    tokens: Tokens | None = None
 
     @classmethod
     def build(cls, doc: Doc, extraction: Extraction, layer: MentionLayer) -> "DocContext":
-        ctx = cls(doc, extraction, layer, list(doc.sents))
+        ctx = cls(doc, extraction, layer, list(doc.sents), tokens=Tokens(doc))
         # Rule sentences are extraction.sentences (trimmed); ours are doc.sents: map by position.
         pairs: dict[tuple[int, int, int], set[str]] = defaultdict(set)
         ents: dict[tuple[str, str, int], set[str]] = defaultdict(set)
@@ -102,21 +157,23 @@ class DocContext:
             number = _nearest(ctx.sentences, mention.start)
             ctx.sent_args[number] = ctx.sent_args.get(number, 0) + 1
         w = words()
+        tokens = ctx.tokens
+        assert tokens is not None
         for number, sent in enumerate(ctx.sentences):
             cues: set[str] = set()
-            for token in sent:
-                lemma = _lemma(token)
-                if token.dep_ == "neg":
+            for i in range(sent.start, sent.end):
+                lemma, dep, lower = tokens.lemma[i], tokens.dep[i], tokens.lower[i]
+                if dep == "neg":
                     cues.add("neg")
-                if lemma in w.blocking and token.pos_ in ("VERB", "AUX"):
+                if lemma in w.blocking and tokens.pos[i] in ("VERB", "AUX"):
                     cues.add("block")
-                if lemma in w.modals and token.dep_ == "aux":
+                if lemma in w.modals and dep == "aux":
                     cues.add("modal")
-                if token.lower_ in w.marks:
+                if lower in w.marks:
                     cues.add("cond")
                 if lemma in w.hearsay:
                     cues.add("hearsay")
-                if token.lower_ in w.false_words or lemma == "deny":
+                if lower in w.false_words or lemma == "deny":
                     cues.add("denial")
                 if lemma in w.reporting:
                     cues.add("report")
@@ -124,9 +181,8 @@ class DocContext:
                     cues.add("air")
                 if lemma in w.ground:
                     cues.add("ground")
-                for relation, trig in w.triggers.items():
-                    if lemma in trig:
-                        cues.add(f"trig:{relation}")
+                for relation in w.trigger_of.get(lemma, ()):
+                    cues.add(f"trig:{relation}")
             text = sent.text.rstrip()
             if not text or text[-1] not in ".!?\"')":
                 cues.add("nopunct")  # headline, caption, list item
@@ -145,27 +201,18 @@ def identity(layer: MentionLayer, index: int) -> str:
     return mention.key or f"{mention.kind}:{mention.text.lower()}"
 
 
-def _head(doc: Doc, start: int, end: int) -> Token:
-    return doc[start:end].root
-
-
-def _ancestors(token: Token) -> list[Token]:
-    chain = [token]
-    while chain[-1].head.i != chain[-1].i and len(chain) < 64:
-        chain.append(chain[-1].head)
-    return chain
-
-
-def dependency_path(a: Token, b: Token) -> tuple[list[Token], list[str], Token | None]:
-    """(tokens strictly between a and b on the tree path, arc labels with direction, LCA)."""
-    up_a, up_b = _ancestors(a), _ancestors(b)
-    index_b = {t.i: n for n, t in enumerate(up_b)}
+def _path(tokens: Tokens, a: int, b: int) -> tuple[list[int], list[str], int | None]:
+    """(tokens strictly between a and b on the tree path, arc labels with direction, their
+    lowest common head), as token indices."""
+    up_a, up_b = tokens.ancestors(a), tokens.ancestors(b)
+    index_b = {t: n for n, t in enumerate(up_b)}
+    dep = tokens.dep
     for n, token in enumerate(up_a):
-        if token.i in index_b:
-            m = index_b[token.i]
+        if token in index_b:
+            m = index_b[token]
             rising, falling = up_a[:n], up_b[:m]
-            middle = rising[1:] + ([token] if token.i not in (a.i, b.i) else []) + list(reversed(falling[1:]))
-            arcs = [f"{t.dep_}^" for t in rising] + [f"{t.dep_}v" for t in reversed(falling)]
+            middle = rising[1:] + ([token] if token not in (a, b) else []) + list(reversed(falling[1:]))
+            arcs = [f"{dep[t]}^" for t in rising] + [f"{dep[t]}v" for t in reversed(falling)]
             return middle, arcs, token
     return [], ["x"], None
 
@@ -222,15 +269,16 @@ def features(ctx: DocContext, candidate: Candidate, gazetteer: gaz.Gazetteer | N
     if sent == 0:
         out["first_sentence"] = 1.0
     out[f"sent_args:{_bucket(ctx.sent_args.get(sent, 0), (1, 2, 3, 4, 6, 9))}"] = 1.0
-    a, b = _head(doc, s.start, s.end), _head(doc, o.start, o.end)
+    tokens = ctx.tokens or Tokens(doc)
+    lemma_of, dep_of, lower_of = tokens.lemma, tokens.dep, tokens.lower
+    a, b = tokens.root(s.start, s.end), tokens.root(o.start, o.end)
     if candidate.cross:
         out["cross"] = 1.0
-        for token in _ancestors(b)[1:6]:
-            out[f"cross_up:{_lemma(token)}"] = 1.0
-            for relation, trig in w.triggers.items():
-                if _lemma(token) in trig:
-                    out[f"cross_trig:{relation}"] = 1.0
-        out[f"o_dep:{b.dep_}"] = 1.0
+        for token in tokens.ancestors(b)[1:6]:
+            out[f"cross_up:{lemma_of[token]}"] = 1.0
+            for relation in w.trigger_of.get(lemma_of[token], ()):
+                out[f"cross_trig:{relation}"] = 1.0
+        out[f"o_dep:{dep_of[b]}"] = 1.0
         for relation in votes | ent_votes:
             out[f"rule_cross:{relation}"] = 1.0
         return out
@@ -240,8 +288,7 @@ def features(ctx: DocContext, candidate: Candidate, gazetteer: gaz.Gazetteer | N
     left, right = (s, o) if before else (o, s)
     gap = max(0, right.start - left.end)
     out[f"dist:{_bucket(gap)}"] = 1.0
-    between = doc[left.end:right.start]
-    between_lemmas = [_lemma(t) for t in between if not t.is_space]
+    between_lemmas = [lemma_of[i] for i in range(left.end, max(left.end, right.start)) if not tokens.space[i]]
     if gap <= MAX_BETWEEN:
         for lemma in between_lemmas:
             if lemma.isalpha() or lemma in ("-", ",", "(", ":"):
@@ -250,11 +297,12 @@ def features(ctx: DocContext, candidate: Candidate, gazetteer: gaz.Gazetteer | N
             out[f"hyphen:{between_lemmas[1]}"] = 1.0  # "Russia-backed forces", "Kurdish-led"
         if gap == 0:
             out["adjacent"] = 1.0
-    for relation, trig in w.triggers.items():
-        if any(lemma in trig for lemma in between_lemmas):
+    between_triggers = {r for lemma in between_lemmas for r in w.trigger_of.get(lemma, ())}
+    for relation in w.triggers:
+        if relation in between_triggers:
             out[f"btw_trig:{relation}"] = 1.0
     # The dependency path.
-    middle, arcs, top = dependency_path(a, b)
+    middle, arcs, top = _path(tokens, a, b)
     out[f"plen:{_bucket(len(arcs))}"] = 1.0
     if len(arcs) <= MAX_PATH:
         out[f"shape:{' '.join(arcs)}"] = 1.0
@@ -263,78 +311,74 @@ def features(ctx: DocContext, candidate: Candidate, gazetteer: gaz.Gazetteer | N
         out[f"o_arc:{arcs[-1]}"] = 1.0
     okind = "place" if om.label in ("GPE", "LOC", "FAC") and om.kind == "named" else "actor"
     for token in middle:
-        lemma = _lemma(token)
-        if token.is_punct:
+        lemma = lemma_of[token]
+        if tokens.punct[token]:
             continue
         out[f"pl:{lemma}"] = 1.0
         out[f"pl:{lemma}|{okind}"] = 1.0
-        for relation, trig in w.triggers.items():
-            if lemma in trig:
-                out[f"pl_trig:{relation}"] = 1.0
-                out[f"pl_trig:{relation}|{'so' if before else 'os'}"] = 1.0
-        if any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children):
+        for relation in w.trigger_of.get(lemma, ()):
+            out[f"pl_trig:{relation}"] = 1.0
+            out[f"pl_trig:{relation}|{'so' if before else 'os'}"] = 1.0
+        if tokens.passive[token]:
             out["passive"] = 1.0
-        if any(c.dep_ == "neg" for c in token.children):
+        if tokens.neg[token]:
             out["path_neg"] = 1.0
-        if any(c.dep_ == "aux" and _lemma(c) in w.modals for c in token.children):
+        if tokens.modal[token]:
             out["path_modal"] = 1.0
         if lemma in w.blocking:
             out["path_block"] = 1.0
-    _trigger_roles(a, b, middle, out)
+    _trigger_roles(tokens, a, b, middle, out)
     if top is not None:
-        for token in _ancestors(top)[1:4]:
-            lemma = _lemma(token)
+        for token in tokens.ancestors(top)[1:4]:
+            lemma = lemma_of[token]
             if lemma in w.blocking:
                 out["above_block"] = 1.0
             if lemma in w.reporting:
                 out["above_report"] = 1.0
-            if any(c.dep_ == "neg" for c in token.children):
+            if tokens.neg[token]:
                 out["above_neg"] = 1.0
     # Prepositions that govern each argument ("by X", "on Y", "from Z").
     for prefix, head in (("s", a), ("o", b)):
-        out[f"{prefix}_dep:{head.dep_}"] = 1.0
-        if head.dep_ == "pobj":
-            out[f"{prefix}_prep:{head.head.lower_}"] = 1.0
-    if a.dep_ == "pobj" and a.head.lower_ == "by":
+        out[f"{prefix}_dep:{dep_of[head]}"] = 1.0
+        if dep_of[head] == "pobj":
+            out[f"{prefix}_prep:{lower_of[tokens.head[head]]}"] = 1.0
+    if dep_of[a] == "pobj" and lower_of[tokens.head[a]] == "by":
         out["by_agent"] = 1.0
     return out
 
 
-def _role(arg: Token, trigger: Token) -> str:
+def _role(tokens: Tokens, arg: int, trigger: int) -> str:
     """How an argument hangs from a trigger: the arc just below the trigger, with the
     preposition's word ("prep:on", "prep:by"), then the argument's own arc if it differs."""
-    chain = _ancestors(arg)
+    chain = tokens.ancestors(arg)
     below = None
     for n, token in enumerate(chain):
-        if token.i == trigger.i:
+        if token == trigger:
             below = chain[n - 1] if n > 0 else None
             break
     if below is None:
-        return "self" if arg.i == trigger.i else "up"  # the trigger is on the other argument's side
-    role = below.dep_
-    if below.dep_ in ("prep", "agent"):
-        role += ":" + below.lower_
-    if below.i != arg.i and arg.dep_ not in ("pobj",):
-        role += "/" + arg.dep_
+        return "self" if arg == trigger else "up"  # the trigger is on the other argument's side
+    role = tokens.dep[below]
+    if role in ("prep", "agent"):
+        role += ":" + tokens.lower[below]
+    if below != arg and tokens.dep[arg] not in ("pobj",):
+        role += "/" + tokens.dep[arg]
     return role
 
 
-def _trigger_roles(a: Token, b: Token, middle: Sequence[Token], out: Features) -> None:
+def _trigger_roles(tokens: Tokens, a: int, b: int, middle: Sequence[int], out: Features) -> None:
     """The classic relation-extraction pattern, across trigger words: a trigger of relation r on
     the path, and how subject and object hang from it ("nsubj" / "dobj", "prep:by" / "prep:on")."""
     w = words()
     for token in middle:
-        lemma = _lemma(token)
-        for relation, trig in w.triggers.items():
-            if lemma not in trig:
-                continue
-            s_role, o_role = _role(a, token), _role(b, token)
-            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
+        lemma = tokens.lemma[token]
+        for relation in w.trigger_of.get(lemma, ()):
+            s_role, o_role = _role(tokens, a, token), _role(tokens, b, token)
             out[f"tr:{relation}:{s_role}:{o_role}"] = 1.0
             out[f"tr:{relation}:s={s_role}"] = 1.0
             out[f"tr:{relation}:o={o_role}"] = 1.0
             out[f"trl:{lemma}:{s_role}:{o_role}"] = 1.0
-            if passive:
+            if tokens.passive[token]:
                 out[f"tr:{relation}:pass:{s_role}:{o_role}"] = 1.0
 
 

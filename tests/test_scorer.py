@@ -206,3 +206,30 @@ def test_committed_model_reads_plain_cases(nlp):
     found = {(scored.mentions[p.subject].text, p.relation, scored.mentions[p.object].text) for p in scored.pairs}
     assert any(r == "strikes" and "Russian" in s and "Binish" in o for s, r, o in found), found
     assert any(r == "backs" and s == "Iran" and "Syrian government" in o for s, r, o in found), found
+
+
+def test_token_table_agrees_with_spacy(nlp):
+    """``kg.features.Tokens`` reads the parse once into lists; every value it gives must be what
+    spaCy's own Token objects say (features walk it instead of making Tokens again)."""
+    from kg.features import Tokens, _path, words
+
+    doc, _ = parse(nlp, "Syrian forces were not shelled by rebels, who may have attacked Aleppo. "
+                        "The U.S.-backed SDF said it would capture Raqqa from the Islamic State group.")
+    tokens = Tokens(doc)
+    modals = words().modals
+    for t in doc:
+        assert (tokens.lemma[t.i], tokens.lower[t.i], tokens.dep[t.i], tokens.pos[t.i], tokens.head[t.i]) == (t.lemma_.lower(), t.lower_, t.dep_, t.pos_, t.head.i)
+        assert tokens.passive[t.i] == any(c.dep_ in ("nsubjpass", "auxpass") for c in t.children)
+        assert tokens.neg[t.i] == any(c.dep_ == "neg" for c in t.children)
+        assert tokens.modal[t.i] == any(c.dep_ == "aux" and c.lemma_.lower() in modals for c in t.children)
+        assert tokens.ancestors(t.i) == [t.i] + [a.i for a in t.ancestors]
+    assert any(tokens.passive) and any(tokens.neg) and any(tokens.modal)  # the sentence exercises each flag
+    for ent in doc.ents:
+        assert tokens.root(ent.start, ent.end) == ent.root.i
+    # A path runs from each end up to their lowest common head; its arcs name each step.
+    a, b = tokens.root(0, 2), next(t.i for t in doc if t.text == "rebels")
+    middle, arcs, top = _path(tokens, a, b)
+    assert top is not None and top in tokens.ancestors(a) and top in tokens.ancestors(b)
+    assert len(arcs) == tokens.ancestors(a).index(top) + tokens.ancestors(b).index(top)
+    assert arcs[0] == f"{doc[a].dep_}^" and arcs[-1] == f"{doc[b].dep_}v"
+    assert a not in middle and b not in middle
