@@ -141,7 +141,8 @@ class DocContext:
 
     @classmethod
     def build(cls, doc: Doc, extraction: Extraction, layer: MentionLayer) -> "DocContext":
-        ctx = cls(doc, extraction, layer, list(doc.sents), tokens=Tokens(doc))
+        tokens = Tokens(doc)
+        ctx = cls(doc, extraction, layer, list(doc.sents), tokens=tokens)
         # Rule sentences are extraction.sentences (trimmed); ours are doc.sents: map by position.
         pairs: dict[tuple[int, int, int], set[str]] = defaultdict(set)
         ents: dict[tuple[str, str, int], set[str]] = defaultdict(set)
@@ -157,8 +158,6 @@ class DocContext:
             number = _nearest(ctx.sentences, mention.start)
             ctx.sent_args[number] = ctx.sent_args.get(number, 0) + 1
         w = words()
-        tokens = ctx.tokens
-        assert tokens is not None
         for number, sent in enumerate(ctx.sentences):
             cues: set[str] = set()
             for i in range(sent.start, sent.end):

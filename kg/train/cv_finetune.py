@@ -23,6 +23,7 @@ import json
 import tempfile
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
@@ -34,6 +35,40 @@ from kg.train.cv import FOLDS, INNER, Material, groups_of, load_material, pool_s
 from kg.train.cv_encoder import Comparison, three_ways
 from kg.train.dataset import ArticleData, Settings, add_settings_arguments, settings_from, training_rows
 from kg.train.pair_classifier import PairClassifier, TuneSettings, subsample
+
+
+@dataclass(frozen=True)
+class FoldSplit:
+    """One outer fold of the protocol: its test articles, the inner split of the other 30 (and
+    the pool's held-out part) whose scores tune thresholds, and what both stages train on."""
+
+    number: int  # 1-based
+    held_out: list[ArticleData]
+    inner_val: list[ArticleData]
+    inner_train: list[ArticleData]
+    pool_val: list[ArticleData]
+
+    @property
+    def tuning(self) -> list[ArticleData]:
+        return self.inner_val + self.pool_val
+
+    @property
+    def unseen(self) -> list[ArticleData]:
+        """Articles whose M2E2 documents and pool parts stay out of training."""
+        return self.held_out + self.inner_val + self.pool_val
+
+
+def fold_splits(material: Material, settings: Settings) -> list[FoldSplit]:
+    pool_parts = pool_splits(material, settings, INNER)
+    out = []
+    for number, test in enumerate(groups_of(material.dev, FOLDS)):
+        train = [a for i, a in enumerate(material.dev) if i not in set(test)]
+        inner_index = set(groups_of(train, INNER)[0])
+        out.append(FoldSplit(
+            number + 1, [material.dev[i] for i in test], [train[i] for i in sorted(inner_index)],
+            [a for i, a in enumerate(train) if i not in inner_index], [material.pool[i] for i in pool_parts[0]],
+        ))
+    return out
 
 
 def run(settings: Settings, tune: TuneSettings, material: Material, folds: Sequence[int], verbose: bool = True,
@@ -52,21 +87,14 @@ def run(settings: Settings, tune: TuneSettings, material: Material, folds: Seque
     if int8:
         names += ["B: int8", "A+B: int8 mean"] + [f"A+B: int8, floor {f:g}" for f in floors]
     comparison = Comparison(names, settings)
-    pool_parts = pool_splits(material, settings, INNER)
     saved: dict[str, np.ndarray] = {}
-    for number, test in enumerate(groups_of(material.dev, FOLDS)):
-        if number + 1 not in folds:
+    for split in fold_splits(material, settings):
+        number, held_out = split.number - 1, split.held_out
+        if split.number not in folds:
             continue
-        held_out = [material.dev[i] for i in test]
-        train = [a for i, a in enumerate(material.dev) if i not in set(test)]
-        inner_index = set(groups_of(train, INNER)[0])
-        inner_val = [train[i] for i in sorted(inner_index)]
-        inner_train = [a for i, a in enumerate(train) if i not in inner_index]
-        pool_val = [material.pool[i] for i in pool_parts[0]]
-        unseen = held_out + inner_val + pool_val
-        scorer = train_model(material, inner_train, unseen, settings)
+        scorer = train_model(material, split.inner_train, split.unseen, settings)
         # Stage B's rows: exactly stage A's training parts, as marked texts.
-        parts = training_parts(material, inner_train, unseen, settings, inputs=lambda item: item.texts)
+        parts = training_parts(material, split.inner_train, split.unseen, settings, inputs=lambda item: item.texts)
         model: PairClassifier | None = None
         if given is None:
             texts, ys, ws = subsample(*training_rows(parts, settings), tune.negatives, tune.seed)
@@ -106,7 +134,7 @@ def run(settings: Settings, tune: TuneSettings, material: Material, folds: Seque
                         saved[f"{number + 1}/{tag}/{x.name}/B8"] = q
             return out
 
-        line = comparison.fold(number, held_out, probabilities(inner_val + pool_val, "tune"), probabilities(held_out, "test"))
+        line = comparison.fold(number, held_out, probabilities(split.tuning, "tune"), probabilities(held_out, "test"))
         if verbose:
             print(line + f"  [{time.time() - began:.0f}s]", file=sys.stderr, flush=True)
     if save is not None:
@@ -129,19 +157,12 @@ def export_folds(settings: Settings, material: Material, path: Path) -> None:
         return [table.setdefault(t, len(table)) for t in texts]
 
     folds = []
-    pool_parts = pool_splits(material, settings, INNER)
-    for number, test in enumerate(groups_of(material.dev, FOLDS)):
-        held_out = [material.dev[i] for i in test]
-        train = [a for i, a in enumerate(material.dev) if i not in set(test)]
-        inner_index = set(groups_of(train, INNER)[0])
-        inner_val = [train[i] for i in sorted(inner_index)]
-        inner_train = [a for i, a in enumerate(train) if i not in inner_index]
-        pool_val = [material.pool[i] for i in pool_parts[0]]
-        parts = training_parts(material, inner_train, held_out + inner_val + pool_val, settings, inputs=lambda item: item.texts)
+    for split in fold_splits(material, settings):
+        parts = training_parts(material, split.inner_train, split.unseen, settings, inputs=lambda item: item.texts)
         texts, ys, ws = training_rows(parts, settings)
-        score = {f"{number + 1}/{tag}/{x.name}": ids(x.texts) if x.found else []
-                 for tag, articles in (("tune", inner_val + pool_val), ("test", held_out)) for x in articles}
-        folds.append({"fold": number + 1, "train": {"ids": ids(texts), "ys": ys, "ws": ws}, "score": score})
+        score = {f"{split.number}/{tag}/{x.name}": ids(x.texts) if x.found else []
+                 for tag, articles in (("tune", split.tuning), ("test", split.held_out)) for x in articles}
+        folds.append({"fold": split.number, "train": {"ids": ids(texts), "ys": ys, "ws": ws}, "score": score})
     texts_by_id = sorted(table, key=table.__getitem__)
     with gzip.open(path, "wt", encoding="utf-8") as out:
         json.dump({"classes": list(CLASSES), "texts": texts_by_id, "folds": folds}, out, ensure_ascii=False)
