@@ -275,8 +275,10 @@ def _query_runs(run: Callable[[], Any], repeats: int, budget_s: float) -> dict[s
 
 def work_queries(args: Args) -> dict[str, object]:
     """p50/p95 of each canned query against the store, in process (no start-up counted): the
-    whole answer, and its first page (``kg query --limit PAGE``); ``evidence.rq`` also for one
-    bound relation (the kg:backs pair with the most sentences), whole and first page."""
+    whole answer, its first page (``kg query --limit PAGE``) and a page ten pages in
+    (``--offset 10×PAGE``); ``evidence.rq`` also for one bound relation (the kg:backs pair with
+    the most sentences), whole and first page, and ``strikes.rq`` for the agent of that pair
+    (one actor's strikes), first page."""
     from kg import query as kq
 
     source = kq.Source("store", args["store"])
@@ -287,6 +289,7 @@ def work_queries(args: Args) -> dict[str, object]:
         text = kq.read_query(str(path))
         out[path.name] = _query_runs(lambda: kq.run(text, source), repeats, budget)
         out[f"{path.name} --limit {page}"] = _query_runs(lambda: kq.run(text, source, limit=page), repeats, budget)
+        out[f"{path.name} --limit {page} --offset {10 * page}"] = _query_runs(lambda: kq.run(text, source, limit=page, offset=10 * page), repeats, budget)
     top = kq.run(kq.read_query("backs"), source)
     if isinstance(top, kq.SelectResult) and top.rows:
         backer, _, backed = top.rows[0][:3]
@@ -295,6 +298,9 @@ def work_queries(args: Args) -> dict[str, object]:
         label = f"evidence.rq s={kq.display(backer)} p=kg:backs o={kq.display(backed)}"
         out[label] = _query_runs(lambda: kq.run(text, source, bindings), repeats, budget)
         out[f"{label} --limit {page}"] = _query_runs(lambda: kq.run(text, source, bindings, limit=page), repeats, budget)
+        strikes = kq.read_query("strikes")
+        actor = {"actor": backer}
+        out[f"strikes.rq actor={kq.display(backer)} --limit {page}"] = _query_runs(lambda: kq.run(strikes, source, actor, limit=page), repeats, budget)
     return out
 
 

@@ -349,7 +349,7 @@ def build_graphs(results: list[DocumentResult], info: RunInfo) -> tuple[Graph, l
     summaries = EventSummaries()
     for result in results:
         summaries.add(result)
-    default = corpus_graph(merge_entities(results), summarise(results), info, gazetteer)
+    default = corpus_graph(merge_entities(results), summarise(results), info, gazetteer, chronology=summaries.chronology())
     run = run_iri(info)
     named = [
         document_graph(result, summaries.owned_by(result.document.id, (e.key for e in result.events)), run)

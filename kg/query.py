@@ -240,10 +240,15 @@ def with_values(text: str, bindings: dict[str, Term]) -> str:
     """The query with ``VALUES (?a …) { (term …) }`` first in its outer WHERE group."""
     if not bindings:
         return text
+    at = _where_brace(text) + 1
+    return f"{text[:at]} {values_block(bindings)} {text[at:]}"
+
+
+def values_block(bindings: dict[str, Term]) -> str:
+    """``VALUES (?a …) { (term …) }`` of one row of bindings."""
     names = " ".join(f"?{name}" for name in bindings)
     terms = " ".join(str(term) for term in bindings.values())
-    at = _where_brace(text) + 1
-    return f"{text[:at]} VALUES ({names}) {{ ({terms}) }} {text[at:]}"
+    return f"VALUES ({names}) {{ ({terms}) }}"
 
 
 def with_page(text: str, limit: int | None, offset: int | None) -> str:
@@ -276,14 +281,29 @@ def with_page(text: str, limit: int | None, offset: int | None) -> str:
 #   #+ page-rank: ?stmt kg:rank            (a row's subject and the rank predicate)
 #   #+ page-first: ?x … kg:firstRank       (optional: the first rank when its variables are bound)
 # --limit/--offset then become a VALUES block of the page's ranks: index lookups, not a sort
-# of every row. Tests check that the pages equal the plain LIMIT/OFFSET pages.
-_DIRECTIVE = re.compile(r"^#\+\s*(page-rank|page-first):\s*(.+?)\s*$", re.MULTILINE)
+# of every row. An event listing may promise instead that its rows come event by event in
+# kg:eventRank order (its ORDER BY starts with the date bound, the date and the event) and name
+# the pattern that finds its events, each of which gives at least one row, with the variables
+# (the event first) whose values the listing's required patterns take from it:
+#   #+ page-events: ?event ?kind | ?event a ?kind . VALUES ?kind { kg:Attack kg:Capture }
+# A page is then read window by window of ranks, each window's events found by index lookups
+# (``event_page``). Tests check that the pages equal the plain LIMIT/OFFSET pages.
+_DIRECTIVE = re.compile(r"^#\+\s*(page-rank|page-first|page-events):\s*(.+?)\s*$", re.MULTILINE)
 _RANK = "kg_page_rank"
 _FIRST = "kg_page_first"
+_EVENT_RANK = "kg_event_rank"
+_EVENT_RANK_IRI = "<https://w3id.org/kg-conflict/ontology#eventRank>"
+# Ranks looked up per query when an event page walks the ranks. Oxigraph 0.5 answered a VALUES
+# block of up to ~1,000 ranks by index lookups (15-25 ms on the 10,000-article store) and larger
+# ones with a plan that scans every event (1.5-5 s), so the walk goes in smaller steps.
+EVENT_WINDOW = 500
+# Windows walked at most (30,000 ranks) before the plain LIMIT/OFFSET is left to do the page:
+# a deep page, or a binding whose events are rare among all events.
+EVENT_WINDOWS = 60
 
 
 def directives(text: str) -> dict[str, str]:
-    """The query's ``#+ name: value`` comment lines (``page-rank``, ``page-first``)."""
+    """The query's ``#+ name: value`` comment lines (``page-rank``, ``page-first``, ``page-events``)."""
     return {name: value for name, value in _DIRECTIVE.findall(text)}
 
 
@@ -319,6 +339,64 @@ def ranked_page(text: str, source: "Source", bindings: dict[str, Term], limit: i
     return with_page(paged, limit, None)
 
 
+def event_page(text: str, source: "Source", bindings: dict[str, Term], limit: int, offset: int) -> SelectResult | None:
+    """One page of an event listing read event by event in kg:eventRank order, or None when the
+    plain LIMIT/OFFSET must do: no ``page-events`` directive, a file source, a store built
+    before event ranks, a bound variable outside the events' pattern, or a page that needs more
+    than ``EVENT_WINDOWS`` windows of ranks (a deep page, or a binding whose events are rare).
+
+    The ranks are walked in windows of ``EVENT_WINDOW``. For each, one query finds the window's
+    events (a ``VALUES`` block of ranks: index lookups) with the values of the carried variables,
+    and a second runs the listing with those values in front as a ``VALUES`` block, so the store
+    joins the listing's other patterns for those events alone. The listing sorts by rank first,
+    so the windows' rows, one after the other, are its rows in order; the walk stops once they
+    reach the page's end."""
+    found = directives(text)
+    if "page-events" not in found or source.kind == "file":
+        return None
+    head, bar, pattern = found["page-events"].partition("|")
+    carried = re.findall(r"\?(\w+)", head)
+    names = set(re.findall(r"\?(\w+)", pattern))
+    if not bar or not carried or not set(carried) <= names or any(name not in names for name in bindings):
+        return None
+    total = _run(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?e {_EVENT_RANK_IRI} ?r }}", source, {}, False)
+    if not isinstance(total, SelectResult) or not total.rows or not isinstance(total.rows[0][0], ox.Literal):
+        return None
+    ranked, end = int(total.rows[0][0].value), offset + limit
+    if ranked == 0:  # built before event ranks (or no events at all, where the plain query is cheap)
+        return None
+    columns = " ".join(f"?{name}" for name in carried)
+    # Bound values filter the window's events rather than start the match: the ranks must.
+    checks = " ".join(f"FILTER(sameTerm(?{name}, {term}))" for name, term in bindings.items())
+    at = _where_brace(text) + 1
+    rows: list[list[Term | None]] = []
+    variables: list[str] | None = None
+    for window, start in enumerate(range(0, ranked, EVENT_WINDOW)):
+        if len(rows) >= end:
+            break
+        if window >= EVENT_WINDOWS:
+            return None
+        ranks = " ".join(f'"{n}"^^<{_XSD}nonNegativeInteger>' for n in range(start, min(ranked, start + EVENT_WINDOW)))
+        events = _run(f"SELECT DISTINCT {columns} WHERE {{ VALUES ?{_EVENT_RANK} {{ {ranks} }} "
+                      f"?{carried[0]} {_EVENT_RANK_IRI} ?{_EVENT_RANK} . {pattern} {checks} }}", source, {}, False)
+        if not isinstance(events, SelectResult) or any(isinstance(t, ox.BlankNode) for row in events.rows for t in row):
+            return None
+        if not events.rows:
+            continue
+        solutions = " ".join("(" + " ".join("UNDEF" if t is None else str(t) for t in row) + ")" for row in events.rows)
+        part = _run(f"{text[:at]} VALUES ({columns}) {{ {solutions} }} {text[at:]}", source, bindings, False)
+        if not isinstance(part, SelectResult):
+            return None
+        variables = part.variables
+        rows.extend(part.rows)
+    if variables is None:  # no event at all: the listing's columns, no rows
+        empty = _run(f"{text[:at]} VALUES ({columns}) {{ }} {text[at:]}", source, bindings, False)
+        if not isinstance(empty, SelectResult):
+            return None
+        variables = empty.variables
+    return SelectResult(variables, rows[offset:end])
+
+
 def with_prefixes(text: str) -> str:
     """kg's prefixes declared in front of the query, for those it does not declare itself."""
     own = declared_prefixes(text)
@@ -344,7 +422,12 @@ def run(
     if limit is not None or offset is not None:
         paged = with_page(text, limit, offset)  # checks the page first, whichever way it runs
         if limit is not None:
-            paged = ranked_page(text, source, bindings, limit, offset or 0) or paged
+            ranked = ranked_page(text, source, bindings, limit, offset or 0)
+            if ranked is None:
+                page = event_page(text, source, bindings, limit, offset or 0)
+                if page is not None:
+                    return _star_order(text, page)
+            paged = ranked or paged
         text = paged
     result = _run(text, source, bindings, allow_update)
     return _star_order(text, result) if isinstance(result, SelectResult) else result

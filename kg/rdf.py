@@ -342,6 +342,15 @@ def rank_triples(ranks: StatementRanks) -> Iterator[tuple[URIRef, URIRef, Litera
         yield statement, KG.rank, Literal(rank, datatype=XSD.nonNegativeInteger)
 
 
+def event_rank_triples(chronology: Iterable[str]) -> Iterator[tuple[URIRef, URIRef, Literal]]:
+    """(event, kg:eventRank, n) for every event key, numbered in the order given: the build's
+    time order (``EventSummaries.chronology``). A page of an event listing is then the listing's
+    first events by rank (``kg query --limit/--offset``, ``#+ page-events``), found without
+    sorting every row."""
+    for rank, key in enumerate(chronology):
+        yield EVENT[key], KG.eventRank, Literal(rank, datatype=XSD.nonNegativeInteger)
+
+
 def add_run(graph: Graph, info: RunInfo) -> URIRef:
     run, agent = run_iri(info), agent_iri(info)
     graph.add((run, RDF.type, PROV.Activity))

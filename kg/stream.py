@@ -35,7 +35,7 @@ from kg.batchgraph import batch_graph
 from kg.export import graph_key, nt_lines, quad_lines, write_run
 from kg.failures import Failure, failure_of, injected_fault
 from kg.namespaces import KG
-from kg.rdf import StatementRanks, add_relation_summaries, add_run, rank_triples, statement_ranks, doc_iri, document_graph, entities_graph, entity_iri, entity_types, run_iri, RunInfo
+from kg.rdf import StatementRanks, add_relation_summaries, add_run, event_rank_triples, rank_triples, statement_ranks, doc_iri, document_graph, entities_graph, entity_iri, entity_types, run_iri, RunInfo
 from kg.resolve import DocumentResult, Entity, ResolvedEvent, enforce_roles
 from kg.summaries import RelationSummaries
 
@@ -74,13 +74,14 @@ class EventSummaries:
 
     Kept as short lists (one per event for the whole corpus, so size matters); an undated event
     is told by one article only (its key holds the article's id) and is forgotten once that
-    article's batch is cut (``forget_local``)."""
+    article's batch is cut (``forget_local``), all but its key, which ``chronology`` needs."""
 
     def __init__(self) -> None:
-        # key → [owner doc id, kind, trigger, date text, killed, qualifier, injured, qualifier, count, qualifier]
+        # key → [owner doc id, kind, trigger, date text, killed, qualifier, injured, qualifier, count, qualifier, ISO date]
         self.items: dict[str, list[object]] = {}
         self.counts: Counter[str] = Counter()
         self.local: list[str] = []
+        self.undated: list[str] = []  # every undated event's key, kept for the event ranks
 
     def add(self, result: DocumentResult, *, local_only: bool = False) -> None:
         """Fold in a document's events; ``local_only`` brings back its forgotten undated ones
@@ -93,11 +94,14 @@ class EventSummaries:
                 self.items[event.key] = [
                     result.document.id, event.kind, sys.intern(event.trigger), event.date_text, event.killed, event.killed_qualifier,
                     event.injured, event.injured_qualifier, event.count, event.count_qualifier,
+                    event.date.isoformat() if event.date is not None else None,
                 ]
                 if not local_only:
                     self.counts[event.kind] += 1
                 if event.date is None:
                     self.local.append(event.key)
+                    if not local_only:
+                        self.undated.append(event.key)
                 continue
             for slot, value, qualifier in ((4, event.killed, event.killed_qualifier), (6, event.injured, event.injured_qualifier), (8, event.count, event.count_qualifier)):
                 values = [v for v in (known[slot], value) if v is not None]
@@ -110,7 +114,7 @@ class EventSummaries:
         for key in dict.fromkeys(keys):
             item = self.items.get(key)
             if item is not None and item[0] == doc_id:
-                owner, kind, trigger, date_text, killed, kq, injured, iq, count, cq = item
+                owner, kind, trigger, date_text, killed, kq, injured, iq, count, cq, _ = item
                 out.append(ResolvedEvent(
                     key=key, kind=kind, relation="", doc_ids=[owner], agents=(), targets=(), places=(), origins=(), destinations=(),  # type: ignore[arg-type]
                     date=None, date_text=date_text, evidence=[], trigger=trigger, killed=killed, killed_qualifier=kq,  # type: ignore[arg-type]
@@ -126,17 +130,27 @@ class EventSummaries:
     def kinds(self) -> Counter[str]:
         return Counter(self.counts)
 
+    def chronology(self) -> list[str]:
+        """Every event key in time order, the order of kg:eventRank: dated events by day, then
+        the undated ones; ties by key, which is the event IRI's order too (one namespace). This
+        is the order the canned event listings sort by first (date bound, date, event IRI)."""
+        dated = sorted((str(item[10]), key) for key, item in self.items.items() if item[10] is not None)
+        return [key for _, key in dated] + sorted(set(self.undated))
+
 
 def corpus_graph(entities: dict[str, Entity], relations: RelationSummaries, info: RunInfo, gazetteer: gaz.Gazetteer,
-                 ranks: StatementRanks | None = None) -> Graph:
+                 ranks: StatementRanks | None = None, chronology: Iterable[str] = ()) -> Graph:
     """The corpus-wide triples of a build (the reduce step): every entity with its merged types
     and labels, the run, and the relation summaries; with ``ranks`` given, the assertions'
-    kg:rank triples are left to the caller (``rank_triples``), else they are in the graph too."""
+    kg:rank triples and the events' kg:eventRank triples are left to the caller (``rank_triples``,
+    ``event_rank_triples``), else they are in the graph too (events in ``chronology``'s order)."""
     default = entities_graph(entities, gazetteer)
     add_run(default, info)
     add_relation_summaries(default, relations, ranks)
     if ranks is None:
         for triple in rank_triples(statement_ranks(relations)):
+            default.add(triple)
+        for triple in event_rank_triples(chronology):
             default.add(triple)
     return default
 
@@ -498,12 +512,12 @@ class StreamBuild:
         each document's type, results about the documents dropped (their batches reported them)."""
         from kg.validate import validate_graph
 
-        # The assertions' ranks (one triple each) go straight to lines: held in the graph and
-        # validated by pySHACL they would cost ~1 KB each (a 10,000-article build peaked at
-        # ~1 GiB). Their shapes are checked where they are made (tests/test_scale_store.py).
+        # The assertions' and events' ranks (one triple each) go straight to lines: held in the
+        # graph and validated by pySHACL they would cost ~1 KB each (a 10,000-article build
+        # peaked at ~1 GiB). Their shapes are checked where they are made (tests/test_scale_store.py).
         ranks = statement_ranks(self.relations)
         default = corpus_graph(self.entities(), self.relations, self.info, self.gazetteer, ranks)
-        ranked = nt_lines(rank_triples(ranks))
+        ranked = list(heapq.merge(nt_lines(rank_triples(ranks)), nt_lines(event_rank_triples(self.events.chronology()))))
         lines = list(heapq.merge(nt_lines(default), ranked))
         quads = list(heapq.merge(quad_lines(None, default), (f"{graph_key(None)}\t{line}" for line in ranked))) if self.quads else []
         del ranked

@@ -48,7 +48,7 @@ DATATYPE_PROPERTIES = {
     "date", "dateText", "killed", "injured", "evacuatedCount", "killedQualifier",
     "injuredQualifier", "countQualifier", "means", "trigger", "text", "demonym", "fileName",
     "softwareVersion", "spacyModel", "spacyModelVersion", "tier",
-    "articleCount", "sentenceCount", "firstDate", "lastDate", "rank", "firstRank",
+    "articleCount", "sentenceCount", "firstDate", "lastDate", "rank", "firstRank", "eventRank",
 }
 
 

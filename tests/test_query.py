@@ -74,8 +74,8 @@ def test_backs(store_dir: Path) -> None:
 
 def test_strikes(store_dir: Path) -> None:
     assert columns(store_dir, "strikes", "actor", "target", "place", "date", "doc", "title") == [
-        ("ent:hts", "ent:sna", "", "2024-12-03", "doc:001_2ee66f902f40f20f", "Thousands flee Tal Rifaat as fighting spreads"),
         ("ent:russia", "ent:idlib", "ent:idlib", "2016-12-24", "doc:000_d053f4596e0511ff", "Russian jets step up strikes on Idlib"),
+        ("ent:hts", "ent:sna", "", "2024-12-03", "doc:001_2ee66f902f40f20f", "Thousands flee Tal Rifaat as fighting spreads"),
         ("ent:syrian-government", "ent:hts", "ent:idlib", "", "doc:002_6aedafef10f2137f", "Rebels take Aleppo in lightning offensive"),
     ]
     assert columns(store_dir, "strikes", "event", actor="ent:russia") == [("event:9a1f0c",)]

@@ -323,6 +323,99 @@ def test_ranked_paging_falls_back_where_ranks_cannot_page(seed_store: Path, seed
     assert kgquery.run(text, old, limit=4, offset=2).rows == kgquery.run(kgquery.with_page(text, 4, 2), store).rows  # type: ignore[union-attr]
 
 
+# ---------------------------------------------------------------- event pages (the event listings)
+
+
+EVENT_LISTINGS = ["attacks-captures-timeline", "casualties", "evacuations", "strikes"]
+EVENT_RANKS = """
+PREFIX kg: <https://w3id.org/kg-conflict/ontology#>
+SELECT ?event ?rank ?date WHERE { ?event kg:eventRank ?rank OPTIONAL { ?event kg:date ?date } }
+"""
+
+
+def test_event_ranks_are_the_time_order(seed_store: Path) -> None:
+    """Every event has one kg:eventRank, 0…n-1: dated events by day, then undated ones, ties by
+    IRI, which is the order the event listings sort by first."""
+    rows = answer(EVENT_RANKS, seed_store)
+    events = {row[0] for row in rows}
+    typed = answer("PREFIX kg: <https://w3id.org/kg-conflict/ontology#> SELECT DISTINCT ?e WHERE { ?e kg:trigger ?t FILTER(STRSTARTS(STR(?e), 'https://w3id.org/kg-conflict/event/')) }", seed_store)
+    assert len(rows) == len(events) > 20 and events == {row[0] for row in typed}
+    ranked = sorted(rows, key=lambda row: int(row[1]))
+    assert [int(row[1]) for row in ranked] == list(range(len(rows)))
+    assert ranked == sorted(rows, key=lambda row: (row[2] == "", row[2], row[0]))
+    assert any(row[2] for row in rows) and any(not row[2] for row in rows)
+
+
+@pytest.mark.parametrize("window", [500, 3])
+@pytest.mark.parametrize("name", EVENT_LISTINGS)
+def test_event_pages_are_the_plain_pages(seed_store: Path, name: str, window: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page read event by event in rank order is exactly LIMIT/OFFSET on the sorted answer:
+    first pages, pages across events with several rows, the last page, past the end, empty;
+    in one window of ranks and in windows of three (events cut across windows)."""
+    monkeypatch.setattr(kgquery, "EVENT_WINDOW", window)
+    text = kgquery.read_query(name)
+    source = kgquery.Source("store", str(seed_store))
+    whole = kgquery.run(text, source)
+    assert isinstance(whole, kgquery.SelectResult) and len(whole.rows) >= 4
+    n = len(whole.rows)
+    for limit, offset in ((1, 0), (3, 0), (2, 1), (3, 2), (5, n - 3), (4, n + 2), (0, 0), (n, 0)):
+        page = kgquery.event_page(text, source, {}, limit, offset)
+        assert page is not None and page.variables == whole.variables
+        assert page.rows == whole.rows[offset:offset + limit], (limit, offset)
+        assert kgquery.run(text, source, limit=limit, offset=offset).rows == page.rows  # type: ignore[union-attr]
+
+
+def test_event_pages_with_bindings(seed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bound variable of the events' pattern restricts the events paged; one outside it (a
+    strike's place) cannot, and the plain LIMIT/OFFSET gives the page."""
+    monkeypatch.setattr(kgquery, "EVENT_WINDOW", 4)
+    text = kgquery.read_query("strikes")
+    source = kgquery.Source("store", str(seed_store))
+    actor = kgquery.parse_bindings(["actor=ent:russia"], text)
+    whole = kgquery.run(text, source, actor)
+    assert isinstance(whole, kgquery.SelectResult) and len(whole.rows) > 8
+    for limit, offset in ((2, 0), (3, 4), (5, len(whole.rows) - 2)):
+        page = kgquery.event_page(text, source, actor, limit, offset)
+        assert page is not None and page.rows == whole.rows[offset:offset + limit]
+    nobody = kgquery.parse_bindings(["actor=ent:nobody"], text)
+    page = kgquery.event_page(text, source, nobody, 3, 0)
+    assert page is not None and page.rows == [] and page.variables == whole.variables
+    place = kgquery.parse_bindings(["place=ent:idlib"], text)
+    assert kgquery.event_page(text, source, place, 3, 0) is None
+    assert kgquery.run(text, source, place, limit=3, offset=1).rows == kgquery.run(kgquery.with_page(text, 3, 1), source, place).rows  # type: ignore[union-attr]
+
+
+def test_event_pages_fall_back_without_event_ranks(seed_store: Path, seed_build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store built before event ranks, a file source, and a page deeper than the windows the
+    walk may take: the plain LIMIT/OFFSET, same rows."""
+    text = kgquery.read_query("attacks-captures-timeline")
+    out, _ = seed_build
+    store = kgquery.Source("store", str(seed_store))
+    assert kgquery.event_page(text, kgquery.Source("file", str(out / "graph.ttl")), {}, 3, 0) is None
+    bare = ox.Store(str(tmp_path / "bare"))
+    rank = ox.NamedNode("https://w3id.org/kg-conflict/ontology#eventRank")
+    bare.bulk_extend([q for q in ox.parse(path=str(out / "graph.trig"), format=ox.RdfFormat.TRIG) if q.predicate != rank])
+    del bare
+    old = kgquery.Source("store", str(tmp_path / "bare"))
+    assert kgquery.event_page(text, old, {}, 3, 0) is None
+    assert kgquery.run(text, old, limit=4, offset=2).rows == kgquery.run(text, store, limit=4, offset=2).rows  # type: ignore[union-attr]
+    monkeypatch.setattr(kgquery, "EVENT_WINDOW", 2)
+    monkeypatch.setattr(kgquery, "EVENT_WINDOWS", 3)
+    assert kgquery.event_page(text, store, {}, 2, 0) is not None
+    assert kgquery.event_page(text, store, {}, 4, 15) is None
+    assert kgquery.run(text, store, limit=4, offset=15).rows == kgquery.run(kgquery.with_page(text, 4, 15), store).rows  # type: ignore[union-attr]
+
+
+def test_event_pages_through_the_command(kg, seed_store: Path) -> None:
+    whole = kg("query", "attacks-captures-timeline", "--store", seed_store, "--format", "csv").stdout.splitlines()
+    pages: list[str] = []
+    for offset in range(0, len(whole) + 3, 3):
+        page = kg("query", "attacks-captures-timeline", "--store", seed_store, "--format", "csv", "--limit", 3, "--offset", offset)
+        assert page.exit_code == 0, page.output
+        pages.extend(page.stdout.splitlines()[1:])
+    assert len(whole) > 10 and [whole[0], *pages] == whole
+
+
 def test_evidence_pages_through_the_command(kg, seed_store: Path) -> None:
     whole = kg("query", "evidence", "--store", seed_store, "--format", "csv").stdout.splitlines()
     pages: list[str] = []
