@@ -92,13 +92,26 @@ SUBJECT_MARK = "@"
 OBJECT_MARK = "#"
 
 
-def marked_text(doc: "Doc", subject: tuple[int, int, int], obj: tuple[int, int, int]) -> str:
+OTHER_MARK = "^"
+
+
+def marked_text(doc: "Doc", subject: tuple[int, int, int], obj: tuple[int, int, int],
+                others: Sequence[tuple[int, int]] = ()) -> str:
     """The sentence of a candidate pair with its subject between ``@`` and its object between
     ``#`` (typed-marker style); a subject from the previous sentence brings that sentence along.
-    Each argument is (token start, token end, sentence index)."""
+    Each argument is (token start, token end, sentence index). ``others`` (token ranges) are the
+    sentence's other arguments, marked ``^`` where they overlap neither argument nor each other."""
     sents = list(doc.sents)
     first = min(subject[2], obj[2])
     last = max(subject[2], obj[2])
+    opens: set[int] = set()
+    closes: set[int] = set()
+    taken = [(subject[0], subject[1]), (obj[0], obj[1])]
+    for start, end in sorted(others, key=lambda span: (span[0], -span[1])):
+        if all(end <= a or start >= b for a, b in taken):
+            taken.append((start, end))
+            opens.add(start)
+            closes.add(end - 1)
     pieces: list[str] = []
     for n in range(first, last + 1):
         sent = sents[n]
@@ -109,7 +122,11 @@ def marked_text(doc: "Doc", subject: tuple[int, int, int], obj: tuple[int, int, 
                 words.append(SUBJECT_MARK)
             if i == obj[0]:
                 words.append(OBJECT_MARK)
+            if i in opens:
+                words.append(OTHER_MARK)
             words.append(token.text)
+            if i in closes:
+                words.append(OTHER_MARK)
             if i == subject[1] - 1:
                 words.append(SUBJECT_MARK)
             if i == obj[1] - 1:

@@ -30,11 +30,19 @@ PAIR_DIR = Path(__file__).resolve().parent / "data" / "pair"
 PAIR_FILES = ("scorer.json", "pair.json", "encoder.onnx", "tokenizer.json")
 
 
-def pair_texts(doc: "Doc", found: Sequence["Candidate"]) -> list[str]:
-    """Each candidate as marked text, the pair classifier's input."""
+def pair_texts(doc: "Doc", found: Sequence["Candidate"], others: bool = False) -> list[str]:
+    """Each candidate as marked text, the pair classifier's input. With ``others`` (a training
+    experiment, ``KG_PAIR_OTHERS=1`` in ``kg.train.dataset``; the shipped model is trained
+    without it) the other arguments of the candidate's sentences are marked ``^`` too."""
     from kg.encoder import marked_text
 
-    return [marked_text(doc, (c.subject.start, c.subject.end, c.subject.sentence), (c.object.start, c.object.end, c.object.sentence)) for c in found]
+    spans: dict[int, set[tuple[int, int]]] = {}
+    if others:
+        for c in found:
+            for arg in (c.subject, c.object):
+                spans.setdefault(arg.sentence, set()).add((arg.start, arg.end))
+    return [marked_text(doc, (c.subject.start, c.subject.end, c.subject.sentence), (c.object.start, c.object.end, c.object.sentence),
+                        sorted(spans.get(c.subject.sentence, set()) | spans.get(c.object.sentence, set()))) for c in found]
 
 
 def over_floor(a: np.ndarray, floor: float) -> list[int]:

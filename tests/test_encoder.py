@@ -32,6 +32,16 @@ def test_marked_text_object_first_and_previous_sentence(nlp) -> None:  # type: i
     assert marked_text(doc, (0, 1, 0), (3, 4, 1)) == "@ Assad @ fled . # Idlib # was struck by Russian jets ."
 
 
+def test_marked_text_marks_other_arguments(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The experiment's input (``others``): the sentence's other arguments between ``^``, except
+    where one overlaps the pair's own arguments or an argument already marked."""
+    doc = nlp("Russian jets and Syrian forces struck Idlib and Binish.")
+    #          0       1    2   3      4      5      6     7   8      9
+    others = [(3, 5), (8, 9), (0, 1), (3, 4), (6, 7)]
+    assert marked_text(doc, (0, 2, 0), (6, 7, 0), others) == "@ Russian jets @ and ^ Syrian forces ^ struck # Idlib # and ^ Binish ^ ."
+    assert marked_text(doc, (0, 2, 0), (6, 7, 0)) == "@ Russian jets @ and Syrian forces struck # Idlib # and Binish ."
+
+
 def _encoder():  # type: ignore[no-untyped-def]
     pytest.importorskip("onnxruntime", reason="onnxruntime not installed: the encoder is training-only (make encoder)")
     pytest.importorskip("tokenizers", reason="tokenizers not installed: the encoder is training-only (make encoder)")

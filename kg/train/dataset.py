@@ -5,6 +5,7 @@ articles, and scoring with ``kg.evaluate`` exactly as ``kg eval`` does.
 from __future__ import annotations
 
 import argparse
+import os
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 SEED = 13
+# Experiment switch (docs/scorer.md): stage B's texts also mark the sentence's other arguments.
+# Off for everything kg ships; the run-time encoder reads plain marked texts.
+MARK_OTHERS = os.environ.get("KG_PAIR_OTHERS") == "1"
 
 
 @dataclass
@@ -48,7 +52,7 @@ class ArticleData:
 
     @property
     def texts(self) -> list[str]:
-        return pair_texts(self.article.doc, self.found)
+        return pair_texts(self.article.doc, self.found, MARK_OTHERS)
 
 
 @dataclass
@@ -89,7 +93,7 @@ def prepare_m2e2() -> list[SentenceData]:
     for sentence in m2e2_sentences():
         layer, found, rows = candidate_rows(sentence.doc, sentence.extraction)
         labels = m2e2_labels(sentence.doc, found, list(examples_from_record(sentence.record)))
-        out.append(SentenceData(sentence.doc_id, rows, labels, pair_texts(sentence.doc, found)))
+        out.append(SentenceData(sentence.doc_id, rows, labels, pair_texts(sentence.doc, found, MARK_OTHERS)))
     return out
 
 
