@@ -17,7 +17,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Literal, Union
+from typing import Iterable, Iterator, Literal, Sequence, Union
 
 import pyoxigraph as ox
 
@@ -240,15 +240,19 @@ def with_values(text: str, bindings: dict[str, Term]) -> str:
     """The query with ``VALUES (?a …) { (term …) }`` first in its outer WHERE group."""
     if not bindings:
         return text
+    return first_in_where(text, values_block(list(bindings), [list(bindings.values())]))
+
+
+def first_in_where(text: str, block: str) -> str:
+    """The query with ``block`` (a VALUES block, patterns) first in its outer WHERE group."""
     at = _where_brace(text) + 1
-    return f"{text[:at]} {values_block(bindings)} {text[at:]}"
+    return f"{text[:at]} {block} {text[at:]}"
 
 
-def values_block(bindings: dict[str, Term]) -> str:
-    """``VALUES (?a …) { (term …) }`` of one row of bindings."""
-    names = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join(str(term) for term in bindings.values())
-    return f"VALUES ({names}) {{ ({terms}) }}"
+def values_block(names: Sequence[str], rows: Iterable[Sequence[Term | None]]) -> str:
+    """``VALUES (?a …) { (term …) … }``, an unbound value as ``UNDEF``."""
+    solutions = " ".join("(" + " ".join("UNDEF" if term is None else str(term) for term in row) + ")" for row in rows)
+    return f"VALUES ({' '.join(f'?{name}' for name in names)}) {{ {solutions} }}"
 
 
 def with_page(text: str, limit: int | None, offset: int | None) -> str:
@@ -334,9 +338,7 @@ def ranked_page(text: str, source: "Source", bindings: dict[str, Term], limit: i
                 first = int(answer.rows[0][0].value)
     start = first + offset
     values = " ".join(f'"{n}"^^<{_XSD}nonNegativeInteger>' for n in range(start, start + limit))
-    at = _where_brace(text) + 1
-    paged = f"{text[:at]} VALUES ?{_RANK} {{ {values} }} {rank_pattern} ?{_RANK} . {text[at:]}"
-    return with_page(paged, limit, None)
+    return with_page(first_in_where(text, f"VALUES ?{_RANK} {{ {values} }} {rank_pattern} ?{_RANK} ."), limit, None)
 
 
 def event_page(text: str, source: "Source", bindings: dict[str, Term], limit: int, offset: int) -> SelectResult | None:
@@ -368,7 +370,6 @@ def event_page(text: str, source: "Source", bindings: dict[str, Term], limit: in
     columns = " ".join(f"?{name}" for name in carried)
     # Bound values filter the window's events rather than start the match: the ranks must.
     checks = " ".join(f"FILTER(sameTerm(?{name}, {term}))" for name, term in bindings.items())
-    at = _where_brace(text) + 1
     rows: list[list[Term | None]] = []
     variables: list[str] | None = None
     for window, start in enumerate(range(0, ranked, EVENT_WINDOW)):
@@ -383,14 +384,13 @@ def event_page(text: str, source: "Source", bindings: dict[str, Term], limit: in
             return None
         if not events.rows:
             continue
-        solutions = " ".join("(" + " ".join("UNDEF" if t is None else str(t) for t in row) + ")" for row in events.rows)
-        part = _run(f"{text[:at]} VALUES ({columns}) {{ {solutions} }} {text[at:]}", source, bindings, False)
+        part = _run(first_in_where(text, values_block(carried, events.rows)), source, bindings, False)
         if not isinstance(part, SelectResult):
             return None
         variables = part.variables
         rows.extend(part.rows)
     if variables is None:  # no event at all: the listing's columns, no rows
-        empty = _run(f"{text[:at]} VALUES ({columns}) {{ }} {text[at:]}", source, bindings, False)
+        empty = _run(first_in_where(text, values_block(carried, [])), source, bindings, False)
         if not isinstance(empty, SelectResult):
             return None
         variables = empty.variables

@@ -16,6 +16,7 @@ would write, whatever the batch size, worker count or timing.
 from __future__ import annotations
 
 import heapq
+import itertools
 import multiprocessing
 import pickle
 import sys
@@ -517,7 +518,7 @@ class StreamBuild:
         # peaked at ~1 GiB). Their shapes are checked where they are made (tests/test_scale_store.py).
         ranks = statement_ranks(self.relations)
         default = corpus_graph(self.entities(), self.relations, self.info, self.gazetteer, ranks)
-        ranked = list(heapq.merge(nt_lines(rank_triples(ranks)), nt_lines(event_rank_triples(self.events.chronology()))))
+        ranked = nt_lines(itertools.chain(rank_triples(ranks), event_rank_triples(self.events.chronology())))
         lines = list(heapq.merge(nt_lines(default), ranked))
         quads = list(heapq.merge(quad_lines(None, default), (f"{graph_key(None)}\t{line}" for line in ranked))) if self.quads else []
         del ranked

@@ -228,14 +228,20 @@ def test_evidence_for_one_bound_relation(seed_store: Path) -> None:
     assert new == old and len(new) == 5
 
 
-def test_pages_put_together_are_the_whole_answer(kg, seed_store: Path) -> None:
-    whole = kg("query", "strikes", "--store", seed_store, "--format", "csv").stdout.splitlines()
-    pages: list[str] = []
-    for offset in range(0, len(whole) + 4, 4):
-        page = kg("query", "strikes", "--store", seed_store, "--format", "csv", "--limit", 4, "--offset", offset)
+def whole_and_pages(kg, store: Path, name: str, size: int) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-def]
+    """`kg query NAME` as CSV lines, whole and put together from pages of ``size`` (header once)."""
+    whole = kg("query", name, "--store", store, "--format", "csv").stdout.splitlines()
+    pages: list[str] = [whole[0]]
+    for offset in range(0, len(whole) + size, size):
+        page = kg("query", name, "--store", store, "--format", "csv", "--limit", size, "--offset", offset)
         assert page.exit_code == 0, page.output
         pages.extend(page.stdout.splitlines()[1:])
-    assert len(whole) > 10 and [whole[0], *pages] == whole
+    return whole, pages
+
+
+def test_pages_put_together_are_the_whole_answer(kg, seed_store: Path) -> None:
+    whole, pages = whole_and_pages(kg, seed_store, "strikes", 4)
+    assert len(whole) > 10 and pages == whole
 
 
 def test_paging_errors(kg, seed_store: Path) -> None:
@@ -407,20 +413,10 @@ def test_event_pages_fall_back_without_event_ranks(seed_store: Path, seed_build,
 
 
 def test_event_pages_through_the_command(kg, seed_store: Path) -> None:
-    whole = kg("query", "attacks-captures-timeline", "--store", seed_store, "--format", "csv").stdout.splitlines()
-    pages: list[str] = []
-    for offset in range(0, len(whole) + 3, 3):
-        page = kg("query", "attacks-captures-timeline", "--store", seed_store, "--format", "csv", "--limit", 3, "--offset", offset)
-        assert page.exit_code == 0, page.output
-        pages.extend(page.stdout.splitlines()[1:])
-    assert len(whole) > 10 and [whole[0], *pages] == whole
+    whole, pages = whole_and_pages(kg, seed_store, "attacks-captures-timeline", 3)
+    assert len(whole) > 10 and pages == whole
 
 
 def test_evidence_pages_through_the_command(kg, seed_store: Path) -> None:
-    whole = kg("query", "evidence", "--store", seed_store, "--format", "csv").stdout.splitlines()
-    pages: list[str] = []
-    for offset in range(0, len(whole) + 16, 16):
-        page = kg("query", "evidence", "--store", seed_store, "--format", "csv", "--limit", 16, "--offset", offset)
-        assert page.exit_code == 0, page.output
-        pages.extend(page.stdout.splitlines()[1:])
-    assert len(whole) > 50 and [whole[0], *pages] == whole
+    whole, pages = whole_and_pages(kg, seed_store, "evidence", 16)
+    assert len(whole) > 50 and pages == whole
