@@ -97,10 +97,10 @@ def pair_texts_of(args: Args) -> list[str]:
     from kg.nlp import RESULT_KEY, build_pipeline
     from kg.extraction import Extraction
     from kg.pair_model import PairModel, over_floor, pair_texts
-    from kg.scorer import RelationScorer, candidate_rows, in_class_order
+    from kg.scorer import candidate_rows, in_class_order, load_stage_a
 
     pair = PairModel.load(Path(args["pair"]))
-    scorer = RelationScorer.load(Path(args["pair"]) / "scorer.json")
+    scorer = load_stage_a(Path(args["pair"]) / "scorer.json")
     nlp = build_pipeline(args["model"])  # rules only: the candidates are made after them
     texts: list[str] = []
     for doc in nlp.pipe(read_texts(Path(args["corpus"])), batch_size=args["batch_size"]):

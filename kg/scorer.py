@@ -1,9 +1,10 @@
-"""The learned relation scorer: a multinomial logistic model over candidate-pair features.
+"""The learned relation scorer (stage A): a model over candidate-pair features.
 
-``RelationScorer`` holds the weights, the feature vocabulary and one threshold per relation,
-read from ``kg/data/scorer.json`` (written by ``python -m kg.train.train``); predicting needs
-only numpy. Classes are ``none`` and the five core relations; direction is the candidate's
-order (subject first).
+``kg/data/scorer.json`` (written by ``python -m kg.train.train``) holds either gradient-boosted
+trees (``kg.trees.TreeScorer``, LightGBM; the shipped model) or a multinomial logistic model
+(``RelationScorer``: weights, feature vocabulary; numpy only), each with one threshold per
+relation; ``load_stage_a`` reads either. Classes are ``none`` and the five core relations;
+direction is the candidate's order (subject first).
 
 ``score_document(doc, extraction, scorer)`` gives the pairs whose score passes their relation's
 threshold. Per article a triple (s, p, o) is kept once, from its best-scoring pair, whose
@@ -15,7 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence, Union
 
 import numpy as np
 from spacy.tokens import Doc
@@ -28,6 +29,7 @@ from kg.resolve import ACTOR_OBJECT, PLACE_OBJECT, Relation, Resolver
 
 if TYPE_CHECKING:
     from kg.pair_model import PairModel
+    from kg.trees import TreeScorer
 
 MODEL_PATH = Path(__file__).with_name("data") / "scorer.json"
 CLASSES: tuple[str, ...] = ("none",) + CORE
@@ -142,17 +144,30 @@ def in_class_order(proba: np.ndarray, classes: Sequence[str]) -> np.ndarray:
     return proba[:, [column[c] for c in CLASSES]]
 
 
-def load_scorer(path: Path) -> tuple[RelationScorer, "PairModel | None"]:
+StageA = Union[RelationScorer, "TreeScorer"]
+
+
+def load_stage_a(path: Path = MODEL_PATH) -> StageA:
+    """A stage-A model file: LightGBM trees (``"model": "lightgbm"``) or the linear model."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("model") == "lightgbm":
+        from kg.trees import TreeScorer
+
+        return TreeScorer.from_dict(data)
+    return RelationScorer.from_dict(data)
+
+
+def load_scorer(path: Path) -> tuple[StageA, "PairModel | None"]:
     """A scorer model: a ``scorer.json`` file (stage A), or a folder holding one beside the
     fine-tuned pair model (stage A+B, ``kg.pair_model``; ``make train-pair`` writes it)."""
     if path.is_dir():
         from kg.pair_model import PairModel
 
-        return RelationScorer.load(path / "scorer.json"), PairModel.load(path)
-    return RelationScorer.load(path), None
+        return load_stage_a(path / "scorer.json"), PairModel.load(path)
+    return load_stage_a(path), None
 
 
-def threshold_pairs(doc: Doc, layer: MentionLayer, found: Sequence[Candidate], rows: Sequence[Features], scorer: RelationScorer,
+def threshold_pairs(doc: Doc, layer: MentionLayer, found: Sequence[Candidate], rows: Sequence[Features], scorer: StageA,
            pair: "PairModel | None" = None) -> DocumentScores:
     """Stage A's probabilities, or with ``pair`` the A+B mean, against their thresholds."""
     proba = scorer.predict_proba(rows)
@@ -164,7 +179,7 @@ def threshold_pairs(doc: Doc, layer: MentionLayer, found: Sequence[Candidate], r
     return DocumentScores(layer.mentions, pairs_from_proba(found, mean, CLASSES, pair.thresholds))
 
 
-def score_with(extractor: "Extractor", doc: Doc, extraction: Extraction, scorer: RelationScorer, pair: "PairModel | None" = None) -> DocumentScores:
+def score_with(extractor: "Extractor", doc: Doc, extraction: Extraction, scorer: StageA, pair: "PairModel | None" = None) -> DocumentScores:
     """``score_document`` reusing the extractor that made ``extraction`` (its state is read once)."""
     layer = mention_layer(doc, extraction, extractor)
     found = candidates(doc, layer)
@@ -172,7 +187,7 @@ def score_with(extractor: "Extractor", doc: Doc, extraction: Extraction, scorer:
     return threshold_pairs(doc, layer, found, rows, scorer, pair)
 
 
-def score_document(doc: Doc, extraction: Extraction, scorer: RelationScorer, pair: "PairModel | None" = None) -> DocumentScores:
+def score_document(doc: Doc, extraction: Extraction, scorer: StageA, pair: "PairModel | None" = None) -> DocumentScores:
     """Mentions (rule mentions first) and every pair that passes its relation's threshold."""
     layer, found, rows = candidate_rows(doc, extraction)
     return threshold_pairs(doc, layer, found, rows, scorer, pair)

@@ -28,7 +28,7 @@ from kg.corpora.m2e2 import dev_doc_map
 from kg.evaluate import EvalReport, Score
 from kg.extraction import CORE
 from kg.resolve import DocumentResult, Resolver
-from kg.scorer import RelationScorer, object_role
+from kg.scorer import StageA, object_role
 from kg.train.corpus import SHARED, dev_articles, seed_articles
 from kg.train import pool
 from kg.train.dataset import (
@@ -105,12 +105,12 @@ def training_parts(material: Material, train: Sequence[ArticleData], held_out: S
     return parts
 
 
-def train_model(material: Material, train: Sequence[ArticleData], held_out: Sequence[ArticleData], settings: Settings, use_seeds: bool = True) -> RelationScorer:
+def train_model(material: Material, train: Sequence[ArticleData], held_out: Sequence[ArticleData], settings: Settings, use_seeds: bool = True) -> StageA:
     rows, ys, weights = training_rows(training_parts(material, train, held_out, settings, use_seeds), settings)
     return fit(rows, ys, weights, settings)
 
 
-def tuned_model(material: Material, train: Sequence[ArticleData], held_out: Sequence[ArticleData], settings: Settings, use_seeds: bool = True) -> RelationScorer:
+def tuned_model(material: Material, train: Sequence[ArticleData], held_out: Sequence[ArticleData], settings: Settings, use_seeds: bool = True) -> StageA:
     """A model on ``train`` with thresholds tuned by an inner CV over ``train`` alone."""
     items = []
     for inner, pool_inner in zip(groups_of(train, INNER), pool_splits(material, settings, INNER)):

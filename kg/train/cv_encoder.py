@@ -129,7 +129,7 @@ def run(settings: Settings, tune: HeadSettings, material: Material, verbose: boo
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    add_settings_arguments(parser)
+    add_settings_arguments(parser, model="linear")
     parser.add_argument("--head-C", type=float, default=HeadSettings.C)
     parser.add_argument("--json", help="write the fold scores and thresholds here")
     args = parser.parse_args(argv)

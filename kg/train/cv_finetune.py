@@ -181,7 +181,7 @@ def record(path: Path, result: dict[str, object]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    add_settings_arguments(parser)
+    add_settings_arguments(parser, model="linear")  # the shipped A+B thresholds assume the linear stage A
     parser.add_argument("--folds", default=",".join(str(k + 1) for k in range(FOLDS)), help="outer folds to run, e.g. 1,2")
     parser.add_argument("--epochs", type=int, default=TuneSettings.epochs)
     parser.add_argument("--lr", type=float, default=TuneSettings.lr)

@@ -22,7 +22,7 @@ from kg.evaluate import TIER_RANK, EntityIndex, EvalReport, GoldLine, load_entit
 from kg.extraction import CORE
 from kg.features import Features
 from kg.resolve import DocumentResult, Resolver, enforce_roles, resolve_document
-from kg.scorer import CLASSES, DocumentScores, RelationScorer, candidate_rows, object_role, pairs_from_proba, resolve_pairs
+from kg.scorer import CLASSES, DocumentScores, RelationScorer, StageA, candidate_rows, object_role, pairs_from_proba, resolve_pairs
 from kg.train.corpus import SHARED, Article, dev_articles, m2e2_sentences, seed_articles
 from kg.train.labels import Resolved, gold_labels, m2e2_labels, resolve_candidates
 
@@ -106,6 +106,7 @@ def resolver() -> Resolver:
 
 @dataclass(frozen=True)
 class Settings:
+    model: str = "lightgbm"  # stage A: "lightgbm" (gradient-boosted trees, kg.trees) or "linear" (logistic regression)
     C: float = 0.5
     m2e2_weight: float = 0.5
     seeds_weight: float = 1.0
@@ -116,10 +117,26 @@ class Settings:
     min_weight: float = 0.01  # features with all |weight| below this are dropped after fitting
     shared_threshold: bool = False  # one threshold for all five relations (steadier on little data)
     beta: float = 1.0  # thresholds maximise F-beta: below 1 weighs precision more (analysts' trust)
+    # LightGBM (model "lightgbm"): boosting rounds, step, leaves per tree, rows per leaf, share of
+    # features each tree may use, L2 on leaf values, features seen in fewer rows left out, seed.
+    trees: int = 300
+    learning_rate: float = 0.05
+    leaves: int = 15
+    min_child_samples: int = 10
+    colsample: float = 0.5
+    l2: float = 1.0
+    tree_min_count: int = 3
+    tree_seed: int = 0
 
 
-def add_settings_arguments(parser: "argparse.ArgumentParser") -> None:
+def add_settings_arguments(parser: "argparse.ArgumentParser", model: str = Settings.model) -> None:
     """The training settings as command-line options (``kg.train.cv`` and ``kg.train.train``)."""
+    parser.add_argument("--model", choices=("lightgbm", "linear"), default=model, help="stage A: gradient-boosted trees or logistic regression")
+    parser.add_argument("--trees", type=int, default=Settings.trees)
+    parser.add_argument("--learning-rate", type=float, default=Settings.learning_rate)
+    parser.add_argument("--leaves", type=int, default=Settings.leaves)
+    parser.add_argument("--colsample", type=float, default=Settings.colsample)
+    parser.add_argument("--tree-seed", type=int, default=Settings.tree_seed)
     parser.add_argument("--C", type=float, default=Settings.C)
     parser.add_argument("--m2e2-weight", type=float, default=Settings.m2e2_weight)
     parser.add_argument("--seeds-weight", type=float, default=Settings.seeds_weight)
@@ -133,6 +150,7 @@ def add_settings_arguments(parser: "argparse.ArgumentParser") -> None:
 
 def settings_from(args: "argparse.Namespace") -> Settings:
     return Settings(
+        model=args.model, trees=args.trees, learning_rate=args.learning_rate, leaves=args.leaves, colsample=args.colsample, tree_seed=args.tree_seed,
         C=args.C, m2e2_weight=args.m2e2_weight, seeds_weight=args.seeds_weight, pool_weight=args.pool_weight, tune_on_pool=args.tune_on_pool, none_weight=args.none_weight,
         min_count=args.min_count, shared_threshold=args.shared_threshold, beta=args.beta,
     )
@@ -151,7 +169,16 @@ def training_rows(parts: Iterable[tuple[Sequence[Any], Sequence[tuple[str, ...]]
     return rows, ys, weights
 
 
-def fit(rows: Sequence[Features], ys: Sequence[str], weights: Sequence[float], settings: Settings) -> RelationScorer:
+def fit(rows: Sequence[Features], ys: Sequence[str], weights: Sequence[float], settings: Settings) -> StageA:
+    """Stage A as ``settings.model`` says: LightGBM trees, or the linear model (``fit_linear``)."""
+    if settings.model == "lightgbm":
+        from kg.train.boosting import fit_trees
+
+        return fit_trees(rows, ys, weights, settings)
+    return fit_linear(rows, ys, weights, settings)
+
+
+def fit_linear(rows: Sequence[Features], ys: Sequence[str], weights: Sequence[float], settings: Settings) -> RelationScorer:
     """Multinomial logistic regression (scikit-learn) → a numpy ``RelationScorer``."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -174,7 +201,15 @@ def fit(rows: Sequence[Features], ys: Sequence[str], weights: Sequence[float], s
     names = vectorizer.get_feature_names_out()
     kept = np.flatnonzero(np.abs(weights_).max(axis=1) >= settings.min_weight)
     vocabulary = {str(names[j]): n for n, j in enumerate(kept)}
-    return RelationScorer(classes, vocabulary, weights_[kept], bias, {r: 0.5 for r in CORE}, {"settings": settings.__dict__})
+    return RelationScorer(classes, vocabulary, weights_[kept], bias, {r: 0.5 for r in CORE}, {"settings": linear_settings(settings)})
+
+
+TREE_SETTINGS = ("model", "trees", "learning_rate", "leaves", "min_child_samples", "colsample", "l2", "tree_min_count", "tree_seed")
+
+
+def linear_settings(settings: Settings) -> dict[str, Any]:
+    """The settings a linear model depends on (its file records these and no more)."""
+    return {k: v for k, v in settings.__dict__.items() if k not in TREE_SETTINGS}
 
 
 # --- thresholds ----------------------------------------------------------------------------
@@ -272,11 +307,11 @@ def official_score(results: list[DocumentResult], items: Sequence[ArticleData], 
     return score(preds, golds.gold, set(names.values()))
 
 
-def predict(scorer: RelationScorer, data: ArticleData) -> np.ndarray:
+def predict(scorer: StageA, data: ArticleData) -> np.ndarray:
     return scorer.predict_proba(data.rows)
 
 
-def model_card(scorer: RelationScorer) -> dict[str, Any]:
+def model_card(scorer: StageA) -> dict[str, Any]:
     return {"features": len(scorer.vocabulary), "classes": list(scorer.classes)}
 
 

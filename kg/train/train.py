@@ -16,9 +16,37 @@ import sys
 from pathlib import Path
 
 from kg.scorer import MODEL_PATH
-from kg.train.cv import FOLDS, groups_of, load_material, pool_splits, train_model, tuned_model
+from kg.scorer import StageA
+from kg.train.cv import FOLDS, Material, groups_of, load_material, pool_splits, train_model, tuned_model
 from kg.extraction import CORE
-from kg.train.dataset import SEED, Settings, add_settings_arguments, gold_sets, settings_from, official_score, resolver, rule_results, scorer_results, tune_thresholds
+from kg.train.dataset import SEED, Settings, add_settings_arguments, linear_settings, gold_sets, settings_from, official_score, resolver, rule_results, scorer_results, tune_thresholds
+
+
+def shipped_model(material: Material, settings: Settings) -> StageA:
+    """Stage A on all the data, thresholds from held-out scores of every dev (and pool) article
+    in a 6-fold CV by article; its ``meta`` says what it was trained on and how."""
+    held: list = []
+    pool_parts = pool_splits(material, settings, FOLDS)
+    tune_pool = any(pool_parts)
+    for test, pool_test in zip(groups_of(material.dev, FOLDS), pool_parts):
+        held_out = [material.dev[i] for i in test] + [material.pool[i] for i in pool_test]
+        train = [a for i, a in enumerate(material.dev) if i not in set(test)]
+        model = train_model(material, train, held_out, settings)
+        held += [(a, model.predict_proba(a.rows)) for a in held_out]
+    scorer = train_model(material, material.dev, [], settings)
+    scorer.thresholds = tune_thresholds(held, scorer.classes, shared=settings.shared_threshold, beta=settings.beta)
+    linear = settings.model == "linear"
+    scorer.meta = {
+        "trained_on": "kg dev set (36 articles), seed articles (5), M2E2 attack/transport sentences (VOA)"
+        + (f", kg's labels for {len(material.pool)} FA-KES pool articles (eval/fakes-pool)" if material.pool and settings.pool_weight > 0 else ""),
+        "licences": "M2E2: VOA text public domain, annotation licence not stated; dev and pool FA-KES texts (CC BY 4.0 dataset) and WikiEvents texts keep their publishers' copyright (in-project use)",
+        "model": "multinomial logistic regression (scikit-learn newton-cg), features seen at least min_count times" if linear
+        else "LightGBM multiclass gradient-boosted trees (deterministic, fixed seed and threads), features seen at least tree_min_count times",
+        "settings": linear_settings(settings) if linear else settings.__dict__,
+        "seed": SEED,
+        "thresholds_from": "6-fold CV by article over the dev set" + (" and the pool articles" if tune_pool else "") + " (held-out probabilities)",
+    }
+    return scorer
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,32 +64,13 @@ def main(argv: list[str] | None = None) -> int:
     items = [(a, without.predict_proba(a.rows)) for a in material.seeds]
     unseen = official_score(scorer_results(items, without.classes, without.thresholds, res), material.seeds, golds["seeds"])
 
-    # The shipped model: all data; thresholds from held-out scores of every dev article.
-    held: list = []
-    pool_parts = pool_splits(material, settings, FOLDS)
-    tune_pool = any(pool_parts)
-    for test, pool_test in zip(groups_of(material.dev, FOLDS), pool_parts):
-        held_out = [material.dev[i] for i in test] + [material.pool[i] for i in pool_test]
-        train = [a for i, a in enumerate(material.dev) if i not in set(test)]
-        model = train_model(material, train, held_out, settings)
-        held += [(a, model.predict_proba(a.rows)) for a in held_out]
-    scorer = train_model(material, material.dev, [], settings)
-    scorer.thresholds = tune_thresholds(held, scorer.classes, shared=settings.shared_threshold, beta=settings.beta)
+    scorer = shipped_model(material, settings)
     items = [(a, scorer.predict_proba(a.rows)) for a in material.seeds]
     seen = official_score(scorer_results(items, scorer.classes, scorer.thresholds, res), material.seeds, golds["seeds"])
-    scorer.meta = {
-        "trained_on": "kg dev set (36 articles), seed articles (5), M2E2 attack/transport sentences (VOA)"
-        + (f", kg's labels for {len(material.pool)} FA-KES pool articles (eval/fakes-pool)" if material.pool and settings.pool_weight > 0 else ""),
-        "licences": "M2E2: VOA text public domain, annotation licence not stated; dev and pool FA-KES texts (CC BY 4.0 dataset) and WikiEvents texts keep their publishers' copyright (in-project use)",
-        "model": "multinomial logistic regression (scikit-learn newton-cg), features seen at least min_count times",
-        "settings": settings.__dict__,
-        "seed": SEED,
-        "thresholds_from": "6-fold CV by article over the dev set" + (" and the pool articles" if tune_pool else "") + " (held-out probabilities)",
-    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     scorer.save(args.out)
     size = args.out.stat().st_size
-    print(f"wrote {args.out} ({len(scorer.vocabulary)} features × {len(scorer.classes)} classes, {size / 1024:.0f} KiB)")
+    print(f"wrote {args.out} ({settings.model}: {len(scorer.vocabulary)} features × {len(scorer.classes)} classes, {size / 1024:.0f} KiB)")
     print(f"thresholds: {scorer.thresholds}")
     rules = official_score(rule_results(material.seeds, res), material.seeds, golds["seeds"])
     for title, report in (

@@ -4,10 +4,10 @@
 
 Training only (torch 2.13.0 CPU and transformers, the ``finetune`` extra). Stage B is trained
 as in ``kg.train.cv_finetune`` (same settings, fixed seed, two threads) on every dev article,
-the seeds, the pool articles and the M2E2 sentences: the rows stage A (``kg/data/scorer.json``)
-is trained on. The folder it writes is a scorer model for ``kg build --scorer``:
+the seeds, the pool articles and the M2E2 sentences: the rows stage A is trained on. The folder it writes is a scorer model for ``kg build --scorer``:
 
-- ``scorer.json``: stage A, a copy of ``kg/data/scorer.json`` (the mean's thresholds assume it);
+- ``scorer.json``: stage A, the linear model (``make train --model linear``; the mean's
+  thresholds were tuned with it, in ``make cv-finetune``);
 - ``encoder.onnx`` and ``tokenizer.json``: the fine-tuned encoder, int8 ONNX;
 - ``pair.json``: the head, the floor, and the thresholds of the A+B mean.
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -29,10 +28,11 @@ import numpy as np
 
 from kg.extraction import CORE
 from kg.pair_model import PAIR_DIR
-from kg.scorer import CLASSES, MODEL_PATH, RelationScorer, in_class_order
+from kg.scorer import CLASSES, RelationScorer, in_class_order
+from kg.train.train import shipped_model
 from kg.train.cv import load_material, training_parts
 from kg.train.pair_classifier import PairClassifier, TuneSettings, subsample
-from kg.train.dataset import add_settings_arguments, gold_sets, official_score, resolver, scorer_results, settings_from, training_rows
+from kg.train.dataset import add_settings_arguments, gold_sets, linear_settings, official_score, resolver, scorer_results, settings_from, training_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 CV_PATH = ROOT / "eval" / "cv-finetune.json"
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=PAIR_DIR)
     parser.add_argument("--cv", type=Path, default=CV_PATH, help="make cv-finetune results whose per-fold thresholds give the shipped ones")
     parser.add_argument("--floor", type=float, default=FLOOR, help="stage B runs on the pairs whose best stage-A relation probability reaches this")
-    add_settings_arguments(parser)
+    add_settings_arguments(parser, model="linear")
     args = parser.parse_args(argv)
     settings = settings_from(args)
     tune = TuneSettings()
@@ -77,15 +77,15 @@ def main(argv: list[str] | None = None) -> int:
         "trained_on": "kg dev set (36 articles), seed articles (5), kg's labels for the FA-KES pool articles (eval/fakes-pool), M2E2 attack/transport sentences (VOA)",
         "rows": {"all": len(texts), "positive": positives},
         "fine_tune": tune.__dict__,
-        "settings": settings.__dict__,
+        "settings": linear_settings(settings),
         "thresholds_from": f"per-relation median of the {len(folds)} outer folds' thresholds for '{COLUMN}' in {args.cv.name} (make cv-finetune)",
         "floor": "stage B runs only where stage A's best relation probability reaches the floor; elsewhere it counts as none",
-        "stage_a": "scorer.json, a copy of kg/data/scorer.json",
+        "stage_a": "scorer.json, the linear stage A (python -m kg.train.train --model linear)",
     }
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     model.export(out, thresholds, args.floor, meta)
-    shutil.copyfile(MODEL_PATH, out / "scorer.json")
+    shipped_model(material, settings).save(out / "scorer.json")
     for name in ("encoder.onnx", "pair.json", "scorer.json"):
         digest = hashlib.sha256((out / name).read_bytes()).hexdigest()[:16]
         print(f"wrote {out / name} ({(out / name).stat().st_size / 1e6:.1f} MB, sha256 {digest})")
