@@ -51,6 +51,22 @@ def outermost(pairs: Sequence["ScoredPair"], mentions: Sequence[Mention]) -> lis
     return sorted(kept, key=lambda p: (p.sentence, p.subject, p.object, p.relation))
 
 
+def pair_trigger(extractor: "Extractor", mentions: Sequence[Mention], pair: "ScoredPair", triggers: dict[str, frozenset[str]]) -> Token:
+    """The token that stands for a scored pair's event (``trigger_for`` near its object)."""
+    sent = extractor.sentences[pair.sentence]
+    obj = mentions[pair.object]
+    anchor = extractor.doc.char_span(obj.start, obj.end, alignment_mode="expand")
+    return trigger_for(sent, pair.relation, anchor.start if anchor is not None else sent.start, triggers.get(pair.relation, frozenset()))
+
+
+def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequence["ScoredPair"], triggers: dict[str, frozenset[str]]) -> list["ScoredPair"]:
+    """The pairs whose event the text asserts: the rules' context filters
+    (``ContextMixin.is_blocked``: negation, denial, condition, plan or threat, question, a report
+    called false, the habitual present) read at each pair's trigger. The scorer sees these cues
+    only as features, which a strong trigger outweighs ("Russia denied striking the hospital")."""
+    return [p for p in pairs if not extractor.is_blocked(pair_trigger(extractor, mentions, p, triggers), p.relation)]
+
+
 def add_decisions(extractor: "Extractor", extraction: Extraction, scored: "DocumentScores", triggers: dict[str, frozenset[str]]) -> Extraction:
     """The rule extraction plus an event for each scored pair the rules did not state.
 
@@ -59,15 +75,11 @@ def add_decisions(extractor: "Extractor", extraction: Extraction, scored: "Docum
     stated = {(relation, subject, obj) for relation, subject, obj, _ in iter_core(extraction)}
     extractor.mentions = list(scored.mentions)
     extractor.mention_index = {m: i for i, m in enumerate(extractor.mentions)}
-    sentences = extractor.sentences
-    for pair in outermost(scored.pairs, extractor.mentions):
+    for pair in outermost(asserted(extractor, extractor.mentions, scored.pairs, triggers), extractor.mentions):
         if (pair.relation, pair.subject, pair.object) in stated:
             continue
         stated.add((pair.relation, pair.subject, pair.object))
-        sent = sentences[pair.sentence]
-        obj = extractor.mentions[pair.object]
-        anchor = extractor.doc.char_span(obj.start, obj.end, alignment_mode="expand")
-        trigger = trigger_for(sent, pair.relation, anchor.start if anchor is not None else sent.start, triggers.get(pair.relation, frozenset()))
+        trigger = pair_trigger(extractor, extractor.mentions, pair, triggers)
         tier = "implicit" if pair.cross else "explicit"
         if pair.relation == "evacuates":
             extractor.add_event(pair.relation, trigger, [pair.subject], [], pair.sentence, tier, origins=[pair.object])

@@ -233,3 +233,25 @@ def test_token_table_agrees_with_spacy(nlp):
     assert len(arcs) == tokens.ancestors(a).index(top) + tokens.ancestors(b).index(top)
     assert arcs[0] == f"{doc[a].dep_}^" and arcs[-1] == f"{doc[b].dep_}v"
     assert a not in middle and b not in middle
+
+
+@pytest.mark.parametrize("text, subject, obj, kept", [
+    ("Russian jets bombed the market in Kharkiv on Monday.", "Russian", "Kharkiv", True),
+    ("Russia denied bombing the market in Kharkiv.", "Russia", "Kharkiv", False),
+    ("If the army advances on Marib, thousands could flee.", "army", "Marib", False),
+    ("Did Russian jets bomb Idlib last night?", "Russian", "Idlib", False),
+    ("Reports that the LNA had captured Tripoli were false, officials said.", "LNA", "Tripoli", False),
+])
+def test_scored_pairs_pass_the_rules_context_filters(nlp, text, subject, obj, kept):
+    """A scored pair in a denied, conditional, questioned or falsely reported clause is dropped
+    (``kg.decide.asserted``), however high its score: the build and ``make cv`` both do this."""
+    from kg.candidates import make_extractor
+    from kg.decide import asserted
+    from kg.features import words
+    from kg.scorer import ScoredPair
+
+    doc, extraction = parse(nlp, text)
+    candidate, _, layer = find(doc, extraction, subject, obj)
+    relation = "attacks" if "advances" in text else "captures" if "captured" in text else "strikes"
+    pair = ScoredPair(candidate.subject.mention, relation, candidate.object.mention, candidate.sentence, 0.99, candidate.cross)
+    assert (asserted(make_extractor(doc), layer.mentions, [pair], words().triggers) == [pair]) is kept

@@ -284,11 +284,21 @@ def tune_thresholds(
 
 # --- official scoring ---------------------------------------------------------------------
 
+# The build drops scored pairs that the rules' context filters block (kg.decide.asserted); the
+# scores here do too. KG_ASSERTED_ONLY=0 scores without that filter (to measure what it does).
+ASSERTED_ONLY = os.environ.get("KG_ASSERTED_ONLY", "1") != "0"
+
 
 def scorer_results(items: Sequence[tuple[ArticleData, np.ndarray]], classes: Sequence[str], thresholds: dict[str, float], res: Resolver) -> list[DocumentResult]:
+    from kg.candidates import make_extractor
+    from kg.decide import asserted
+    from kg.features import words
+
     results = []
     for data, proba in items:
         pairs = pairs_from_proba(data.found, proba, classes, thresholds)
+        if pairs and ASSERTED_ONLY:  # as the build does (kg.decide.add_decisions)
+            pairs = asserted(make_extractor(data.article.doc), data.layer.mentions, pairs, words().triggers)
         entities, relations = resolve_pairs(data.article.document, data.article.doc, data.article.extraction, DocumentScores(data.layer.mentions, pairs), res)
         results.append(DocumentResult(data.article.document, entities, relations, []))  # type: ignore[arg-type]
     return results
