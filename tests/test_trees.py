@@ -1,7 +1,8 @@
 """Stage A as LightGBM trees (``kg.trees``): the file round trip, agreement with LightGBM's own
 prediction, column order, unknown features, and byte-identical refits.
 
-Synthetic rows; the fitting tests skip when scikit-learn (training only) is not installed.
+Synthetic rows. Fitting needs lightgbm and scipy only (run-time dependencies), so these run
+everywhere; one comparison with scikit-learn's LightGBM wrapper skips without scikit-learn.
 """
 from __future__ import annotations
 
@@ -34,7 +35,6 @@ def synthetic(n: int = 600, seed: int = 5) -> tuple[list[dict[str, float]], list
 
 
 def fitted(**changes: object) -> TreeScorer:
-    pytest.importorskip("sklearn", reason="scikit-learn not installed: training-only dependency")
     from dataclasses import replace
 
     from kg.train.boosting import fit_trees
@@ -55,13 +55,16 @@ def test_trees_learn_the_cues_and_match_lightgbm():
     cued = [n for n, row in enumerate(rows) if f"cue:{ys[n]}" in row]
     right = sum(scorer.classes[int(np.argmax(proba[n]))] == ys[n] for n in cued)
     assert right / len(cued) > 0.9
-    # The same numbers as LightGBM's predict on the full matrix it was trained with.
+    # The same numbers as LightGBM's own predict, on a matrix whose columns are the file's.
     import lightgbm
-    from sklearn.feature_extraction import DictVectorizer
+    from scipy.sparse import csr_matrix
 
-    names = sorted(scorer.columns, key=scorer.columns.__getitem__)
-    vectorizer = DictVectorizer(sort=True).fit([{name: 1.0} for name in names])
-    expected = lightgbm.Booster(model_str=scorer.model_text).predict(vectorizer.transform(rows))
+    matrix = np.zeros((len(rows), scorer.n_columns))
+    for n, row in enumerate(rows):
+        for name, value in row.items():
+            if name in scorer.columns:
+                matrix[n, scorer.columns[name]] = value
+    expected = lightgbm.Booster(model_str=scorer.model_text).predict(csr_matrix(matrix))
     np.testing.assert_array_equal(proba, expected)
 
 
@@ -94,27 +97,53 @@ def test_file_round_trip_and_refit_are_byte_identical(tmp_path):
     assert fitted(tree_seed=1).model_text != scorer.model_text
 
 
+def dense(rows: list[dict[str, float]], names: list[str]) -> np.ndarray:
+    matrix = np.zeros((len(rows), len(names)))
+    for n, row in enumerate(rows):
+        for j, name in enumerate(names):
+            matrix[n, j] = row.get(name, 0.0)
+    return matrix
+
+
 def test_compact_model_text_predicts_exactly_as_the_full_one():
     """The shipped file keeps only the used columns and what prediction reads; LightGBM must
     give the same probabilities, bit for bit, from it as from its own full model text."""
-    pytest.importorskip("sklearn", reason="scikit-learn not installed: training-only dependency")
     import lightgbm
-    from sklearn.feature_extraction import DictVectorizer
 
     from kg.train.boosting import compact
     from kg.trees import used_columns
 
     rows, ys, ws = synthetic()
-    vectorizer = DictVectorizer(sort=True)
-    matrix = vectorizer.fit_transform(rows)
-    model = lightgbm.LGBMClassifier(objective="multiclass", n_estimators=30, num_leaves=7, colsample_bytree=0.5, deterministic=True,
-                                    force_row_wise=True, num_threads=1, verbose=-1, random_state=0).fit(matrix, ys, sample_weight=ws)
-    full = model.booster_.model_to_string()
-    used = used_columns(model.booster_)
-    assert 0 < len(used) < matrix.shape[1]  # some noise columns are never split on
+    names = sorted({name for row in rows for name in row})
+    classes = sorted(set(ys))
+    params = {"objective": "multiclass", "num_class": len(classes), "num_leaves": 7, "feature_fraction": 0.5, "deterministic": True,
+              "force_row_wise": True, "num_threads": 1, "verbose": -1, "seed": 0}
+    booster = lightgbm.train(params, lightgbm.Dataset(dense(rows, names), label=[classes.index(y) for y in ys], weight=ws), num_boost_round=30)
+    full = booster.model_to_string()
+    used = used_columns(booster)
+    assert 0 < len(used) < len(names)  # the rare columns are never split on
     small = compact(full, used)
     assert len(small) < 0.7 * len(full) and "split_gain" not in small and "tree_sizes" not in small
-    test = vectorizer.transform(synthetic(seed=9)[0])
-    expected = lightgbm.Booster(model_str=full).predict(test)
+    test = dense(synthetic(seed=9)[0], names)
+    expected = booster.predict(test)
     got = lightgbm.Booster(model_str=small).predict(test[:, used])
     np.testing.assert_array_equal(got, expected)
+
+
+def test_fit_matches_scikit_learns_lightgbm_wrapper():
+    """``fit_trees`` calls LightGBM's core API; scikit-learn's ``LGBMClassifier`` with the same
+    settings must give the same probabilities (the settings map one to one)."""
+    pytest.importorskip("sklearn", reason="scikit-learn not installed: training-only dependency")
+    import lightgbm
+
+    scorer = fitted()
+    rows, ys, ws = synthetic()
+    names = sorted(scorer.columns, key=scorer.columns.__getitem__)
+    kept = sorted({name for row in rows for name in row if sum(name in r for r in rows) >= 2})
+    model = lightgbm.LGBMClassifier(objective="multiclass", n_estimators=40, learning_rate=0.05, num_leaves=15, min_child_samples=10,
+                                    colsample_bytree=0.5, reg_lambda=1.0, random_state=0, deterministic=True, force_row_wise=True,
+                                    num_threads=2, verbose=-1).fit(dense(rows, kept).astype(np.float32), ys, sample_weight=ws)
+    test = synthetic(seed=4)[0]
+    assert list(model.classes_) == list(scorer.classes)
+    np.testing.assert_allclose(model.predict_proba(dense(test, kept).astype(np.float32)), scorer.predict_proba(test), rtol=0, atol=1e-12)
+    assert names

@@ -1,6 +1,6 @@
 """Fitting stage A as LightGBM gradient-boosted trees (``kg.trees.TreeScorer``).
 
-Training only (the ``train`` extra). The trees see the same feature rows, labels and weights as
+Training needs lightgbm and scipy alone (both run-time dependencies), not scikit-learn. The trees see the same feature rows, labels and weights as
 the linear model; features seen in fewer than ``tree_min_count`` rows are left out. LightGBM runs
 with ``deterministic`` and a fixed thread count and seed, so a model is rebuilt byte for byte.
 """
@@ -22,27 +22,36 @@ THREADS = 2
 
 
 def fit_trees(rows: Sequence[Features], ys: Sequence[str], weights: Sequence[float], settings: "Settings") -> TreeScorer:
+    """LightGBM's own training API (no scikit-learn): columns are the kept feature names in
+    sorted order, classes the sorted labels."""
     import lightgbm
-    from sklearn.feature_extraction import DictVectorizer
+    from scipy.sparse import csr_matrix
 
     counts: dict[str, int] = defaultdict(int)
     for row in rows:
         for name in row:
             counts[name] += 1
-    keep = {name for name, n in counts.items() if n >= settings.tree_min_count}
-    vectorizer = DictVectorizer(sort=True)
-    matrix = vectorizer.fit_transform([{k: v for k, v in row.items() if k in keep} for row in rows]).astype(np.float32)
-    model = lightgbm.LGBMClassifier(
-        objective="multiclass", n_estimators=settings.trees, learning_rate=settings.learning_rate, num_leaves=settings.leaves,
-        min_child_samples=settings.min_child_samples, colsample_bytree=settings.colsample, reg_lambda=settings.l2,
-        subsample=1.0, random_state=settings.tree_seed, deterministic=True, force_row_wise=True, num_threads=THREADS, verbose=-1,
-    )
-    model.fit(matrix, np.asarray(ys), sample_weight=np.asarray(weights))
-    booster = model.booster_
-    names = vectorizer.get_feature_names_out()
+    names = sorted(name for name, n in counts.items() if n >= settings.tree_min_count)
+    index = {name: j for j, name in enumerate(names)}
+    indptr, indices, values = [0], [], []
+    for row in rows:
+        cells = sorted((index[k], v) for k, v in row.items() if k in index)
+        indices += [j for j, _ in cells]
+        values += [v for _, v in cells]
+        indptr.append(len(indices))
+    matrix = csr_matrix((np.asarray(values, dtype=np.float32), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
+                        shape=(len(rows), len(names)))
+    classes = sorted(set(ys))
+    label = np.asarray([classes.index(y) for y in ys], dtype=np.float64)
+    params = {
+        "objective": "multiclass", "num_class": len(classes), "learning_rate": settings.learning_rate, "num_leaves": settings.leaves,
+        "min_data_in_leaf": settings.min_child_samples, "feature_fraction": settings.colsample, "lambda_l2": settings.l2,
+        "seed": settings.tree_seed, "deterministic": True, "force_row_wise": True, "num_threads": THREADS, "verbose": -1,
+    }
+    booster = lightgbm.train(params, lightgbm.Dataset(matrix, label=label, weight=np.asarray(weights, dtype=np.float64)), num_boost_round=settings.trees)
     used = used_columns(booster)
-    columns = {str(names[j]): n for n, j in enumerate(used)}
-    return TreeScorer(tuple(str(c) for c in model.classes_), columns, len(used), compact(booster.model_to_string(num_iteration=-1), used),
+    columns = {names[j]: n for n, j in enumerate(used)}
+    return TreeScorer(tuple(classes), columns, len(used), compact(booster.model_to_string(num_iteration=-1), used),
                       {r: 0.5 for r in CORE}, {"settings": settings.__dict__})
 
 
