@@ -77,7 +77,7 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
         for name, row in rows.items():
             runs[name].append(row())
             report["rows"][name] = best_of(runs[name])
-            write_json(report, options.results / ("extraction-no-encoder.json" if options.no_encoder else "extraction.json"))
+            write_json(report, options.results / f"{options.name}.json")
     report["finished"] = dt.datetime.now().isoformat(timespec="seconds")
     return report
 
@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--report-only", action="store_true", help="rewrite extraction.md from extraction.json without measuring")
     parser.add_argument("--no-encoder", action="store_true", help="leave out rows (b) and (c); results go to extraction-no-encoder.json/.md")
     options = parser.parse_args(argv)
-    name = "extraction-no-encoder" if options.no_encoder else "extraction"
+    options.name = name = "extraction-no-encoder" if options.no_encoder else "extraction"  # results file stem
     if options.jsonl is None:
         options.jsonl = [REAL] if REAL.is_file() else []
     report = json.loads((options.results / f"{name}.json").read_text(encoding="utf-8")) if options.report_only else run(options)

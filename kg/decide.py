@@ -59,12 +59,13 @@ def pair_trigger(extractor: "Extractor", mentions: Sequence[Mention], pair: "Sco
     return trigger_for(sent, pair.relation, anchor.start if anchor is not None else sent.start, triggers.get(pair.relation, frozenset()))
 
 
-def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequence["ScoredPair"], triggers: dict[str, frozenset[str]]) -> list["ScoredPair"]:
-    """The pairs whose event the text asserts: the rules' context filters
-    (``ContextMixin.is_blocked``: negation, denial, condition, plan or threat, question, a report
-    called false, the habitual present) read at each pair's trigger. The scorer sees these cues
-    only as features, which a strong trigger outweighs ("Russia denied striking the hospital")."""
-    return [p for p in pairs if not extractor.is_blocked(pair_trigger(extractor, mentions, p, triggers), p.relation)]
+def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequence["ScoredPair"], triggers: dict[str, frozenset[str]]) -> dict["ScoredPair", Token]:
+    """The pairs whose event the text asserts, in order, each with its trigger: the rules' context
+    filters (``ContextMixin.is_blocked``: negation, denial, condition, plan or threat, question, a
+    report called false, the habitual present) read at each pair's trigger. The scorer sees these
+    cues only as features, which a strong trigger outweighs ("Russia denied striking the hospital")."""
+    found = {p: pair_trigger(extractor, mentions, p, triggers) for p in pairs}
+    return {p: token for p, token in found.items() if not extractor.is_blocked(token, p.relation)}
 
 
 def add_decisions(extractor: "Extractor", extraction: Extraction, scored: "DocumentScores", triggers: dict[str, frozenset[str]]) -> Extraction:
@@ -75,11 +76,12 @@ def add_decisions(extractor: "Extractor", extraction: Extraction, scored: "Docum
     stated = {(relation, subject, obj) for relation, subject, obj, _ in iter_core(extraction)}
     extractor.mentions = list(scored.mentions)
     extractor.mention_index = {m: i for i, m in enumerate(extractor.mentions)}
-    for pair in outermost(asserted(extractor, extractor.mentions, scored.pairs, triggers), extractor.mentions):
+    kept = asserted(extractor, extractor.mentions, scored.pairs, triggers)
+    for pair in outermost(list(kept), extractor.mentions):
         if (pair.relation, pair.subject, pair.object) in stated:
             continue
         stated.add((pair.relation, pair.subject, pair.object))
-        trigger = pair_trigger(extractor, extractor.mentions, pair, triggers)
+        trigger = kept[pair]
         tier = "implicit" if pair.cross else "explicit"
         if pair.relation == "evacuates":
             extractor.add_event(pair.relation, trigger, [pair.subject], [], pair.sentence, tier, origins=[pair.object])

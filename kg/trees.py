@@ -65,28 +65,29 @@ class TreeScorer:
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
 
-    def matrix(self, rows: Sequence[Features]) -> Any:
-        """The rows as a CSR matrix over the booster's columns (unknown features dropped)."""
-        from scipy.sparse import csr_matrix
-
-        indptr = [0]
-        indices: list[int] = []
-        values: list[float] = []
-        for row in rows:
-            # Sorted columns: the same matrix, hence the same floats, whatever the dict order.
-            cells = sorted((self.columns[k], v) for k, v in row.items() if k in self.columns)
-            indices += [c for c, _ in cells]
-            values += [float(v) for _, v in cells]
-            indptr.append(len(indices))
-        return csr_matrix((np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
-                          shape=(len(rows), self.n_columns))
-
     def predict_proba(self, rows: Sequence[Features]) -> np.ndarray:
         """(rows, classes) probabilities, in ``classes`` order."""
         if not rows:
             return np.zeros((0, len(self.classes)))
-        proba = self.booster.predict(self.matrix(rows), num_threads=1)
+        proba = self.booster.predict(sparse_rows(rows, self.columns, self.n_columns), num_threads=1)
         return np.asarray(proba, dtype=np.float64).reshape(len(rows), len(self.classes))
+
+
+def sparse_rows(rows: Sequence[Features], columns: dict[str, int], n_columns: int, dtype: Any = np.float64) -> Any:
+    """The rows as a CSR matrix over ``columns`` (feature name → column; others dropped)."""
+    from scipy.sparse import csr_matrix
+
+    indptr = [0]
+    indices: list[int] = []
+    values: list[float] = []
+    for row in rows:
+        # Sorted columns: the same matrix, hence the same floats, whatever the dict order.
+        cells = sorted((columns[k], v) for k, v in row.items() if k in columns)
+        indices += [c for c, _ in cells]
+        values += [float(v) for _, v in cells]
+        indptr.append(len(indices))
+    return csr_matrix((np.asarray(values, dtype=dtype), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
+                      shape=(len(rows), n_columns))
 
 
 def used_columns(booster: Any) -> list[int]:

@@ -310,6 +310,16 @@ def test_ranked_pages_are_the_plain_pages(seed_store: Path) -> None:
     assert len(answer(text, seed_store, bound)) == 5
 
 
+def store_without(trig: Path, term: str, directory: Path) -> "kgquery.Source":
+    """A store of the graph less one ontology property (``rank``, ``eventRank``): what a build
+    from before that property gives."""
+    bare = ox.Store(str(directory))
+    dropped = ox.NamedNode(f"https://w3id.org/kg-conflict/ontology#{term}")
+    bare.bulk_extend([q for q in ox.parse(path=str(trig), format=ox.RdfFormat.TRIG) if q.predicate != dropped])
+    del bare
+    return kgquery.Source("store", str(directory))
+
+
 def test_ranked_paging_falls_back_where_ranks_cannot_page(seed_store: Path, seed_build, tmp_path: Path) -> None:
     """Only s bound (one relation's start is unknown), a file source, a store without ranks:
     the plain LIMIT/OFFSET, same rows."""
@@ -320,11 +330,7 @@ def test_ranked_paging_falls_back_where_ranks_cannot_page(seed_store: Path, seed
     assert kgquery.run(text, store, one, limit=3, offset=1).rows == kgquery.run(kgquery.with_page(text, 3, 1), store, one).rows  # type: ignore[union-attr]
     out, _ = seed_build
     assert kgquery.ranked_page(text, kgquery.Source("file", str(out / "graph.ttl")), {}, 3, 0) is None
-    bare = ox.Store(str(tmp_path / "bare"))
-    rank = ox.NamedNode("https://w3id.org/kg-conflict/ontology#rank")
-    bare.bulk_extend([q for q in ox.parse(path=str(out / "graph.trig"), format=ox.RdfFormat.TRIG) if q.predicate != rank])
-    del bare
-    old = kgquery.Source("store", str(tmp_path / "bare"))
+    old = store_without(out / "graph.trig", "rank", tmp_path / "bare")
     assert kgquery.ranked_page(text, old, {}, 3, 0) is None
     assert kgquery.run(text, old, limit=4, offset=2).rows == kgquery.run(kgquery.with_page(text, 4, 2), store).rows  # type: ignore[union-attr]
 
@@ -398,11 +404,7 @@ def test_event_pages_fall_back_without_event_ranks(seed_store: Path, seed_build,
     out, _ = seed_build
     store = kgquery.Source("store", str(seed_store))
     assert kgquery.event_page(text, kgquery.Source("file", str(out / "graph.ttl")), {}, 3, 0) is None
-    bare = ox.Store(str(tmp_path / "bare"))
-    rank = ox.NamedNode("https://w3id.org/kg-conflict/ontology#eventRank")
-    bare.bulk_extend([q for q in ox.parse(path=str(out / "graph.trig"), format=ox.RdfFormat.TRIG) if q.predicate != rank])
-    del bare
-    old = kgquery.Source("store", str(tmp_path / "bare"))
+    old = store_without(out / "graph.trig", "eventRank", tmp_path / "bare")
     assert kgquery.event_page(text, old, {}, 3, 0) is None
     assert kgquery.run(text, old, limit=4, offset=2).rows == kgquery.run(text, store, limit=4, offset=2).rows  # type: ignore[union-attr]
     monkeypatch.setattr(kgquery, "EVENT_WINDOW", 2)

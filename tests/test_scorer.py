@@ -254,4 +254,4 @@ def test_scored_pairs_pass_the_rules_context_filters(nlp, text, subject, obj, ke
     candidate, _, layer = find(doc, extraction, subject, obj)
     relation = "attacks" if "advances" in text else "captures" if "captured" in text else "strikes"
     pair = ScoredPair(candidate.subject.mention, relation, candidate.object.mention, candidate.sentence, 0.99, candidate.cross)
-    assert (asserted(make_extractor(doc), layer.mentions, [pair], words().triggers) == [pair]) is kept
+    assert (list(asserted(make_extractor(doc), layer.mentions, [pair], words().triggers)) == [pair]) is kept

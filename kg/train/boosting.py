@@ -13,7 +13,7 @@ import numpy as np
 
 from kg.extraction import CORE
 from kg.features import Features
-from kg.trees import TreeScorer, used_columns
+from kg.trees import TreeScorer, sparse_rows, used_columns
 
 if TYPE_CHECKING:
     from kg.train.dataset import Settings
@@ -25,22 +25,13 @@ def fit_trees(rows: Sequence[Features], ys: Sequence[str], weights: Sequence[flo
     """LightGBM's own training API (no scikit-learn): columns are the kept feature names in
     sorted order, classes the sorted labels."""
     import lightgbm
-    from scipy.sparse import csr_matrix
 
     counts: dict[str, int] = defaultdict(int)
     for row in rows:
         for name in row:
             counts[name] += 1
     names = sorted(name for name, n in counts.items() if n >= settings.tree_min_count)
-    index = {name: j for j, name in enumerate(names)}
-    indptr, indices, values = [0], [], []
-    for row in rows:
-        cells = sorted((index[k], v) for k, v in row.items() if k in index)
-        indices += [j for j, _ in cells]
-        values += [v for _, v in cells]
-        indptr.append(len(indices))
-    matrix = csr_matrix((np.asarray(values, dtype=np.float32), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
-                        shape=(len(rows), len(names)))
+    matrix = sparse_rows(rows, {name: j for j, name in enumerate(names)}, len(names), np.float32)
     classes = sorted(set(ys))
     label = np.asarray([classes.index(y) for y in ys], dtype=np.float64)
     params = {

@@ -15,8 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kg.scorer import MODEL_PATH
-from kg.scorer import StageA
+from kg.scorer import MODEL_PATH, StageA
 from kg.train.cv import FOLDS, Material, groups_of, load_material, pool_splits, train_model, tuned_model
 from kg.extraction import CORE
 from kg.train.dataset import SEED, Settings, add_settings_arguments, linear_settings, gold_sets, settings_from, official_score, resolver, rule_results, scorer_results, tune_thresholds

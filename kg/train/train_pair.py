@@ -4,7 +4,8 @@
 
 Training only (torch 2.13.0 CPU and transformers, the ``finetune`` extra). Stage B is trained
 as in ``kg.train.cv_finetune`` (same settings, fixed seed, two threads) on every dev article,
-the seeds, the pool articles and the M2E2 sentences: the rows stage A is trained on. The folder it writes is a scorer model for ``kg build --scorer``:
+the seeds, the pool articles and the M2E2 sentences: the rows stage A is trained on. The folder
+it writes is a scorer model for ``kg build --scorer``:
 
 - ``scorer.json``: stage A, the linear model (``make train --model linear``; the mean's
   thresholds were tuned with it, in ``make cv-finetune``);
