@@ -54,9 +54,9 @@ def load_spacy(model: str, ruler: bool):  # type: ignore[no-untyped-def]
         import spacy
 
         return spacy.load(model)
-    from kg.nlp import build_pipeline
+    from kg.nlp import RULES_ONLY, build_pipeline
 
-    nlp = build_pipeline(model)
+    nlp = build_pipeline(model, scorer=RULES_ONLY)
     nlp.remove_pipe("kg_relations")
     return nlp
 
@@ -94,14 +94,14 @@ def pair_texts_of(args: Args) -> list[str]:
     candidates whose best stage-A relation probability reaches the pair model's floor."""
     from corpus import read_texts
 
-    from kg.nlp import RESULT_KEY, build_pipeline
+    from kg.nlp import RESULT_KEY, RULES_ONLY, build_pipeline
     from kg.extraction import Extraction
     from kg.pair_model import PairModel, over_floor, pair_texts
     from kg.scorer import candidate_rows, in_class_order, load_stage_a
 
     pair = PairModel.load(Path(args["pair"]))
     scorer = load_stage_a(Path(args["pair"]) / "scorer.json")
-    nlp = build_pipeline(args["model"])  # rules only: the candidates are made after them
+    nlp = build_pipeline(args["model"], scorer=RULES_ONLY)  # the candidates are made after the rules
     texts: list[str] = []
     for doc in nlp.pipe(read_texts(Path(args["corpus"])), batch_size=args["batch_size"]):
         if RESULT_KEY not in doc.user_data:

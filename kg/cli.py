@@ -99,7 +99,7 @@ def build(
     keep_going: bool = typer.Option(False, "--keep-going", help="Skip bad inputs instead of stopping."),
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first article kg fails to analyse (exit 2) instead of leaving it out."),
     resume: bool = typer.Option(False, "--resume", help="Go on from the checkpoint of an interrupted build of the same inputs into OUT."),
-    scorer: Optional[Path] = typer.Option(None, "--scorer", help="A learned scorer whose decisions join the rules': kg/data/scorer.json (stage A, make train) or the folder kg/data/pair (stage A+B, make train-pair) (env KG_SCORER; default: rules only)."),
+    scorer: Optional[Path] = typer.Option(None, "--scorer", help="The learned scorer whose decisions join the rules': a stage A file (default: the shipped kg/data/scorer.json, make train), the stage A+B folder kg/data/pair (make train-pair), or none for the rules alone (env KG_SCORER)."),
     fast: bool = typer.Option(False, "--fast", help="With the A+B scorer folder: stage A alone, no encoder (faster; lower F1, docs/scorer.md)."),
     timeout: float = typer.Option(300.0, "--timeout", min=1.0, help="With --workers > 1: seconds a worker may go without finishing an article before it is stopped and the article left out."),
     cluster: Optional[str] = typer.Option(None, "--cluster", help="Run on a Dask cluster: tcp://HOST:PORT (a running scheduler) or local:N (N local workers); needs pip install 'kg[cluster]'."),
@@ -137,7 +137,7 @@ def evaluate(
     entities: Optional[Path] = typer.Option(None, "--entities", help="Entity inventory (JSONL: id, label, aliases)."),
     sets: List[Path] = typer.Option([], "--set", help="A gold set folder (gold.jsonl, entities.jsonl, texts/); repeat for several."),
     model: Optional[str] = typer.Option(None, "--model", help="spaCy pipeline name or path."),
-    scorer: Optional[Path] = typer.Option(None, "--scorer", help="A learned scorer: kg/data/scorer.json or the folder kg/data/pair (env KG_SCORER; default: rules only)."),
+    scorer: Optional[Path] = typer.Option(None, "--scorer", help="The learned scorer: kg/data/scorer.json (default), the folder kg/data/pair, or none for the rules alone (env KG_SCORER)."),
     details: bool = typer.Option(True, "--details/--no-details", help="List false positives and misses."),
     fmt: str = typer.Option("text", "-f", "--format", help="text or json"),
 ) -> None:

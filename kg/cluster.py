@@ -110,7 +110,7 @@ def _pipeline(settings: WorkerSettings) -> tuple[Any, Any, tuple[str, str]]:
     if loaded is None:
         from kg import gazetteer as gaz
         from kg.build import worker_fingerprints
-        from kg.nlp import build_pipeline, model_meta
+        from kg.nlp import RULES_ONLY, build_pipeline, model_meta
         from kg.resolve import Resolver
 
         try:
@@ -120,7 +120,7 @@ def _pipeline(settings: WorkerSettings) -> tuple[Any, Any, tuple[str, str]]:
         differ = [LABELS.get(key, key) for key, value in settings.fingerprints if mine.get(key) != value]
         if differ:
             raise _mismatch(", ".join(differ))
-        nlp = build_pipeline(settings.model, scorer=settings.scorer or None)
+        nlp = build_pipeline(settings.model, scorer=settings.scorer or RULES_ONLY)
         loaded = (nlp, Resolver(gaz.load(gaz.default_path())), model_meta(nlp))
         _LOADED.clear()  # a new build's settings: drop the old pipeline
         _LOADED[settings.key()] = loaded

@@ -4,9 +4,11 @@ The rule extractor has run over the Doc; the scorer has scored every candidate p
 (``kg.scorer.score_document``). Each pair that passes its relation's threshold and that no rule
 event already states becomes an event of its own, made with the extractor's ``add_event`` so that
 it carries the same details as a rule event: the date, casualties, means and who reported it,
-read around its trigger. The trigger is the relation's trigger word nearest the object in the
-pair's sentence, or the sentence's root. Everything after this (resolution, RDF, validation) is
-unchanged: an event is an event, whoever decided it.
+read around its trigger. A pair that shares an argument with a rule event of its relation and
+sentence joins that event (same trigger, so the same event node); otherwise its trigger is the
+relation's trigger word nearest the object in the pair's sentence, or the sentence's root. Pairs
+the text does not assert are dropped first (``asserted``). Everything after this (resolution,
+RDF, validation) is unchanged: an event is an event, whoever decided it.
 """
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from typing import TYPE_CHECKING, Sequence
 
 from spacy.tokens import Span, Token
 
-from kg.extraction import Extraction, Mention, iter_core
+from kg.extraction import Event, Extraction, Mention, iter_core
+from kg.extraction.tokens import is_pronoun
 
 if TYPE_CHECKING:
     from kg.extraction import Extractor
@@ -51,8 +54,41 @@ def outermost(pairs: Sequence["ScoredPair"], mentions: Sequence[Mention]) -> lis
     return sorted(kept, key=lambda p: (p.sentence, p.subject, p.object, p.relation))
 
 
+def overlaps(mentions: Sequence[Mention], index: int, others: Sequence[int]) -> bool:
+    """Mention ``index`` is one of ``others`` or shares words with one ("Russian" in "Russian jets")."""
+    m = mentions[index]
+    return any(i == index or (mentions[i].start < m.end and m.start < mentions[i].end) for i in others)
+
+
+def rule_event_for(extractor: "Extractor", mentions: Sequence[Mention], pair: "ScoredPair") -> Event | None:
+    """The event of the pair's relation and sentence that shares an argument with it
+    ("Russian jets struck Idlib ..., killing 25 people": the strike on the people is that
+    strike), so that the pair joins it rather than making a second event of its own."""
+    for event in extractor.events:
+        objects = event.origins if event.relation == "evacuates" else event.targets
+        if event.relation == pair.relation and event.sentence == pair.sentence and (
+                overlaps(mentions, pair.subject, event.agents) or overlaps(mentions, pair.object, objects)):
+            return event
+    return None
+
+
+def contradicts(mentions: Sequence[Mention], event: Event, pair: "ScoredPair") -> bool:
+    """The event reads the pair's object, or subject, in another role: a destination is not where
+    they left, the agent is not a target."""
+    other_roles = list(event.destinations) + list(event.places) + list(event.agents)
+    if event.relation == "evacuates":
+        other_roles += list(event.targets)
+    return overlaps(mentions, pair.object, other_roles) or overlaps(mentions, pair.subject, list(event.targets) + list(event.origins))
+
+
 def pair_trigger(extractor: "Extractor", mentions: Sequence[Mention], pair: "ScoredPair", triggers: dict[str, frozenset[str]]) -> Token:
-    """The token that stands for a scored pair's event (``trigger_for`` near its object)."""
+    """The token that stands for a scored pair's event: the trigger of the rules' event it joins
+    (``rule_event_for``), else ``trigger_for`` near its object."""
+    event = rule_event_for(extractor, mentions, pair)
+    if event is not None:
+        token = extractor.doc.char_span(event.trigger_start, event.trigger_end, alignment_mode="expand")
+        if token is not None:
+            return token.root
     sent = extractor.sentences[pair.sentence]
     obj = mentions[pair.object]
     anchor = extractor.doc.char_span(obj.start, obj.end, alignment_mode="expand")
@@ -60,12 +96,75 @@ def pair_trigger(extractor: "Extractor", mentions: Sequence[Mention], pair: "Sco
 
 
 def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequence["ScoredPair"], triggers: dict[str, frozenset[str]]) -> dict["ScoredPair", Token]:
-    """The pairs whose event the text asserts, in order, each with its trigger: the rules' context
-    filters (``ContextMixin.is_blocked``: negation, denial, condition, plan or threat, question, a
-    report called false, the habitual present) read at each pair's trigger. The scorer sees these
-    cues only as features, which a strong trigger outweighs ("Russia denied striking the hospital")."""
-    found = {p: pair_trigger(extractor, mentions, p, triggers) for p in pairs}
-    return {p: token for p, token in found.items() if not extractor.is_blocked(token, p.relation)}
+    """The pairs whose event the text asserts, in order, each with its trigger. Dropped:
+    - a pair the rules' context filters block at its trigger (``ContextMixin.is_blocked``:
+      negation, denial, condition, plan, threat or order, a hedged event noun, question, a report
+      called false, the habitual present); the scorer sees these cues only as features, which a
+      strong trigger outweighs ("Russia denied striking the hospital");
+    - a pair whose subject only reports or suffers the event (``reports_only``);
+    - a pair that reads an argument of the rules' event it joins in another role
+      (``contradicts``);
+    - the less likely of two pairs that read one trigger both ways ("The RSF stormed Wad Madani,
+      prompting army units to withdraw": not the army storming the RSF), unless the trigger holds
+      both sides (``reciprocal_triggers``: "fighting between X and Y").
+    ``extractor.events`` are the rules' events and ``extractor.mentions`` is ``mentions``."""
+    kept = {}
+    for pair in pairs:
+        token = pair_trigger(extractor, mentions, pair, triggers)
+        if extractor.is_blocked(token, pair.relation) or reports_only(extractor, mentions[pair.subject], token):
+            continue
+        event = rule_event_for(extractor, mentions, pair)
+        if event is not None and contradicts(mentions, event, pair):
+            continue
+        kept[pair] = token
+    return one_way(extractor, mentions, kept)
+
+
+def one_way(extractor: "Extractor", mentions: Sequence[Mention], kept: dict["ScoredPair", Token]) -> dict["ScoredPair", Token]:
+    """``kept`` less the weaker of each two pairs that read one non-reciprocal trigger both ways
+    (ties: the pair whose subject comes first in the text)."""
+    by_reading = {(p.relation, p.sentence, token.i, mentions[p.subject].key or p.subject, mentions[p.object].key or p.object): p for p, token in kept.items()}
+
+    def weaker(pair: "ScoredPair", token: Token) -> bool:
+        if extractor.lemma(token) in extractor.reciprocal or token.lower_ in extractor.reciprocal:
+            return False
+        other = by_reading.get((pair.relation, pair.sentence, token.i, mentions[pair.object].key or pair.object, mentions[pair.subject].key or pair.subject))
+        if other is None or other is pair:
+            return False
+        return (other.score, -mentions[other.subject].start) > (pair.score, -mentions[pair.subject].start)
+
+    return {p: token for p, token in kept.items() if not weaker(p, token)}
+
+
+def clause_role(extractor: "Extractor", mention: Mention) -> Token | None:
+    """The noun that carries ``mention`` in its clause: the mention's root, or the noun it
+    modifies ("Israeli" in "the Israeli army" → "army")."""
+    span = extractor.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return None
+    token = span.root
+    while token.dep_ in ("amod", "compound", "poss", "nmod") and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def reports_only(extractor: "Extractor", subject: Mention, trigger: Token) -> bool:
+    """The subject only reports the event, or suffers it, rather than doing it:
+    - the subject of a reporting verb whose clausal complement holds the trigger and names a
+      subject of its own ("The Israeli army said a rocket fired from Lebanon had struck a
+      field"); a pronoun there ("said it struck") may be the reporter itself, so it does not count;
+    - the passive subject of a casualty verb ("An Iraqi soldier was wounded in a drone attack")."""
+    token = clause_role(extractor, subject)
+    if token is None:
+        return False
+    if token.dep_ == "nsubjpass" and extractor.lemma(token.head) in extractor.casualty_words:
+        return True
+    if token.dep_ != "nsubj" or extractor.lemma(token.head) not in extractor.reporting:
+        return False
+    for clause in token.head.children:
+        if clause.dep_ == "ccomp" and (clause == trigger or clause in trigger.ancestors):
+            return any(c.dep_ in ("nsubj", "nsubjpass") and not is_pronoun(c) for c in clause.children)
+    return False
 
 
 def add_decisions(extractor: "Extractor", extraction: Extraction, scored: "DocumentScores", triggers: dict[str, frozenset[str]]) -> Extraction:

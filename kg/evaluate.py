@@ -310,10 +310,10 @@ def load_cases(path: Path) -> tuple[list["Document"], list[GoldLine]]:
     return documents, gold
 
 
-def evaluate_cases(cases_path: Path, entities_path: Path, *, model: str | None = None) -> EvalReport:
+def evaluate_cases(cases_path: Path, entities_path: Path, *, model: str | None = None, nlp: "Language | None" = None) -> EvalReport:
     index = load_entities(entities_path)
     documents, gold = load_cases(cases_path)
-    results, _ = analyse(documents, model=model)
+    results, _ = analyse(documents, model=model, nlp=nlp)
     preds = [p for p in predictions(results, index, {d.id: d.id for d in documents}) if p.predicate in CORE]
     return score(preds, gold, {d.id for d in documents})
 

@@ -200,9 +200,9 @@ def measure(
 
 def parse_dev(texts: Path, cache: Path | None) -> dict[str, Doc]:
     """Every dev article parsed by kg's own pipeline, keyed by file name; cached as a DocBin."""
-    from kg.nlp import build_pipeline
+    from kg.nlp import RULES_ONLY, build_pipeline
 
-    nlp = build_pipeline()
+    nlp = build_pipeline(scorer=RULES_ONLY)
     if cache and cache.exists():
         bin_ = DocBin(store_user_data=True).from_disk(cache)
         docs = list(bin_.get_docs(nlp.vocab))

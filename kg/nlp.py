@@ -202,12 +202,27 @@ def load_model(model: str | None = None) -> Language:
         raise KgError(f"spaCy model {name!r} is not installed; install it with: {MODEL_HINT}") from None
 
 
+# ``--scorer none`` (or KG_SCORER=none): the hand-written rules alone, without the learned scorer.
+RULES_ONLY = "none"
+
+
+def default_scorer() -> Path:
+    """The shipped learned scorer, stage A (``make train``; docs/model-card.md)."""
+    from kg.scorer import MODEL_PATH
+
+    return MODEL_PATH
+
+
 def scorer_path(scorer: str | Path | None = None) -> str:
-    """The learned scorer's model: ``scorer``, else ``KG_SCORER``, else none (rules only). A file
-    is stage A alone (``kg/data/scorer.json``); a folder, stage A+B (``kg/data/pair``)."""
-    path = str(scorer or os.environ.get("KG_SCORER", ""))
-    if not path:
-        return path
+    """The learned scorer's model: ``scorer``, else ``KG_SCORER``, else the shipped stage A
+    (``kg/data/scorer.json``). ``none`` (or an empty string) is the rules alone and gives "". A
+    file is stage A alone; a folder, stage A+B (``kg/data/pair``)."""
+    if scorer is None:
+        path = os.environ.get("KG_SCORER") or str(default_scorer())
+    else:
+        path = "" if isinstance(scorer, Path) and str(scorer) == "." else str(scorer)
+    if path.strip().lower() in ("", RULES_ONLY):
+        return ""
     if Path(path).is_dir():
         from kg.pair_model import PAIR_FILES
 
@@ -216,21 +231,21 @@ def scorer_path(scorer: str | Path | None = None) -> str:
             raise KgError(f"{path}: not a scorer model folder ({', '.join(missing)} missing; make train-pair writes one)")
         return path
     if not Path(path).is_file():
-        raise KgError(f"{path}: no such scorer model file (train one with make train)")
+        raise KgError(f"{path}: no such scorer model file (train one with make train, or --scorer none for the rules alone)")
     return path
 
 
-def without_encoder(scorer: str | Path | None = None) -> Path | None:
+def without_encoder(scorer: str | Path | None = None) -> Path:
     """``--fast``: of an A+B scorer folder (``scorer`` or ``KG_SCORER``), stage A alone."""
     path = scorer_path(scorer)
     if not path:
-        return None
+        return Path(RULES_ONLY)
     return Path(path) / "scorer.json" if Path(path).is_dir() else Path(path)
 
 
 def build_pipeline(model: str | None = None, gazetteer_path: Path | None = None, scorer: str | Path | None = None) -> Language:
-    """Model + line breaks + gazetteer ruler (ahead of the NER) + relation component (with the
-    learned scorer when ``scorer`` or ``KG_SCORER`` names a model)."""
+    """Model + line breaks + gazetteer ruler (ahead of the NER) + relation component: the rules,
+    then the learned scorer of ``scorer_path(scorer)`` (the shipped one unless ``none``)."""
     nlp = load_model(model)
     split_acronym_hyphens(nlp)
     path = gazetteer_path or gaz.default_path()

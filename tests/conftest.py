@@ -39,6 +39,16 @@ def kg():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def nlp():
+    """kg's pipeline with the rules alone (``--scorer none``): what the rule and candidate tests
+    read. The shipped default adds the learned scorer (``shipped_nlp``)."""
+    from kg.nlp import RULES_ONLY, build_pipeline
+
+    return build_pipeline(scorer=RULES_ONLY)
+
+
+@pytest.fixture(scope="session")
+def shipped_nlp():
+    """kg's pipeline as ``kg build`` runs it by default: the rules and the shipped learned scorer."""
     from kg.nlp import build_pipeline
 
     return build_pipeline()

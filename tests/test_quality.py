@@ -1,7 +1,11 @@
 """Extraction quality, measured: floors at the levels reached, so a regression fails the build.
 
-Seeds are the development set; tests/data/ holds 109 single-sentence cases and 8 articles from
-other wars, written independently of the extractor (held out from its development).
+Two decisions are held to floors: what ``kg build`` does by default (the rules and the shipped
+learned scorer, ``kg/data/scorer.json``) and the rules alone (``--scorer none``). Seeds are the
+development set (and in the shipped model's training data); tests/data/ holds 109
+single-sentence cases and 8 articles from other wars, eval/heldout2 8 more, written
+independently of the extractor. The figures that count are ``make cv``'s on real news; these
+catch regressions.
 """
 from __future__ import annotations
 
@@ -13,59 +17,63 @@ import pytest
 from kg.evaluate import evaluate_cases, evaluate_corpus
 from tests.conftest import DATA, ROOT, SEEDS
 
+# (set, decision) → floors on core-five precision and F1, a little under what was measured
+# (2026-12-05; README "Extraction quality").
+FLOORS = {
+    ("seeds", "rules"): (0.95, 0.90),
+    ("seeds", "shipped"): (0.74, 0.82),
+    ("heldout", "rules"): (0.80, 0.65),
+    ("heldout", "shipped"): (0.64, 0.71),
+    ("heldout2", "rules"): (0.82, 0.58),
+    ("heldout2", "shipped"): (0.62, 0.67),
+    ("sentences", "rules"): (0.95, 0.88),
+    ("sentences", "shipped"): (0.77, 0.82),
+}
+# Negative sentences (no relation stated) that may still give one, per decision.
+NEGATIVES_ALLOWED = {"rules": 1, "shipped": 3}
+
+
+@pytest.fixture(scope="module", params=["rules", "shipped"])
+def decision(request, nlp, shipped_nlp):
+    return request.param, (nlp if request.param == "rules" else shipped_nlp)
+
 
 @pytest.fixture(scope="module")
-def seeds_report():
-    return evaluate_corpus([SEEDS], ROOT / "eval" / "seeds.gold.jsonl", ROOT / "eval" / "entities.jsonl")
+def reports(decision):
+    name, pipeline = decision
+    heldout2 = ROOT / "eval" / "heldout2"
+    return name, {
+        "seeds": evaluate_corpus([SEEDS], ROOT / "eval" / "seeds.gold.jsonl", ROOT / "eval" / "entities.jsonl", nlp=pipeline),
+        "heldout": evaluate_corpus([DATA / "heldout" / "articles"], DATA / "heldout" / "gold.jsonl", DATA / "entities.jsonl", nlp=pipeline),
+        "heldout2": evaluate_corpus([heldout2 / "articles"], heldout2 / "gold.jsonl", heldout2 / "entities.jsonl", nlp=pipeline),
+        "sentences": evaluate_cases(DATA / "sentences.jsonl", DATA / "entities.jsonl", nlp=pipeline),
+    }
 
 
-@pytest.fixture(scope="module")
-def heldout_report():
-    return evaluate_corpus([DATA / "heldout" / "articles"], DATA / "heldout" / "gold.jsonl", DATA / "entities.jsonl")
+@pytest.mark.parametrize("name", ["seeds", "heldout", "heldout2", "sentences"])
+def test_core_relations_meet_their_floor(reports, name: str) -> None:
+    decision, found = reports
+    report = found[name]
+    precision, f1 = FLOORS[(name, decision)]
+    assert report.core.precision >= precision, f"{decision}\n{report.to_text()}"
+    assert report.core.f1 >= f1, f"{decision}\n{report.to_text()}"
 
 
-@pytest.fixture(scope="module")
-def heldout2_report():
-    root = ROOT / "eval" / "heldout2"
-    return evaluate_corpus([root / "articles"], root / "gold.jsonl", root / "entities.jsonl")
+def test_seed_recall_of_explicit_relations(reports) -> None:
+    decision, found = reports
+    assert found["seeds"].core.explicit_recall >= 0.90, found["seeds"].to_text()
 
 
-@pytest.fixture(scope="module")
-def cases_report():
-    return evaluate_cases(DATA / "sentences.jsonl", DATA / "entities.jsonl")
+def test_seed_secondary_relations_stay_precise(reports) -> None:
+    """The relations only the rules state (allyOf, controls, designatesTerrorist…) keep their precision."""
+    decision, found = reports
+    floor = 0.95 if decision == "rules" else 0.75
+    assert found["seeds"].overall.precision >= floor, found["seeds"].to_text()
 
 
-def test_seed_core_relations_meet_the_bar(seeds_report) -> None:
-    core = seeds_report.core
-    assert core.precision >= 0.95, seeds_report.to_text()
-    assert core.explicit_recall >= 0.90, seeds_report.to_text()
-    assert core.f1 >= 0.90, seeds_report.to_text()
-
-
-def test_seed_secondary_relations_stay_precise(seeds_report) -> None:
-    assert seeds_report.overall.precision >= 0.95, seeds_report.to_text()
-
-
-def test_heldout_articles_from_other_wars(heldout_report) -> None:
-    core = heldout_report.core
-    assert core.precision >= 0.80, heldout_report.to_text()
-    assert core.f1 >= 0.65, heldout_report.to_text()
-
-
-def test_second_heldout_set(heldout2_report) -> None:
-    core = heldout2_report.core
-    assert core.precision >= 0.82, heldout2_report.to_text()
-    assert core.f1 >= 0.58, heldout2_report.to_text()
-
-
-def test_single_sentence_cases(cases_report) -> None:
-    core = cases_report.core
-    assert core.precision >= 0.95, cases_report.to_text()
-    assert core.f1 >= 0.88, cases_report.to_text()
-
-
-def test_negative_cases_yield_nothing(cases_report) -> None:
+def test_negative_cases_yield_nothing(reports) -> None:
+    decision, found = reports
     negatives = {json.loads(line)["id"] for line in (DATA / "sentences.jsonl").read_text().splitlines() if line.strip() and not json.loads(line)["expect"]}
     assert len(negatives) >= 20
-    wrong = sorted({p.doc for p in cases_report.false_positives} & negatives)
-    assert len(wrong) <= 1, wrong
+    wrong = sorted({p.doc for p in found["sentences"].false_positives} & negatives)
+    assert len(wrong) <= NEGATIVES_ALLOWED[decision], wrong

@@ -225,7 +225,7 @@ def test_evidence_for_one_bound_relation(seed_store: Path) -> None:
     text = kgquery.read_query("evidence")
     bind = {"s": "ent:russia", "p": "kg:backs", "o": "ent:syrian-government"}
     new, old = answer(text, seed_store, bind), answer((BEFORE / "evidence.rq").read_text(), seed_store, bind)
-    assert new == old and len(new) == 5
+    assert new == old and len(new) >= 5  # the rules give 5 sentences; the learned scorer adds more
 
 
 def whole_and_pages(kg, store: Path, name: str, size: int) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-def]
@@ -307,7 +307,7 @@ def test_ranked_pages_are_the_plain_pages(seed_store: Path) -> None:
         ranked = kgquery.run(text, source, bindings, limit=limit, offset=offset)
         assert isinstance(plain, kgquery.SelectResult) and isinstance(ranked, kgquery.SelectResult)
         assert ranked.rows == plain.rows, (bind, limit, offset)
-    assert len(answer(text, seed_store, bound)) == 5
+    assert len(answer(text, seed_store, bound)) >= 5
 
 
 def store_without(trig: Path, term: str, directory: Path) -> "kgquery.Source":

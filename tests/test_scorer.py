@@ -241,6 +241,13 @@ def test_token_table_agrees_with_spacy(nlp):
     ("If the army advances on Marib, thousands could flee.", "army", "Marib", False),
     ("Did Russian jets bomb Idlib last night?", "Russian", "Idlib", False),
     ("Reports that the LNA had captured Tripoli were false, officials said.", "LNA", "Tripoli", False),
+    # An order, a hedged event noun, a reporter and a victim are not the agent of what follows.
+    ("The Israeli military ordered residents of Beit Hanoun to leave ahead of planned operations.", "residents", "Beit Hanoun", False),
+    ("The Israeli military forced residents of Beit Hanoun to leave.", "residents", "Beit Hanoun", True),
+    ("Israeli officials have discussed a possible operation to seize the Philadelphi corridor.", "Israeli", "Philadelphi", False),
+    ("The Israeli army said a rocket fired from Lebanon had struck an empty field near Haifa.", "Israeli", "Haifa", False),
+    ("The Israeli army said it had struck Hezbollah targets near Tyre.", "Israeli", "Tyre", True),
+    ("An Iraqi soldier was wounded in a drone attack on Erbil airport on Friday.", "Iraqi", "Erbil", False),
 ])
 def test_scored_pairs_pass_the_rules_context_filters(nlp, text, subject, obj, kept):
     """A scored pair in a denied, conditional, questioned or falsely reported clause is dropped
@@ -252,6 +259,56 @@ def test_scored_pairs_pass_the_rules_context_filters(nlp, text, subject, obj, ke
 
     doc, extraction = parse(nlp, text)
     candidate, _, layer = find(doc, extraction, subject, obj)
-    relation = "attacks" if "advances" in text else "captures" if "captured" in text else "strikes"
+    relation = ("attacks" if "advances" in text or "operation" in text else "captures" if "captured" in text
+                else "evacuates" if "leave" in text else "strikes")
     pair = ScoredPair(candidate.subject.mention, relation, candidate.object.mention, candidate.sentence, 0.99, candidate.cross)
     assert (list(asserted(make_extractor(doc), layer.mentions, [pair], words().triggers)) == [pair]) is kept
+
+
+def test_a_scored_pair_joins_the_rules_event_and_keeps_its_roles(nlp):
+    """A pair that shares an argument with a rule event of its relation and sentence takes that
+    event's trigger, so that it is the same event (one key), not a second one; a pair that reads
+    one of the event's arguments in another role (a destination as where they left) is dropped."""
+    from kg.candidates import make_extractor
+    from kg.decide import add_decisions
+    from kg.features import words
+    from kg.scorer import DocumentScores, ScoredPair
+
+    def decide(text: str, subject: str, obj: str, relation: str):
+        doc = nlp(text)
+        extractor = make_extractor(doc)
+        extraction = extractor.run()
+        candidate, _, layer = find(doc, extraction, subject, obj)
+        pair = ScoredPair(candidate.subject.mention, relation, candidate.object.mention, candidate.sentence, 0.99, candidate.cross)
+        return extraction, add_decisions(extractor, extraction, DocumentScores(layer.mentions, [pair]), words().triggers)
+
+    before, after = decide("Russian jets struck Idlib with cluster bombs on Sunday, killing at least 25 people.", "Russian", "people", "strikes")
+    (rule,) = before.events
+    added = after.events[len(before.events):]
+    assert len(added) == 1 and (added[0].trigger_start, added[0].trigger_end) == (rule.trigger_start, rule.trigger_end)
+    assert added[0].killed == 25
+    before, after = decide("About 40,000 rebels were evacuated from eastern Aleppo to Idlib.", "rebels", "Idlib", "evacuates")
+    assert after.events == before.events
+
+
+@pytest.mark.parametrize("text, a, b, both", [
+    ("The Rapid Support Forces stormed Wad Madani, prompting Sudanese army units to withdraw.", "Rapid", "Sudanese", False),
+    ("Fighting between the RSF and the Sudanese army continued in Khartoum.", "RSF", "Sudanese", True),
+])
+def test_a_trigger_is_read_one_way_unless_it_holds_both_sides(nlp, text, a, b, both):
+    """Of two pairs that read one trigger both ways only the likelier stays, unless the trigger
+    is reciprocal ("fighting between X and Y": each attacks the other)."""
+    from kg.candidates import make_extractor
+    from kg.decide import asserted
+    from kg.features import words
+    from kg.scorer import ScoredPair
+
+    doc = nlp(text)
+    extractor = make_extractor(doc)
+    extraction = extractor.run()
+    forward, _, layer = find(doc, extraction, a, b)
+    backward, _, _ = find(doc, extraction, b, a)
+    pairs = [ScoredPair(c.subject.mention, "attacks", c.object.mention, c.sentence, score, c.cross) for c, score in ((forward, 0.6), (backward, 0.4))]
+    extractor.mentions = list(layer.mentions)
+    kept = list(asserted(extractor, layer.mentions, pairs, words().triggers))
+    assert kept == (pairs if both else pairs[:1])

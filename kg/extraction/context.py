@@ -27,7 +27,10 @@ class ContextMixin(ExtractorState):
     def is_blocked(self, token: Token, relation: str) -> bool:
         if self.sentence_facts(self.sent_of.get(token.i, 0))["question"]:
             return True
+        if token.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "amod" and c.lower_ in self.hedging for c in token.children):
+            return True
         current: Token | None = token
+        previous: Token | None = None
         steps = 0
         while current is not None and steps < 8:
             steps += 1
@@ -42,6 +45,8 @@ class ContextMixin(ExtractorState):
             lemma = self.lemma(current)
             if current is not token and lemma in self.blocking:
                 return True
+            if previous is not None and previous.dep_ == "xcomp" and lemma in self.ordering:
+                return True
             if current is not token and self.is_false_hearsay(current):
                 return True
             if current is not token and lemma in self.reporting:
@@ -50,7 +55,7 @@ class ContextMixin(ExtractorState):
                 break
             if current.dep_ in SCOPE_ISLANDS:
                 break  # "Sirte, which the LNA seized," is asserted whatever the main clause plans
-            current = current.head
+            previous, current = current, current.head
         if any(self.is_false_hearsay(a) for a in itertools.islice(token.ancestors, 12)):
             return True  # bounded: a 1,000-item coordination must not make this quadratic
         if relation in ("strikes", "attacks", "captures", "evacuates") and token.pos_ == "VERB":

@@ -21,7 +21,7 @@ from spacy.tokens import Doc, DocBin
 from kg.build import blank_furniture, read_documents
 from kg.documents import DEFAULT_MAX_BYTES, Document
 from kg.extraction import Extraction
-from kg.nlp import FAILURE_KEY, RESULT_KEY, build_pipeline
+from kg.nlp import FAILURE_KEY, RESULT_KEY, RULES_ONLY, build_pipeline
 
 SHARED = Path(os.environ.get("KG_SHARED", Path(__file__).resolve().parents[3] / "shared"))
 CACHE = Path(os.environ.get("KG_CACHE", "/tmp/kg-cache"))
@@ -58,7 +58,7 @@ _NLP: Any = None
 def pipeline() -> Any:
     global _NLP
     if _NLP is None:
-        _NLP = build_pipeline()
+        _NLP = build_pipeline(scorer=RULES_ONLY)  # the candidates and features are made after the rules
     return _NLP
 
 

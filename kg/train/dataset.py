@@ -298,7 +298,9 @@ def scorer_results(items: Sequence[tuple[ArticleData, np.ndarray]], classes: Seq
     for data, proba in items:
         pairs = pairs_from_proba(data.found, proba, classes, thresholds)
         if pairs and ASSERTED_ONLY:  # as the build does (kg.decide.add_decisions)
-            pairs = list(asserted(make_extractor(data.article.doc), data.layer.mentions, pairs, words().triggers))
+            extractor = make_extractor(data.article.doc)
+            extractor.mentions, extractor.events = list(data.layer.mentions), list(data.article.extraction.events)
+            pairs = list(asserted(extractor, data.layer.mentions, pairs, words().triggers))
         entities, relations = resolve_pairs(data.article.document, data.article.doc, data.article.extraction, DocumentScores(data.layer.mentions, pairs), res)
         results.append(DocumentResult(data.article.document, entities, relations, []))  # type: ignore[arg-type]
     return results
