@@ -102,6 +102,7 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
       called false, the habitual present); the scorer sees these cues only as features, which a
       strong trigger outweighs ("Russia denied striking the hospital");
     - a pair whose subject only reports or suffers the event (``reports_only``);
+    - a ``backs`` pair whose object is attacked in its clause (``attacked``);
     - a pair that reads an argument of the rules' event it joins in another role
       (``contradicts``);
     - the less likely of two pairs that read one trigger both ways ("The RSF stormed Wad Madani,
@@ -112,6 +113,8 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
     for pair in pairs:
         token = pair_trigger(extractor, mentions, pair, triggers)
         if extractor.is_blocked(token, pair.relation) or reports_only(extractor, mentions[pair.subject], token):
+            continue
+        if pair.relation == "backs" and attacked(extractor, mentions[pair.object], triggers):
             continue
         event = rule_event_for(extractor, mentions, pair)
         if event is not None and contradicts(mentions, event, pair):
@@ -146,6 +149,20 @@ def clause_role(extractor: "Extractor", mention: Mention) -> Token | None:
     while token.dep_ in ("amod", "compound", "poss", "nmod") and token.head.i != token.i:
         token = token.head
     return token
+
+
+def attacked(extractor: "Extractor", mention: Mention, triggers: dict[str, frozenset[str]]) -> bool:
+    """The mention is the object of a hostile verb or noun ("crush the insurgency", "killed 400
+    insurgents", "the fight against IS"): an enemy in its clause, not the one backed."""
+    hostile = extractor.hostile | extractor.casualty_words | triggers.get("strikes", frozenset()) | triggers.get("attacks", frozenset())
+    token = clause_role(extractor, mention)
+    if token is None:
+        return False
+    if token.dep_ == "dobj":
+        return extractor.lemma(token.head) in hostile
+    if token.dep_ == "pobj" and token.head.lower_ in ("against", "on"):
+        return extractor.lemma(token.head.head) in hostile
+    return False
 
 
 def reports_only(extractor: "Extractor", subject: Mention, trigger: Token) -> bool:

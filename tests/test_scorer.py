@@ -248,6 +248,9 @@ def test_token_table_agrees_with_spacy(nlp):
     ("The Israeli army said a rocket fired from Lebanon had struck an empty field near Haifa.", "Israeli", "Haifa", False),
     ("The Israeli army said it had struck Hezbollah targets near Tyre.", "Israeli", "Tyre", True),
     ("An Iraqi soldier was wounded in a drone attack on Erbil airport on Friday.", "Iraqi", "Erbil", False),
+    # One does not back whom one attacks.
+    ("Iran helped Assad crush the insurgency.", "Iran", "insurgency", False),
+    ("Iran helped Assad crush the insurgency.", "Iran", "Assad", True),
 ])
 def test_scored_pairs_pass_the_rules_context_filters(nlp, text, subject, obj, kept):
     """A scored pair in a denied, conditional, questioned or falsely reported clause is dropped
@@ -260,7 +263,7 @@ def test_scored_pairs_pass_the_rules_context_filters(nlp, text, subject, obj, ke
     doc, extraction = parse(nlp, text)
     candidate, _, layer = find(doc, extraction, subject, obj)
     relation = ("attacks" if "advances" in text or "operation" in text else "captures" if "captured" in text
-                else "evacuates" if "leave" in text else "strikes")
+                else "evacuates" if "leave" in text else "backs" if "helped" in text else "strikes")
     pair = ScoredPair(candidate.subject.mention, relation, candidate.object.mention, candidate.sentence, 0.99, candidate.cross)
     assert (list(asserted(make_extractor(doc), layer.mentions, [pair], words().triggers)) == [pair]) is kept
 

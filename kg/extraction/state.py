@@ -72,6 +72,7 @@ class ExtractorState:
         self.ordering = lexicon.word_set("ordering_verbs")
         self.hedging = lexicon.word_set("hedging_modifiers")
         self.reciprocal = lexicon.word_set("reciprocal_triggers")
+        self.hostile = lexicon.word_set("hostile_verbs")
         self.reporting = lexicon.word_set("reporting_verbs")
         self.trigger_nouns = frozenset(lexicon.noun_relation)
         self.verb_words = frozenset(lexicon.verb_relation)
