@@ -81,10 +81,9 @@ def contradicts(mentions: Sequence[Mention], event: Event, pair: "ScoredPair") -
     return overlaps(mentions, pair.object, other_roles) or overlaps(mentions, pair.subject, list(event.targets) + list(event.origins))
 
 
-def pair_trigger(extractor: "Extractor", mentions: Sequence[Mention], pair: "ScoredPair", triggers: dict[str, frozenset[str]]) -> Token:
-    """The token that stands for a scored pair's event: the trigger of the rules' event it joins
-    (``rule_event_for``), else ``trigger_for`` near its object."""
-    event = rule_event_for(extractor, mentions, pair)
+def pair_trigger(extractor: "Extractor", mentions: Sequence[Mention], pair: "ScoredPair", triggers: dict[str, frozenset[str]], event: Event | None) -> Token:
+    """The token that stands for a scored pair's event: the trigger of the rules' ``event`` it
+    joins (``rule_event_for``), else ``trigger_for`` near its object."""
     if event is not None:
         token = extractor.doc.char_span(event.trigger_start, event.trigger_end, alignment_mode="expand")
         if token is not None:
@@ -109,14 +108,15 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
       prompting army units to withdraw": not the army storming the RSF), unless the trigger holds
       both sides (``reciprocal_triggers``: "fighting between X and Y").
     ``extractor.events`` are the rules' events and ``extractor.mentions`` is ``mentions``."""
+    hostile = extractor.hostile | extractor.casualty_words | triggers.get("strikes", frozenset()) | triggers.get("attacks", frozenset())
     kept = {}
     for pair in pairs:
-        token = pair_trigger(extractor, mentions, pair, triggers)
+        event = rule_event_for(extractor, mentions, pair)
+        token = pair_trigger(extractor, mentions, pair, triggers, event)
         if extractor.is_blocked(token, pair.relation) or reports_only(extractor, mentions[pair.subject], token):
             continue
-        if pair.relation == "backs" and attacked(extractor, mentions[pair.object], triggers):
+        if pair.relation == "backs" and attacked(extractor, mentions[pair.object], hostile):
             continue
-        event = rule_event_for(extractor, mentions, pair)
         if event is not None and contradicts(mentions, event, pair):
             continue
         kept[pair] = token
@@ -126,12 +126,17 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
 def one_way(extractor: "Extractor", mentions: Sequence[Mention], kept: dict["ScoredPair", Token]) -> dict["ScoredPair", Token]:
     """``kept`` less the weaker of each two pairs that read one non-reciprocal trigger both ways
     (ties: the pair whose subject comes first in the text)."""
-    by_reading = {(p.relation, p.sentence, token.i, mentions[p.subject].key or p.subject, mentions[p.object].key or p.object): p for p, token in kept.items()}
+
+    def reading(pair: "ScoredPair", token: Token, reverse: bool = False) -> tuple[object, ...]:
+        subject, obj = (mentions[pair.subject].key or pair.subject), (mentions[pair.object].key or pair.object)
+        return (pair.relation, pair.sentence, token.i, *((obj, subject) if reverse else (subject, obj)))
+
+    by_reading = {reading(p, token): p for p, token in kept.items()}
 
     def weaker(pair: "ScoredPair", token: Token) -> bool:
         if extractor.lemma(token) in extractor.reciprocal or token.lower_ in extractor.reciprocal:
             return False
-        other = by_reading.get((pair.relation, pair.sentence, token.i, mentions[pair.object].key or pair.object, mentions[pair.subject].key or pair.subject))
+        other = by_reading.get(reading(pair, token, reverse=True))
         if other is None or other is pair:
             return False
         return (other.score, -mentions[other.subject].start) > (pair.score, -mentions[pair.subject].start)
@@ -151,10 +156,9 @@ def clause_role(extractor: "Extractor", mention: Mention) -> Token | None:
     return token
 
 
-def attacked(extractor: "Extractor", mention: Mention, triggers: dict[str, frozenset[str]]) -> bool:
-    """The mention is the object of a hostile verb or noun ("crush the insurgency", "killed 400
+def attacked(extractor: "Extractor", mention: Mention, hostile: frozenset[str] | set[str]) -> bool:
+    """The mention is the object of a ``hostile`` verb or noun ("crush the insurgency", "killed 400
     insurgents", "the fight against IS"): an enemy in its clause, not the one backed."""
-    hostile = extractor.hostile | extractor.casualty_words | triggers.get("strikes", frozenset()) | triggers.get("attacks", frozenset())
     token = clause_role(extractor, mention)
     if token is None:
         return False
