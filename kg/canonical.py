@@ -27,9 +27,7 @@ from dataclasses import dataclass
 
 from kg.gazetteer import Gazetteer
 from kg.mentions import MentionWords, OpenMention, load_words
-from kg.resolve import clean_name, slugify
-
-CIVILIANS = "civilians"
+from kg.resolve import CIVILIANS, clean_name, slugify
 
 
 @dataclass(frozen=True)

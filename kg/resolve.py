@@ -19,6 +19,8 @@ from kg.documents import Document
 from kg.extraction import Event, Extraction, Mention, iter_core
 from kg.gazetteer import Gazetteer
 
+CIVILIANS = "civilians"  # the one id of civilian victims and evacuees (kg.canonical uses it too)
+
 EVENT_CLASS = {"strikes": "Strike", "attacks": "Attack", "backs": "Support", "captures": "Capture", "evacuates": "Evacuation"}
 ACTOR_OBJECT = {"backs", "allyOf", "designatesTerrorist", "repels", "memberOf", "leaderOf"}
 PLACE_OBJECT = {"captures", "evacuates", "controls", "locatedIn"}
@@ -271,9 +273,9 @@ class Resolver:
         if mention.kind == "civilians":
             if mention.head == "specific" and mention.phrase:
                 return slugify(mention.phrase), mention.phrase, ("Civilians",), False
-            prefix = self._demonym(mention.key or country)
-            label = f"{prefix} civilians" if prefix else "civilians"
-            return slugify(label), label, ("Civilians",), False
+            # One id, whoever's they are, as canonicalisation and the gold standard have it:
+            # "Syrian civilians" and an unowned "civilians" in a Syrian story are the same party.
+            return CIVILIANS, CIVILIANS, ("Civilians",), False
         if mention.kind == "group":
             return self._group(mention, country)
         return None

@@ -22,7 +22,7 @@ from tests.conftest import token_of, triples
     # capture: took control of the city of X
     ("The Rapid Support Forces took control of the city of Nyala.", {("rapid-support-forces", "captures", "nyala")}),
     # evacuation with from/to
-    ("Hundreds of civilians were evacuated from Mariupol to Zaporizhzhia.", {("ukrainian-civilians", "evacuates", "mariupol")}),
+    ("Hundreds of civilians were evacuated from Mariupol to Zaporizhzhia.", {("civilians", "evacuates", "mariupol")}),
     # the previous sentence's agent
     ("Russian drones struck Kyiv overnight. They also hit the city of Lviv.", {("russia", "strikes", "kyiv"), ("russia", "strikes", "lviv")}),
 ])

@@ -1,0 +1,27 @@
+"""Choosing a relation's threshold from its held-out F-beta curve (kg.train.dataset.pick_threshold)."""
+from __future__ import annotations
+
+from kg.train.dataset import Settings, pick_threshold
+
+# (F1, threshold), from the highest threshold down, as tune_thresholds walks the scores.
+FLAT = [(0.30, 0.60), (0.395, 0.40), (0.40, 0.30), (0.401, 0.06)]
+
+
+def test_without_tolerance_the_best_f1_wins() -> None:
+    assert pick_threshold(FLAT) == 0.06
+
+
+def test_a_flat_curve_keeps_the_higher_threshold() -> None:
+    # 0.40 and 0.395 are within 0.01 of the best 0.401: the highest of them is taken.
+    assert pick_threshold(FLAT, 0.01) == 0.40
+    assert pick_threshold(FLAT, 0.002) == 0.30
+
+
+def test_ties_take_the_higher_threshold_and_nothing_scores_gives_099() -> None:
+    assert pick_threshold([(0.5, 0.7), (0.5, 0.2)]) == 0.7
+    assert pick_threshold([]) == 0.99
+    assert pick_threshold([(0.0, 0.5), (0.0, 0.1)], 0.01) == 0.99
+
+
+def test_the_default_is_the_best_f1() -> None:
+    assert pick_threshold(FLAT, Settings().threshold_tolerance) == 0.06
