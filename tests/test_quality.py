@@ -19,18 +19,18 @@ from tests.conftest import DATA, ROOT, SEEDS
 
 # (set, decision) → floors on core-five precision and F1, a little under what was measured
 # (2026-12-05; README "Extraction quality"). The shipped floors were lowered once, with the
-# model retrained when civilians became one id: `make cv` rose from 0.429 to 0.441, while these
-# sets, which the rules were written against, fell by 0.02–0.03 (seeds 0.851 → 0.824), mostly
-# through lower captures and evacuates thresholds.
+# model retrained when civilians became one id: `make cv` rose from 0.429 to 0.442, while these
+# sets, which the rules were written against, fell by up to 0.02 (seeds 0.851 → 0.831), through
+# lower captures and evacuates thresholds.
 FLOORS = {
     ("seeds", "rules"): (0.95, 0.90),
-    ("seeds", "shipped"): (0.70, 0.79),
+    ("seeds", "shipped"): (0.71, 0.80),
     ("heldout", "rules"): (0.80, 0.65),
-    ("heldout", "shipped"): (0.61, 0.69),
+    ("heldout", "shipped"): (0.62, 0.70),
     ("heldout2", "rules"): (0.82, 0.58),
-    ("heldout2", "shipped"): (0.57, 0.64),
+    ("heldout2", "shipped"): (0.60, 0.65),
     ("sentences", "rules"): (0.95, 0.88),
-    ("sentences", "shipped"): (0.73, 0.80),
+    ("sentences", "shipped"): (0.75, 0.81),
 }
 # Negative sentences (no relation stated) that may still give one, per decision.
 NEGATIVES_ALLOWED = {"rules": 1, "shipped": 3}

@@ -121,7 +121,7 @@ def tuned_model(material: Material, train: Sequence[ArticleData], held_out: Sequ
         items += [(a, model.predict_proba(a.rows)) for a in inner_test + pool_test]
         classes = model.classes
     scorer = train_model(material, train, held_out, settings, use_seeds)
-    scorer.thresholds = tune_thresholds(items, classes, shared=settings.shared_threshold, beta=settings.beta, tolerance=settings.threshold_tolerance)
+    scorer.thresholds = tune_thresholds(items, classes, shared=settings.shared_threshold, beta=settings.beta, tolerance=settings.threshold_tolerance, floor=settings.threshold_floor)
     return scorer
 
 

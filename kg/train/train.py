@@ -33,7 +33,7 @@ def shipped_model(material: Material, settings: Settings) -> StageA:
         model = train_model(material, train, held_out, settings)
         held += [(a, model.predict_proba(a.rows)) for a in held_out]
     scorer = train_model(material, material.dev, [], settings)
-    scorer.thresholds = tune_thresholds(held, scorer.classes, shared=settings.shared_threshold, beta=settings.beta, tolerance=settings.threshold_tolerance)
+    scorer.thresholds = tune_thresholds(held, scorer.classes, shared=settings.shared_threshold, beta=settings.beta, tolerance=settings.threshold_tolerance, floor=settings.threshold_floor)
     linear = settings.model == "linear"
     scorer.meta = {
         "trained_on": "kg dev set (36 articles), seed articles (5), M2E2 attack/transport sentences (VOA)"
