@@ -70,6 +70,13 @@ def make_extractor(doc: Doc, gazetteer_path: str = "") -> Extractor:
     return Extractor(doc, load_lexicon(), demonyms, groups, actors, places)
 
 
+def use_mentions(extractor: Extractor, mentions: Sequence[Mention]) -> None:
+    """Give ``extractor`` these mentions, indices kept, so that the mentions it adds later
+    (``add_mention``) come after them and a mention already there keeps its index."""
+    extractor.mentions = list(mentions)
+    extractor.mention_index = {m: i for i, m in enumerate(extractor.mentions)}
+
+
 @dataclass
 class MentionLayer:
     """Mentions (rule mentions first, same indices) and extra anchors: (mention, token start,
@@ -83,8 +90,7 @@ def mention_layer(doc: Doc, extraction: Extraction, extractor: Extractor | None 
     """The rule mentions (same indices) plus named entities and force/group nouns they lack,
     then the open mentions (``kg.mentions``) the layer lacks (see ``add_open_mentions``)."""
     ex = extractor or make_extractor(doc)
-    ex.mentions = list(extraction.mentions)
-    ex.mention_index = {m: i for i, m in enumerate(ex.mentions)}
+    use_mentions(ex, extraction.mentions)
     by_start = {(m.start, m.kind): i for i, m in enumerate(ex.mentions)}
     for ent in ex.ents:  # the extractor's named() keys mentions by entity start
         if ent.label_ not in SKIP_ENT_LABELS:

@@ -193,9 +193,10 @@ def add_decisions(extractor: "Extractor", extraction: Extraction, scored: "Docum
 
     ``scored.mentions`` starts with the rule mentions (same indices) and goes on with the
     mentions the candidate layer added; the extractor takes them all, so indices hold."""
+    from kg.candidates import use_mentions
+
     stated = {(relation, subject, obj) for relation, subject, obj, _ in iter_core(extraction)}
-    extractor.mentions = list(scored.mentions)
-    extractor.mention_index = {m: i for i, m in enumerate(extractor.mentions)}
+    use_mentions(extractor, scored.mentions)
     kept = asserted(extractor, extractor.mentions, scored.pairs, triggers)
     for pair in outermost(list(kept), extractor.mentions):
         if (pair.relation, pair.subject, pair.object) in stated:

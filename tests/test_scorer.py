@@ -301,7 +301,7 @@ def test_a_scored_pair_joins_the_rules_event_and_keeps_its_roles(nlp):
 def test_a_trigger_is_read_one_way_unless_it_holds_both_sides(nlp, text, a, b, both):
     """Of two pairs that read one trigger both ways only the likelier stays, unless the trigger
     is reciprocal ("fighting between X and Y": each attacks the other)."""
-    from kg.candidates import make_extractor
+    from kg.candidates import make_extractor, use_mentions
     from kg.decide import asserted
     from kg.features import words
     from kg.scorer import ScoredPair
@@ -312,6 +312,6 @@ def test_a_trigger_is_read_one_way_unless_it_holds_both_sides(nlp, text, a, b, b
     forward, _, layer = find(doc, extraction, a, b)
     backward, _, _ = find(doc, extraction, b, a)
     pairs = [ScoredPair(c.subject.mention, "attacks", c.object.mention, c.sentence, score, c.cross) for c, score in ((forward, 0.6), (backward, 0.4))]
-    extractor.mentions = list(layer.mentions)
+    use_mentions(extractor, layer.mentions)
     kept = list(asserted(extractor, layer.mentions, pairs, words().triggers))
     assert kept == (pairs if both else pairs[:1])

@@ -34,7 +34,7 @@ from kg.train import pool
 from kg.train.dataset import (
     add_settings_arguments, settings_from,
     ArticleData, GoldSet, SentenceData, Settings, fit, gold_sets, official_score, prepare_articles, prepare_m2e2, resolver,
-    rule_results, scorer_results, training_rows, tune_thresholds,
+    rule_results, scorer_results, training_rows, thresholds_for,
 )
 
 FOLDS = 6
@@ -121,7 +121,7 @@ def tuned_model(material: Material, train: Sequence[ArticleData], held_out: Sequ
         items += [(a, model.predict_proba(a.rows)) for a in inner_test + pool_test]
         classes = model.classes
     scorer = train_model(material, train, held_out, settings, use_seeds)
-    scorer.thresholds = tune_thresholds(items, classes, shared=settings.shared_threshold, beta=settings.beta, tolerance=settings.threshold_tolerance, floor=settings.threshold_floor)
+    scorer.thresholds = thresholds_for(items, classes, settings)
     return scorer
 
 

@@ -254,6 +254,12 @@ def pick_threshold(curve: Sequence[tuple[float, float]], tolerance: float = 0.0)
     return next((t for f, t in curve if f > 0 and f >= top - tolerance), 0.99)
 
 
+def thresholds_for(items: Sequence[tuple[ArticleData, np.ndarray]], classes: Sequence[str], settings: Settings) -> dict[str, float]:
+    """``tune_thresholds`` as ``settings`` ask (``make cv`` and ``make train`` alike)."""
+    return tune_thresholds(items, classes, floor=settings.threshold_floor, shared=settings.shared_threshold, beta=settings.beta,
+                           tolerance=settings.threshold_tolerance)
+
+
 def tune_thresholds(
     items: Sequence[tuple[ArticleData, np.ndarray]], classes: Sequence[str], floor: float = 0.05, shared: bool = False, beta: float = 1.0,
     tolerance: float = 0.0,
@@ -311,7 +317,7 @@ ASSERTED_ONLY = os.environ.get("KG_ASSERTED_ONLY", "1") != "0"
 
 
 def scorer_results(items: Sequence[tuple[ArticleData, np.ndarray]], classes: Sequence[str], thresholds: dict[str, float], res: Resolver) -> list[DocumentResult]:
-    from kg.candidates import make_extractor
+    from kg.candidates import make_extractor, use_mentions
     from kg.decide import asserted
     from kg.features import words
 
@@ -320,7 +326,8 @@ def scorer_results(items: Sequence[tuple[ArticleData, np.ndarray]], classes: Seq
         pairs = pairs_from_proba(data.found, proba, classes, thresholds)
         if pairs and ASSERTED_ONLY:  # as the build does (kg.decide.add_decisions)
             extractor = make_extractor(data.article.doc)
-            extractor.mentions, extractor.events = list(data.layer.mentions), list(data.article.extraction.events)
+            use_mentions(extractor, data.layer.mentions)
+            extractor.events = list(data.article.extraction.events)
             pairs = list(asserted(extractor, data.layer.mentions, pairs, words().triggers))
         entities, relations = resolve_pairs(data.article.document, data.article.doc, data.article.extraction, DocumentScores(data.layer.mentions, pairs), res)
         results.append(DocumentResult(data.article.document, entities, relations, []))  # type: ignore[arg-type]

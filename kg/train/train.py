@@ -18,7 +18,7 @@ from pathlib import Path
 from kg.scorer import MODEL_PATH, StageA
 from kg.train.cv import FOLDS, Material, groups_of, load_material, pool_splits, train_model, tuned_model
 from kg.extraction import CORE
-from kg.train.dataset import SEED, Settings, add_settings_arguments, linear_settings, gold_sets, settings_from, official_score, resolver, rule_results, scorer_results, tune_thresholds
+from kg.train.dataset import SEED, Settings, add_settings_arguments, linear_settings, gold_sets, settings_from, official_score, resolver, rule_results, scorer_results, thresholds_for
 
 
 def shipped_model(material: Material, settings: Settings) -> StageA:
@@ -33,7 +33,7 @@ def shipped_model(material: Material, settings: Settings) -> StageA:
         model = train_model(material, train, held_out, settings)
         held += [(a, model.predict_proba(a.rows)) for a in held_out]
     scorer = train_model(material, material.dev, [], settings)
-    scorer.thresholds = tune_thresholds(held, scorer.classes, shared=settings.shared_threshold, beta=settings.beta, tolerance=settings.threshold_tolerance, floor=settings.threshold_floor)
+    scorer.thresholds = thresholds_for(held, scorer.classes, settings)
     linear = settings.model == "linear"
     scorer.meta = {
         "trained_on": "kg dev set (36 articles), seed articles (5), M2E2 attack/transport sentences (VOA)"
