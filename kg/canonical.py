@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from kg.gazetteer import Gazetteer
 from kg.mentions import MentionWords, OpenMention, load_words
-from kg.resolve import CIVILIANS, clean_name, slugify
+from kg.resolve import CIVILIANS, clean_name, descriptive_qualifiers, slugify
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,9 @@ def canonicalise(
     # 3. an owner named by demonym, possessor, compound or "X-led"; a demonym on a group class
     # names the group, not the state ("Syrian rebels" → syrian-rebels, never the government)
     group = minted_name(mention, words) if mention.head_class == "force" else ""
-    if group in set(words.group_class.values()) and mention.kind == "demonym_force" and mention.owner_text:
+    # A creed ("Islamist rebel groups") describes the group; it does not name it.
+    named_owner = bool(mention.owner_text) and clean_name(mention.owner_text or "").lower() not in descriptive_qualifiers()
+    if group in set(words.group_class.values()) and mention.kind == "demonym_force" and named_owner:
         return CanonicalRef(slugify(f"{mention.owner_text} {group}"), ("ArmedGroup",), minted=True)
     if mention.head_class in ("force", "weapon", "owned") and mention.owner_id and gazetteer.get(mention.owner_id):
         return _entry_ref(gazetteer, mention.owner_id, True)

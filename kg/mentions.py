@@ -254,6 +254,8 @@ class _Detector:
         """"Aleppo province": the gazetteer place named before a place head."""
         for i in range(start, head):
             ent = self.ent_at.get(i)
+            if ent is not None and self.hyphen_word(self.doc[i]) in self.w.led | self.w.controller | self.w.backed | self.w.not_owner:
+                continue  # "a Turkish-held town" is not Turkey
             if ent is not None and self.is_place_name(ent) and ent.end <= head and self.doc[i].dep_ != "poss":
                 return ent.ent_id_ or ent.id_ or None
         return None
@@ -289,8 +291,8 @@ class _Detector:
                     self.separate(token)
                 elif named or token.dep_ == "poss":
                     owners.append(token)
-                elif token.is_alpha:
-                    words.append(token.lower_)
+                elif token.is_alpha and token.pos_ != "ADV" and token.lower_ not in self.w.led | self.w.controller | self.w.backed | self.w.not_owner:
+                    words.append(token.lower_)  # not "controlled" or "mainly" of "a mainly Kurdish-controlled town"
             elif named or token.dep_ == "poss":
                 owners.append(token)
                 if not (token.dep_ == "poss" and token.pos_ == "PRON"):
@@ -316,6 +318,7 @@ class _Detector:
         self.extra[token.i] = OpenMention(
             token.i, token.i + 1, token.idx, token.idx + len(token.text), token.text, kind, token.i,
             self.word(token), "force" if kind == "generic_force" else "", core_text=token.text,
+            gazetteer_id=self.demonyms.get(token.lower_),  # "Turkish-held": Turkey
         )
 
     # -- names --

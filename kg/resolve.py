@@ -31,7 +31,7 @@ ARMED_WORDS = re.compile(
 
 
 @lru_cache(maxsize=1)
-def _descriptive_qualifiers() -> frozenset[str]:
+def descriptive_qualifiers() -> frozenset[str]:
     """Modifiers that describe a group rather than name it (``descriptive_qualifiers``)."""
     from kg.extraction import load_lexicon
 
@@ -304,7 +304,7 @@ class Resolver:
             else:
                 prefix = self._demonym(mention.key) or (entry.label if entry else mention.key)
                 label = f"{prefix} {head}"
-        elif mention.qualifier and mention.qualifier.lower() not in _descriptive_qualifiers():
+        elif mention.qualifier and mention.qualifier.lower() not in descriptive_qualifiers():
             label = f"{mention.qualifier} {GROUP_CLASS_LABEL.get(head, head)}"
         else:
             prefix = self._demonym(country)

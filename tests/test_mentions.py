@@ -110,6 +110,18 @@ def test_place_the_gazetteer_lacks(mentions, gazetteer):
     assert canonical(found, "Rebels", gazetteer) == "rebels"
 
 
+def test_controller_is_a_referent_and_not_part_of_the_place(mentions, gazetteer):
+    found = mentions("Jets hit a mainly Turkish-controlled town on Monday.")
+    assert find(found, "Turkish").gazetteer_id == "turkey"  # who controls it, by demonym
+    assert canonical(found, "a mainly Turkish-controlled town", gazetteer, "place") == "town"
+
+
+def test_creed_does_not_name_a_group(mentions, gazetteer):
+    found = mentions("A coalition of Islamist rebel groups took control of the town.")
+    groups = [m for m in found if m.text.endswith("rebel groups")]
+    assert groups and canonical(found, groups[0].text, gazetteer) == "rebels"
+
+
 @pytest.mark.parametrize("text, word", [("Dozens of civilians fled the fighting.", "civilians"), ("Protesters gathered in the square.", "Protesters"), ("Many people were wounded.", "people")])
 def test_civilians(mentions, gazetteer, text, word):
     found = mentions(text)
