@@ -127,6 +127,8 @@ class _Detector:
         self.memo: dict[int, OpenMention | None] = {}
         self.absorbed: set[int] = set()  # tokens of names that became an owner inside a larger mention
         self.extra: dict[int, OpenMention] = {}  # modifiers that name another referent ("rebel" in "rebel-held")
+        # Words after "X-" that say how X stands to the head ("led", "held", "backed", "linked").
+        self.hyphen_words = words.led | words.controller | words.backed | words.not_owner
 
     # -- words and tokens --
 
@@ -254,7 +256,7 @@ class _Detector:
         """"Aleppo province": the gazetteer place named before a place head."""
         for i in range(start, head):
             ent = self.ent_at.get(i)
-            if ent is not None and self.hyphen_word(self.doc[i]) in self.w.led | self.w.controller | self.w.backed | self.w.not_owner:
+            if ent is not None and self.hyphen_word(self.doc[i]) in self.hyphen_words:
                 continue  # "a Turkish-held town" is not Turkey
             if ent is not None and self.is_place_name(ent) and ent.end <= head and self.doc[i].dep_ != "poss":
                 return ent.ent_id_ or ent.id_ or None
@@ -291,7 +293,7 @@ class _Detector:
                     self.separate(token)
                 elif named or token.dep_ == "poss":
                     owners.append(token)
-                elif token.is_alpha and token.pos_ != "ADV" and token.lower_ not in self.w.led | self.w.controller | self.w.backed | self.w.not_owner:
+                elif token.is_alpha and token.pos_ != "ADV" and token.lower_ not in self.hyphen_words:
                     words.append(token.lower_)  # not "controlled" or "mainly" of "a mainly Kurdish-controlled town"
             elif named or token.dep_ == "poss":
                 owners.append(token)
@@ -299,7 +301,7 @@ class _Detector:
                     self.absorbed.update(range(unit.start, unit.end))
             elif head_class in ("owned", "weapon") and self.is_force_word(token):
                 self.separate(token)  # "terrorist rocket attacks": the terrorists act
-            elif token.is_alpha and token.lower_ not in self.w.led | self.w.controller | self.w.backed | self.w.not_owner:
+            elif token.is_alpha and token.lower_ not in self.hyphen_words:
                 words.append(token.lower_)
             i = max(unit.end, i + 1)
         # The owner nearest the head is the primary one ("Syrian Kurdish forces" are Kurdish), unless
