@@ -320,7 +320,7 @@ class _Detector:
         self.extra[token.i] = OpenMention(
             token.i, token.i + 1, token.idx, token.idx + len(token.text), token.text, kind, token.i,
             self.word(token), "force" if kind == "generic_force" else "", core_text=token.text,
-            gazetteer_id=self.demonyms.get(token.lower_),  # "Turkish-held": Turkey
+            gazetteer_id=self.gaz_id(token),  # a demonym the NER missed: "Turkish-held" is Turkey
         )
 
     # -- names --
