@@ -276,7 +276,7 @@ def _query_runs(run: Callable[[], Any], repeats: int, budget_s: float) -> dict[s
 def work_queries(args: Args) -> dict[str, object]:
     """p50/p95 of each canned query against the store, in process (no start-up counted): the
     whole answer, its first page (``kg query --limit PAGE``) and a page ten pages in
-    (``--offset 10×PAGE``); ``evidence.rq`` also for one bound relation (the kg:backs pair with
+    (``--offset 10×PAGE``) and, for a long answer, its last page; ``evidence.rq`` also for one bound relation (the kg:backs pair with
     the most sentences), whole and first page, and ``strikes.rq`` for the agent of that pair
     (one actor's strikes), first page."""
     from kg import query as kq
@@ -290,6 +290,10 @@ def work_queries(args: Args) -> dict[str, object]:
         out[path.name] = _query_runs(lambda: kq.run(text, source), repeats, budget)
         out[f"{path.name} --limit {page}"] = _query_runs(lambda: kq.run(text, source, limit=page), repeats, budget)
         out[f"{path.name} --limit {page} --offset {10 * page}"] = _query_runs(lambda: kq.run(text, source, limit=page, offset=10 * page), repeats, budget)
+        rows = out[path.name]["rows"]  # type: ignore[index]
+        if isinstance(rows, int) and rows > 11 * page:
+            last = rows - page
+            out[f"{path.name} --limit {page} --offset {last} (last page)"] = _query_runs(lambda: kq.run(text, source, limit=page, offset=last), repeats, budget)
     top = kq.run(kq.read_query("backs"), source)
     if isinstance(top, kq.SelectResult) and top.rows:
         backer, _, backed = top.rows[0][:3]

@@ -291,18 +291,32 @@ def with_page(text: str, limit: int | None, offset: int | None) -> str:
 # (the event first) whose values the listing's required patterns take from it:
 #   #+ page-events: ?event ?kind | ?event a ?kind . VALUES ?kind { kg:Attack kg:Capture }
 # A page is then read window by window of ranks, each window's events found by index lookups
-# (``event_page``). Tests check that the pages equal the plain LIMIT/OFFSET pages.
-_DIRECTIVE = re.compile(r"^#\+\s*(page-rank|page-first|page-events):\s*(.+?)\s*$", re.MULTILINE)
+# (``event_page``). A listing whose events are rare among all events names a sequence in which
+# they are dense (a sub-order of kg:eventRank) and, where the sequence numbers other events too,
+# the pattern that counts its own:
+#   #+ page-sequence: kg:kindRank | ?event a kg:Evacuation
+#   #+ page-sequence: kg:casualtyRank
+# Tests check that the pages equal the plain LIMIT/OFFSET pages.
+_DIRECTIVE = re.compile(r"^#\+\s*(page-rank|page-first|page-events|page-sequence):\s*(.+?)\s*$", re.MULTILINE)
+# The sequences a listing may walk: each numbers its events from 0 in kg:eventRank order.
+SEQUENCES = {"kg:eventRank": "eventRank", "kg:kindRank": "kindRank", "kg:casualtyRank": "casualtyRank"}
 _RANK = "kg_page_rank"
 _FIRST = "kg_page_first"
 _EVENT_RANK = "kg_event_rank"
-_EVENT_RANK_IRI = "<https://w3id.org/kg-conflict/ontology#eventRank>"
+_KG = "https://w3id.org/kg-conflict/ontology#"
+_EVENT_RANK_IRI = f"<{_KG}eventRank>"
 # Ranks looked up per query when an event page walks the ranks. Oxigraph 0.5 answered a VALUES
 # block of up to ~1,000 ranks by index lookups (15-25 ms on the 10,000-article store) and larger
 # ones with a plan that scans every event (1.5-5 s), so the walk goes in smaller steps.
 EVENT_WINDOW = 500
-# Windows walked at most (30,000 ranks) before the plain LIMIT/OFFSET is left to do the page:
-# a deep page, or a binding whose events are rare among all events.
+# kg:kindRank gives each rank to one event of each kind, and the kind is checked per event:
+# past ~200 ranks (1,000 events) a window cost more per rank (10,000-article store, 2026-12-05).
+KIND_WINDOW = 200
+# A window never asks for more ranks than rows are still missing (each event the pattern finds
+# gives a row), nor fewer than this: a first page looks up only about its own events.
+MIN_EVENT_WINDOW = 50
+# Windows walked at most before the plain LIMIT/OFFSET is left to do the page: a deep page, or a
+# binding whose events are rare among all events.
 EVENT_WINDOWS = 60
 
 
@@ -347,12 +361,15 @@ def event_page(text: str, source: "Source", bindings: dict[str, Term], limit: in
     before event ranks, a bound variable outside the events' pattern, or a page that needs more
     than ``EVENT_WINDOWS`` windows of ranks (a deep page, or a binding whose events are rare).
 
-    The ranks are walked in windows of ``EVENT_WINDOW``. For each, one query finds the window's
-    events (a ``VALUES`` block of ranks: index lookups) with the values of the carried variables,
-    and a second runs the listing with those values in front as a ``VALUES`` block, so the store
-    joins the listing's other patterns for those events alone. The listing sorts by rank first,
-    so the windows' rows, one after the other, are its rows in order; the walk stops once they
-    reach the page's end."""
+    The ranks walked are the listing's ``page-sequence`` (kg:kindRank, kg:casualtyRank: the
+    same order among fewer events), else kg:eventRank, in windows of at most ``EVENT_WINDOW``
+    ranks (``KIND_WINDOW`` for kg:kindRank) and, above ``MIN_EVENT_WINDOW``, no more ranks than
+    rows are still missing. For each window, one query finds its events (a ``VALUES`` block of
+    ranks: index lookups) with the values of the carried variables, and a second runs the
+    listing with those values in front as a ``VALUES`` block, so the store joins the listing's
+    other patterns for those events alone. The listing sorts by rank first, so the windows'
+    rows, one after the other, are its rows in order; the walk stops once they reach the
+    page's end."""
     found = directives(text)
     if "page-events" not in found or source.kind == "file":
         return None
@@ -361,7 +378,8 @@ def event_page(text: str, source: "Source", bindings: dict[str, Term], limit: in
     names = set(re.findall(r"\?(\w+)", pattern))
     if not bar or not carried or not set(carried) <= names or any(name not in names for name in bindings):
         return None
-    total = _run(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?e {_EVENT_RANK_IRI} ?r }}", source, {}, False)
+    sequence, count_pattern, cap = _sequence(found, carried[0], source)
+    total = _run(f"SELECT (COUNT(*) AS ?n) WHERE {{ {count_pattern} }}", source, {}, False)
     if not isinstance(total, SelectResult) or not total.rows or not isinstance(total.rows[0][0], ox.Literal):
         return None
     ranked, end = int(total.rows[0][0].value), offset + limit
@@ -372,14 +390,15 @@ def event_page(text: str, source: "Source", bindings: dict[str, Term], limit: in
     checks = " ".join(f"FILTER(sameTerm(?{name}, {term}))" for name, term in bindings.items())
     rows: list[list[Term | None]] = []
     variables: list[str] | None = None
-    for window, start in enumerate(range(0, ranked, EVENT_WINDOW)):
-        if len(rows) >= end:
-            break
+    start = window = 0
+    while start < ranked and len(rows) < end:
         if window >= EVENT_WINDOWS:
             return None
-        ranks = " ".join(f'"{n}"^^<{_XSD}nonNegativeInteger>' for n in range(start, min(ranked, start + EVENT_WINDOW)))
+        size = min(cap, max(MIN_EVENT_WINDOW, end - len(rows)))
+        ranks = " ".join(f'"{n}"^^<{_XSD}nonNegativeInteger>' for n in range(start, min(ranked, start + size)))
+        start, window = start + size, window + 1
         events = _run(f"SELECT DISTINCT {columns} WHERE {{ VALUES ?{_EVENT_RANK} {{ {ranks} }} "
-                      f"?{carried[0]} {_EVENT_RANK_IRI} ?{_EVENT_RANK} . {pattern} {checks} }}", source, {}, False)
+                      f"?{carried[0]} {sequence} ?{_EVENT_RANK} . {pattern} {checks} }}", source, {}, False)
         if not isinstance(events, SelectResult) or any(isinstance(t, ox.BlankNode) for row in events.rows for t in row):
             return None
         if not events.rows:
@@ -395,6 +414,23 @@ def event_page(text: str, source: "Source", bindings: dict[str, Term], limit: in
             return None
         variables = empty.variables
     return SelectResult(variables, rows[offset:end])
+
+
+def _sequence(found: dict[str, str], event: str, source: "Source") -> tuple[str, str, int]:
+    """The rank property an event page walks, the pattern that counts the ranks it may walk and
+    the most ranks a window looks up: the listing's ``page-sequence`` where the store has it,
+    else kg:eventRank (a store built before the sequence: the same rows, through more windows)."""
+    name, bar, count = found.get("page-sequence", "kg:eventRank").partition("|")
+    local = SEQUENCES.get(name.strip())
+    if local is None:
+        raise KgError(f"#+ page-sequence: {name.strip()} is not one of {', '.join(SEQUENCES)}")
+    iri = f"<{_KG}{local}>"
+    if local != "eventRank":
+        present = _run(f"ASK {{ ?e {iri} ?r }}", source, {}, False)
+        if isinstance(present, AskResult) and present.value:
+            cap = min(KIND_WINDOW, EVENT_WINDOW) if local == "kindRank" else EVENT_WINDOW
+            return iri, count.strip() if bar and count.strip() else f"?{event} {iri} ?r", cap
+    return _EVENT_RANK_IRI, f"?e {_EVENT_RANK_IRI} ?r", EVENT_WINDOW
 
 
 def with_prefixes(text: str) -> str:

@@ -9,7 +9,7 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 from urllib.parse import quote, urlsplit
 
 import pyoxigraph
@@ -342,13 +342,36 @@ def rank_triples(ranks: StatementRanks) -> Iterator[tuple[URIRef, URIRef, Litera
         yield statement, KG.rank, Literal(rank, datatype=XSD.nonNegativeInteger)
 
 
-def event_rank_triples(chronology: Iterable[str]) -> Iterator[tuple[URIRef, URIRef, Literal]]:
-    """(event, kg:eventRank, n) for every event key, numbered in the order given: the build's
-    time order (``EventSummaries.chronology``). A page of an event listing is then the listing's
-    first events by rank (``kg query --limit/--offset``, ``#+ page-events``), found without
-    sorting every row."""
-    for rank, key in enumerate(chronology):
-        yield EVENT[key], KG.eventRank, Literal(rank, datatype=XSD.nonNegativeInteger)
+class RankedEvent(NamedTuple):
+    """An event in the build's time order (``EventSummaries.chronology``)."""
+
+    key: str
+    kind: str  # the kg:Event subclass's local name
+    casualties: bool  # it has a kg:killed or kg:injured figure
+
+
+def event_rank_triples(chronology: Iterable[RankedEvent]) -> Iterator[tuple[URIRef, URIRef, Literal]]:
+    """Each event's kg:eventRank (its position among all events, in the order given: the build's
+    time order), kg:kindRank (among the events of its kind) and, where it has a casualty
+    figure, kg:casualtyRank (among those events). A page of an event listing is then the
+    listing's first events in one of these sequences (``kg query --limit/--offset``,
+    ``#+ page-events``, ``#+ page-sequence``), found without sorting every row; a listing of
+    one kind, or of the events with casualties, walks a sequence in which its events are dense."""
+    kinds: dict[str, int] = {}
+    casualties = 0
+    for rank, event in enumerate(chronology):
+        node = EVENT[event.key]
+        yield node, KG.eventRank, _rank(rank)
+        within = kinds.get(event.kind, 0)
+        kinds[event.kind] = within + 1
+        yield node, KG.kindRank, _rank(within)
+        if event.casualties:
+            yield node, KG.casualtyRank, _rank(casualties)
+            casualties += 1
+
+
+def _rank(n: int) -> Literal:
+    return Literal(n, datatype=XSD.nonNegativeInteger)
 
 
 def add_run(graph: Graph, info: RunInfo) -> URIRef:

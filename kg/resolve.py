@@ -38,6 +38,14 @@ def descriptive_qualifiers() -> frozenset[str]:
     return frozenset(str(w).lower() for w in load_lexicon().raw.get("descriptive_qualifiers", []))
 
 
+@lru_cache(maxsize=1)
+def anaphoric_actor_heads() -> frozenset[str]:
+    """Heads that, bare, refer back to the organisation of that name (``anaphoric_actor_heads``)."""
+    from kg.extraction import load_lexicon
+
+    return frozenset(str(w).lower() for w in load_lexicon().raw.get("anaphoric_actor_heads", []))
+
+
 # Canonical names of generic group classes (see group_nouns in the lexicon).
 GROUP_CLASS_LABEL = {"rebels": "rebels", "militias": "militias", "militants": "militants", "fighters": "armed groups"}
 
@@ -234,8 +242,33 @@ class Resolver:
                 owners[self.gaz.actor_for(mention.key)] += 1
         return owners
 
-    def entity(self, mention: Mention, role: str, country: str | None, entities: dict[str, Entity], default_force: str | None = None) -> str | None:
+    def antecedents(self, extraction: Extraction) -> dict[str, str]:
+        """Head word → the organisation an unowned "the <head>" refers back to: of the article's
+        named organisations whose name ends in that word ("U.S.-led coalition", "Nusra Front"),
+        the one named most often (first named on a tie). Only ``anaphoric_actor_heads``."""
+        heads = anaphoric_actor_heads()
+        counts: dict[str, Counter[str]] = {}
+        first: dict[str, int] = {}
+        for index, mention in enumerate(extraction.mentions):
+            if mention.kind != "named" or not mention.key:
+                continue
+            entry = self.gaz.get(mention.key)
+            if entry is None or entry.is_place:
+                continue
+            for name in (entry.label, *entry.alt_labels):
+                head = name.split()[-1].lower() if name.split() else ""
+                if head in heads:
+                    counts.setdefault(head, Counter())[entry.id] += 1
+                    first.setdefault(entry.id, index)
+                    break
+        return {head: min(found, key=lambda e: (-found[e], first[e])) for head, found in counts.items()}
+
+    def entity(self, mention: Mention, role: str, country: str | None, entities: dict[str, Entity], default_force: str | None = None,
+               antecedents: dict[str, str] | None = None) -> str | None:
         """Canonical entity id for a mention in a role: "actor" or "place" (or "any")."""
+        if antecedents and mention.kind in ("force", "group") and not mention.key and not mention.backer and not mention.qualifier \
+                and mention.head in antecedents:
+            mention = Mention(mention.start, mention.end, mention.text, "named", key=antecedents[mention.head], head=mention.head)
         if mention.kind == "force" and not mention.key and default_force and mention.head != "government":
             mention = Mention(mention.start, mention.end, mention.text, "force", key=default_force, head=mention.head)
         found = self._resolve(mention, role, country)
@@ -340,6 +373,7 @@ def resolve_document(document: Document, extraction: Extraction, resolver: Resol
     owners = resolver.force_owners(extraction)
     # "the army", "the military": the force the article names most, else the main country's.
     default_force = min(owners, key=lambda o: (-owners[o], o)) if owners else None
+    antecedents = resolver.antecedents(extraction)
     entities: dict[str, Entity] = {}
     relations: list[Relation] = []
     events: list[ResolvedEvent] = []
@@ -347,7 +381,7 @@ def resolve_document(document: Document, extraction: Extraction, resolver: Resol
     mentions = extraction.mentions
 
     def resolve(index: int, role: str) -> str | None:
-        return resolver.entity(mentions[index], role, country, entities, default_force)
+        return resolver.entity(mentions[index], role, country, entities, default_force, antecedents)
 
     def ids(indices: tuple[int, ...], role: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(x for x in (resolve(i, role) for i in indices) if x is not None))

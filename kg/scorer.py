@@ -205,12 +205,13 @@ def resolve_pairs(document: Document, doc: Doc, extraction: Extraction, scored: 
     country = resolver.main_country(extraction)
     owners = resolver.force_owners(extraction)
     default_force = min(owners, key=lambda o: (-owners[o], o)) if owners else None
+    antecedents = resolver.antecedents(extraction)
     entities: dict[str, Entity] = {}
     sentences = list(doc.sents)
     best: dict[tuple[str, str, str], tuple[float, Relation]] = {}
     for pair in sorted(scored.pairs, key=lambda p: (-p.score, p.sentence, p.subject, p.object, p.relation)):
-        subject = resolver.entity(scored.mentions[pair.subject], "actor", country, entities, default_force)
-        obj = resolver.entity(scored.mentions[pair.object], object_role(pair.relation), country, entities, default_force)
+        subject = resolver.entity(scored.mentions[pair.subject], "actor", country, entities, default_force, antecedents)
+        obj = resolver.entity(scored.mentions[pair.object], object_role(pair.relation), country, entities, default_force, antecedents)
         if subject is None or obj is None or subject == obj:
             continue
         key = (subject, pair.relation, obj)

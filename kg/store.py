@@ -125,9 +125,17 @@ class LoadReport:
     target: str
 
     def line(self) -> str:
+        """One line; a build's TriG has a graph per article, so past ``SHOWN_GRAPHS`` names the
+        rest are counted, not listed."""
         label = "graph" if len(self.graphs) <= 1 else "graphs"
-        names = ", ".join(self.graphs) or "default"
+        shown = self.graphs[:SHOWN_GRAPHS]
+        names = ", ".join(shown) or "default"
+        if len(self.graphs) > len(shown):
+            names += f" and {len(self.graphs) - len(shown):,} more"
         return f"loaded {self.triples} triples into {self.target} ({label} {names})"
+
+
+SHOWN_GRAPHS = 5
 
 
 def open_store(directory: Path, *, read_only: bool = True) -> ox.Store:

@@ -36,7 +36,7 @@ from kg.batchgraph import batch_graph
 from kg.export import graph_key, nt_lines, quad_lines, write_run
 from kg.failures import Failure, failure_of, injected_fault
 from kg.namespaces import KG
-from kg.rdf import StatementRanks, add_relation_summaries, add_run, event_rank_triples, rank_triples, statement_ranks, doc_iri, document_graph, entities_graph, entity_iri, entity_types, run_iri, RunInfo
+from kg.rdf import RankedEvent, StatementRanks, add_relation_summaries, add_run, event_rank_triples, rank_triples, statement_ranks, doc_iri, document_graph, entities_graph, entity_iri, entity_types, run_iri, RunInfo
 from kg.resolve import DocumentResult, Entity, ResolvedEvent, enforce_roles
 from kg.summaries import RelationSummaries
 
@@ -82,7 +82,9 @@ class EventSummaries:
         self.items: dict[str, list[object]] = {}
         self.counts: Counter[str] = Counter()
         self.local: list[str] = []
-        self.undated: list[str] = []  # every undated event's key, kept for the event ranks
+        # every undated event's key with its kind and whether it has a casualty figure, kept for
+        # the event ranks (its summary is forgotten with its batch)
+        self.undated: dict[str, tuple[str, bool]] = {}
 
     def add(self, result: DocumentResult, *, local_only: bool = False) -> None:
         """Fold in a document's events; ``local_only`` brings back its forgotten undated ones
@@ -102,7 +104,7 @@ class EventSummaries:
                 if event.date is None:
                     self.local.append(event.key)
                     if not local_only:
-                        self.undated.append(event.key)
+                        self.undated[event.key] = (event.kind, event.killed is not None or event.injured is not None)
                 continue
             for slot, value, qualifier in ((4, event.killed, event.killed_qualifier), (6, event.injured, event.injured_qualifier), (8, event.count, event.count_qualifier)):
                 values = [v for v in (known[slot], value) if v is not None]
@@ -131,16 +133,22 @@ class EventSummaries:
     def kinds(self) -> Counter[str]:
         return Counter(self.counts)
 
-    def chronology(self) -> list[str]:
-        """Every event key in time order, the order of kg:eventRank: dated events by day, then
-        the undated ones; ties by key, which is the event IRI's order too (one namespace). This
-        is the order the canned event listings sort by first (date bound, date, event IRI)."""
+    def chronology(self) -> list[RankedEvent]:
+        """Every event in time order, the order of kg:eventRank: dated events by day, then the
+        undated ones; ties by key, which is the event IRI's order too (one namespace). This is
+        the order the canned event listings sort by first (date bound, date, event IRI). Each
+        comes with its kind and whether it has a killed or injured figure, for the ranks within
+        a kind (kg:kindRank) and among events with casualties (kg:casualtyRank)."""
         dated = sorted((str(item[10]), key) for key, item in self.items.items() if item[10] is not None)
-        return [key for _, key in dated] + sorted(set(self.undated))
+        out = []
+        for _, key in dated:
+            item = self.items[key]
+            out.append(RankedEvent(key, str(item[1]), item[4] is not None or item[6] is not None))
+        return out + [RankedEvent(key, *self.undated[key]) for key in sorted(self.undated)]
 
 
 def corpus_graph(entities: dict[str, Entity], relations: RelationSummaries, info: RunInfo, gazetteer: gaz.Gazetteer,
-                 ranks: StatementRanks | None = None, chronology: Iterable[str] = ()) -> Graph:
+                 ranks: StatementRanks | None = None, chronology: Iterable[RankedEvent] = ()) -> Graph:
     """The corpus-wide triples of a build (the reduce step): every entity with its merged types
     and labels, the run, and the relation summaries; with ``ranks`` given, the assertions'
     kg:rank triples and the events' kg:eventRank triples are left to the caller (``rank_triples``,

@@ -49,6 +49,7 @@ DATATYPE_PROPERTIES = {
     "injuredQualifier", "countQualifier", "means", "trigger", "text", "demonym", "fileName",
     "softwareVersion", "spacyModel", "spacyModelVersion", "tier",
     "articleCount", "sentenceCount", "firstDate", "lastDate", "rank", "firstRank", "eventRank",
+    "kindRank", "casualtyRank",
 }
 
 

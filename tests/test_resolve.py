@@ -39,3 +39,40 @@ def test_slugs_are_readable_and_safe() -> None:
     assert slugify("Foo> <bar") == "foo-bar"
     assert slugify("\u062d\u0645\u0627\u0647").startswith("x-")
     assert slugify("Türkiye") == "turkiye"
+
+
+@pytest.fixture(scope="module")
+def mentions_of(shipped_nlp):  # type: ignore[no-untyped-def]
+    """text → (its extraction as ``kg build`` makes it, generic mentions included; a Resolver)."""
+    from kg import gazetteer as gaz
+    from kg.extraction import Extraction
+    from kg.nlp import result_of
+    from kg.resolve import Resolver
+
+    resolver = Resolver(gaz.load(gaz.default_path()))
+    return lambda text: (Extraction.from_dict(result_of(shipped_nlp(text))), resolver)
+
+
+def resolve_bare(extraction, resolver, text: str) -> str | None:  # type: ignore[no-untyped-def]
+    """The actor id of the mention reading ``text``, with the article context resolve reads."""
+    owners = resolver.force_owners(extraction)
+    default_force = min(owners, key=lambda o: (-owners[o], o)) if owners else None
+    mention = next(m for m in extraction.mentions if m.text == text)
+    return resolver.entity(mention, "actor", resolver.main_country(extraction), {}, default_force, resolver.antecedents(extraction))
+
+
+def test_a_bare_coalition_is_the_coalition_the_article_names(mentions_of) -> None:  # type: ignore[no-untyped-def]
+    """An unowned "the coalition" refers back to the coalition the article names, not to the
+    owner of the article's most frequent forces (here Iraq)."""
+    extraction, resolver = mentions_of(
+        "The U.S.-led coalition has carried out more air strikes near Raqqa. Iraqi forces advanced on Mosul "
+        "while Iraqi troops shelled the town. The coalition struck Manbij on Monday.")
+    assert resolver.antecedents(extraction) == {"coalition": "us-led-coalition"}
+    assert resolve_bare(extraction, resolver, "The coalition") == "us-led-coalition"
+    assert resolve_bare(extraction, resolver, "Iraqi troops") == "iraq"
+
+
+def test_a_bare_coalition_without_a_named_one_keeps_the_article_forces_owner(mentions_of) -> None:  # type: ignore[no-untyped-def]
+    extraction, resolver = mentions_of("Iraqi forces advanced on Mosul while Iraqi troops shelled the town. The coalition struck Manbij on Monday.")
+    assert resolver.antecedents(extraction) == {}
+    assert resolve_bare(extraction, resolver, "The coalition") == "iraq"

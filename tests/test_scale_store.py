@@ -358,6 +358,61 @@ def test_event_ranks_are_the_time_order(seed_store: Path) -> None:
     assert any(row[2] for row in rows) and any(not row[2] for row in rows)
 
 
+SEQUENCE_RANKS = """
+PREFIX kg: <https://w3id.org/kg-conflict/ontology#>
+SELECT ?event ?rank ?kind ?kindRank ?casualtyRank ?casualties WHERE {
+  ?event kg:eventRank ?rank ; kg:kindRank ?kindRank ; a ?kind .
+  FILTER(?kind IN (kg:Strike, kg:Attack, kg:Capture, kg:Evacuation, kg:Support))
+  OPTIONAL { ?event kg:casualtyRank ?casualtyRank }
+  BIND(EXISTS { ?event kg:killed ?k } || EXISTS { ?event kg:injured ?i } AS ?casualties)
+}
+"""
+
+
+def test_kind_and_casualty_ranks_are_the_time_order_within(seed_store: Path) -> None:
+    """kg:kindRank numbers each kind's events 0…n-1 and kg:casualtyRank the events with a killed
+    or injured figure, both in kg:eventRank order; no other event has a casualty rank."""
+    rows = sorted(answer(SEQUENCE_RANKS, seed_store), key=lambda row: int(row[1]))
+    assert len(rows) == len(answer(EVENT_RANKS, seed_store))  # one kind each, every event
+    kinds = {row[2] for row in rows}
+    assert len(kinds) >= 3
+    for kind in kinds:
+        assert [int(row[3]) for row in rows if row[2] == kind] == list(range(sum(row[2] == kind for row in rows))), kind
+    with_casualties = [row for row in rows if row[5] == "true"]
+    assert 3 <= len(with_casualties) < len(rows)
+    assert [int(row[4]) for row in with_casualties] == list(range(len(with_casualties)))
+    assert all(row[4] == "" for row in rows if row[5] != "true")
+
+
+@pytest.mark.parametrize("name", ["casualties", "evacuations", "strikes"])
+def test_sparse_listings_page_by_their_own_sequence(seed_store: Path, seed_build, tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A listing of one kind, or of the events with casualties, walks the ranks of its own
+    sequence: its last page is reached in fewer windows than kg:eventRank needs. A store built
+    before the sequence walks kg:eventRank instead, with the same rows."""
+    text = kgquery.read_query(name)
+    assert "page-sequence" in kgquery.directives(text)
+    store = kgquery.Source("store", str(seed_store))
+    whole = kgquery.run(text, store)
+    assert isinstance(whole, kgquery.SelectResult)
+    n = len(whole.rows)
+    events = len(answer(EVENT_RANKS, seed_store))
+    listed = len({row[whole.variables.index("event")] for row in whole.rows})
+    assert listed < events
+    monkeypatch.setattr(kgquery, "EVENT_WINDOW", 2)
+    monkeypatch.setattr(kgquery, "EVENT_WINDOWS", (listed + 1) // 2 + 1)  # enough for its own events, not for all
+    assert (events + 1) // 2 > (listed + 1) // 2 + 1
+    for limit, offset in ((3, 0), (2, n - 2), (4, n + 1)):
+        page = kgquery.event_page(text, store, {}, limit, offset)
+        assert page is not None and page.rows == whole.rows[offset:offset + limit], (limit, offset)
+    sequence = "casualtyRank" if name == "casualties" else "kindRank"
+    old = store_without(seed_build[0] / "graph.trig", sequence, tmp_path / "bare")
+    assert kgquery.event_page(text, old, {}, 2, n - 2) is None  # eventRank's windows run out: the plain page
+    assert kgquery.run(text, old, limit=2, offset=n - 2).rows == whole.rows[n - 2:]  # type: ignore[union-attr]
+    monkeypatch.setattr(kgquery, "EVENT_WINDOWS", 60)
+    page = kgquery.event_page(text, old, {}, 3, 1)
+    assert page is not None and page.rows == whole.rows[1:4]
+
+
 @pytest.mark.parametrize("window", [500, 3])
 @pytest.mark.parametrize("name", EVENT_LISTINGS)
 def test_event_pages_are_the_plain_pages(seed_store: Path, name: str, window: int, monkeypatch: pytest.MonkeyPatch) -> None:

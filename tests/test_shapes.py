@@ -239,7 +239,7 @@ def test_each_ontology_property_has_domain_and_range_shapes(shapes: Graph) -> No
         assert shapes.value(domain, SH.targetSubjectsOf) == prop == shapes.value(range_, SH.targetSubjectsOf)
         assert (domain, SH.property, range_) not in shapes
         onto_domain, onto_range = ontology.value(prop, RDFS.domain), ontology.value(prop, RDFS.range)
-        if prop in (KG.rank, KG.eventRank):
+        if prop in (KG.rank, KG.eventRank, KG.kindRank, KG.casualtyRank):
             # Written in the default graph about assertions (events) typed in their articles'
             # graphs: the domain shape checks the IRI, as the type is not where the rank is validated.
             assert onto_domain == (KG.Assertion if prop == KG.rank else KG.Event) and shapes.value(domain, SH.nodeKind) == SH.IRI

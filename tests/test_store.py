@@ -495,3 +495,13 @@ def test_count_remote_api(server: FakeServer) -> None:
     assert kgstore.count_remote(server.url("/sparql"), G2) == 1
     assert kgstore.count_remote(server.url("/sparql"), G1) == 0
     assert json.loads(kgstore.sparql_post(server.url("/sparql"), "ASK {}", accept="*/*").body)["boolean"] is True
+
+
+def test_a_load_into_many_graphs_names_the_first_and_counts_the_rest() -> None:
+    """A build's TriG has a graph per article: the line stays one short line."""
+    graphs = ["default"] + [f"https://example.org/g{n:05d}" for n in range(10_000)]
+    line = kgstore.LoadReport(12, graphs, "store").line()
+    assert line == ("loaded 12 triples into store (graphs default, https://example.org/g00000, https://example.org/g00001, "
+                    "https://example.org/g00002, https://example.org/g00003 and 9,996 more)")
+    assert kgstore.LoadReport(1, ["default"], "s").line() == "loaded 1 triples into s (graph default)"
+

@@ -283,11 +283,12 @@ def test_ranked_evidence_pages_on_virtuoso(loaded) -> None:  # type: ignore[no-u
 
 
 def test_event_pages_on_virtuoso(loaded) -> None:  # type: ignore[no-untyped-def]
-    """A page of an event listing is a subquery over kg:eventRank: Virtuoso must give the rows
+    """A page of an event listing walks kg:eventRank, kg:kindRank or kg:casualtyRank: Virtuoso must give the rows
     the embedded store gives, for the whole listing and for one bound actor."""
     sparql = f"{loaded['base']}/sparql"
     for name, args in (("strikes", ["--limit", "5", "--offset", "2"]), ("attacks-captures-timeline", ["--limit", "4"]),
-                       ("strikes", ["--bind", "actor=ent:russia", "--limit", "3", "--offset", "1"])):
+                       ("strikes", ["--bind", "actor=ent:russia", "--limit", "3", "--offset", "1"]),
+                       ("casualties", ["--limit", "3", "--offset", "1"]), ("evacuations", ["--limit", "2", "--offset", "1"])):
         local = kg("query", name, "--store", loaded["store"], "--format", "csv", *args)
         remote = kg("query", name, "--endpoint", sparql, "--default-graph", loaded["graph"], "--format", "csv", *args)
         assert remote.returncode == 0, remote.stderr

@@ -48,6 +48,7 @@ def resolve_candidates(extraction: Extraction, layer: MentionLayer, found: Seque
     country = resolver.main_country(extraction)
     owners = resolver.force_owners(extraction)
     default_force = min(owners, key=lambda o: (-owners[o], o)) if owners else None
+    antecedents = resolver.antecedents(extraction)
     entities: dict[str, Entity] = {}
     gazetteer = resolver.gaz
     cache: dict[tuple[int, str], tuple[str | None, frozenset[str]]] = {}
@@ -55,7 +56,7 @@ def resolve_candidates(extraction: Extraction, layer: MentionLayer, found: Seque
     def lookup(mention: int, role: str) -> tuple[str | None, frozenset[str]]:
         key = (mention, role)
         if key not in cache:
-            entity_id = resolver.entity(layer.mentions[mention], role, country, entities, default_force)
+            entity_id = resolver.entity(layer.mentions[mention], role, country, entities, default_force, antecedents)
             if entity_id is None:
                 cache[key] = (None, frozenset())
             else:
