@@ -275,10 +275,10 @@ def _query_runs(run: Callable[[], Any], repeats: int, budget_s: float) -> dict[s
 
 def work_queries(args: Args) -> dict[str, object]:
     """p50/p95 of each canned query against the store, in process (no start-up counted): the
-    whole answer, its first page (``kg query --limit PAGE``) and a page ten pages in
-    (``--offset 10×PAGE``) and, for a long answer, its last page; ``evidence.rq`` also for one bound relation (the kg:backs pair with
-    the most sentences), whole and first page, and ``strikes.rq`` for the agent of that pair
-    (one actor's strikes), first page."""
+    whole answer, its first page (``kg query --limit PAGE``), a page ten pages in (``--offset
+    10×PAGE``) and, for a long answer, its last page; ``evidence.rq`` also for one bound
+    relation (the kg:backs pair with the most sentences), whole and first page, and
+    ``strikes.rq`` for the agent of that pair (one actor's strikes), first page."""
     from kg import query as kq
 
     source = kq.Source("store", args["store"])

@@ -303,7 +303,7 @@ SEQUENCES = {"kg:eventRank": "eventRank", "kg:kindRank": "kindRank", "kg:casualt
 _RANK = "kg_page_rank"
 _FIRST = "kg_page_first"
 _EVENT_RANK = "kg_event_rank"
-_KG = "https://w3id.org/kg-conflict/ontology#"
+_KG = KG_PREFIXES["kg"]
 _EVENT_RANK_IRI = f"<{_KG}eventRank>"
 # Ranks looked up per query when an event page walks the ranks. Oxigraph 0.5 answered a VALUES
 # block of up to ~1,000 ranks by index lookups (15-25 ms on the 10,000-article store) and larger

@@ -339,7 +339,7 @@ def statement_ranks(summaries: RelationSummaries) -> StatementRanks:
 def rank_triples(ranks: StatementRanks) -> Iterator[tuple[URIRef, URIRef, Literal]]:
     """(assertion, kg:rank, n) for every assertion, in rank order."""
     for rank, statement in enumerate(ranks.statements):
-        yield statement, KG.rank, Literal(rank, datatype=XSD.nonNegativeInteger)
+        yield statement, KG.rank, _rank(rank)
 
 
 class RankedEvent(NamedTuple):

@@ -30,20 +30,21 @@ ARMED_WORDS = re.compile(
 )
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=None)
+def _lexicon_words(key: str) -> frozenset[str]:
+    from kg.extraction import load_lexicon
+
+    return frozenset(str(w).lower() for w in load_lexicon().raw.get(key, []))
+
+
 def descriptive_qualifiers() -> frozenset[str]:
     """Modifiers that describe a group rather than name it (``descriptive_qualifiers``)."""
-    from kg.extraction import load_lexicon
-
-    return frozenset(str(w).lower() for w in load_lexicon().raw.get("descriptive_qualifiers", []))
+    return _lexicon_words("descriptive_qualifiers")
 
 
-@lru_cache(maxsize=1)
 def anaphoric_actor_heads() -> frozenset[str]:
     """Heads that, bare, refer back to the organisation of that name (``anaphoric_actor_heads``)."""
-    from kg.extraction import load_lexicon
-
-    return frozenset(str(w).lower() for w in load_lexicon().raw.get("anaphoric_actor_heads", []))
+    return _lexicon_words("anaphoric_actor_heads")
 
 
 # Canonical names of generic group classes (see group_nouns in the lexicon).
@@ -234,6 +235,13 @@ class Resolver:
             return None
         return min(counts, key=lambda c: (-counts[c], first[c]))
 
+    def context(self, extraction: Extraction) -> tuple[str | None, str | None, dict[str, str]]:
+        """What ``entity`` reads of the whole article: its main country, its default force (for
+        "the army", "the military": the force it names most, else none) and its antecedents."""
+        owners = self.force_owners(extraction)
+        default_force = min(owners, key=lambda o: (-owners[o], o)) if owners else None
+        return self.main_country(extraction), default_force, self.antecedents(extraction)
+
     def force_owners(self, extraction: Extraction) -> Counter[str]:
         """Owners of the forces an article names ("Israeli troops", "Russian jets")."""
         owners: Counter[str] = Counter()
@@ -369,11 +377,8 @@ class Resolver:
 
 
 def resolve_document(document: Document, extraction: Extraction, resolver: Resolver) -> DocumentResult:
-    country = resolver.main_country(extraction)
-    owners = resolver.force_owners(extraction)
     # "the army", "the military": the force the article names most, else the main country's.
-    default_force = min(owners, key=lambda o: (-owners[o], o)) if owners else None
-    antecedents = resolver.antecedents(extraction)
+    country, default_force, antecedents = resolver.context(extraction)
     entities: dict[str, Entity] = {}
     relations: list[Relation] = []
     events: list[ResolvedEvent] = []

@@ -202,10 +202,7 @@ def resolve_pairs(document: Document, doc: Doc, extraction: Extraction, scored: 
     makes them for the rules: mentions are read with the same roles and article context."""
     from kg.resolve import Entity
 
-    country = resolver.main_country(extraction)
-    owners = resolver.force_owners(extraction)
-    default_force = min(owners, key=lambda o: (-owners[o], o)) if owners else None
-    antecedents = resolver.antecedents(extraction)
+    country, default_force, antecedents = resolver.context(extraction)
     entities: dict[str, Entity] = {}
     sentences = list(doc.sents)
     best: dict[tuple[str, str, str], tuple[float, Relation]] = {}

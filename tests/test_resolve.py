@@ -55,10 +55,9 @@ def mentions_of(shipped_nlp):  # type: ignore[no-untyped-def]
 
 def resolve_bare(extraction, resolver, text: str) -> str | None:  # type: ignore[no-untyped-def]
     """The actor id of the mention reading ``text``, with the article context resolve reads."""
-    owners = resolver.force_owners(extraction)
-    default_force = min(owners, key=lambda o: (-owners[o], o)) if owners else None
+    country, default_force, antecedents = resolver.context(extraction)
     mention = next(m for m in extraction.mentions if m.text == text)
-    return resolver.entity(mention, "actor", resolver.main_country(extraction), {}, default_force, resolver.antecedents(extraction))
+    return resolver.entity(mention, "actor", country, {}, default_force, antecedents)
 
 
 def test_a_bare_coalition_is_the_coalition_the_article_names(mentions_of) -> None:  # type: ignore[no-untyped-def]

@@ -504,4 +504,3 @@ def test_a_load_into_many_graphs_names_the_first_and_counts_the_rest() -> None:
     assert line == ("loaded 12 triples into store (graphs default, https://example.org/g00000, https://example.org/g00001, "
                     "https://example.org/g00002, https://example.org/g00003 and 9,996 more)")
     assert kgstore.LoadReport(1, ["default"], "s").line() == "loaded 1 triples into s (graph default)"
-

@@ -45,10 +45,7 @@ ROLES = ("actor", "place", "any")
 
 
 def resolve_candidates(extraction: Extraction, layer: MentionLayer, found: Sequence[Candidate], resolver: Resolver, index: EntityIndex) -> Resolved:
-    country = resolver.main_country(extraction)
-    owners = resolver.force_owners(extraction)
-    default_force = min(owners, key=lambda o: (-owners[o], o)) if owners else None
-    antecedents = resolver.antecedents(extraction)
+    country, default_force, antecedents = resolver.context(extraction)
     entities: dict[str, Entity] = {}
     gazetteer = resolver.gaz
     cache: dict[tuple[int, str], tuple[str | None, frozenset[str]]] = {}
