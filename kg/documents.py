@@ -137,9 +137,10 @@ def _furniture_patterns() -> tuple[list[re.Pattern[str]], re.Pattern[str]]:
     return lines, header
 
 
-# "AMMAN -", "Amman —", "KYIV, May 3 (Reuters) -", "TEHRAN (AP) —" at the start of a line.
+# "AMMAN -", "Amman —", "KYIV, May 3 (Reuters) -", "TEHRAN (AP) —", "NAIROBI/PORT SUDAN –" at the
+# start of a line.
 _DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z'.\-]+(?:\s+[A-Z][A-Z'.\-]+){0,3}|[A-Z][a-z'.\-]+(?:\s+[A-Z][a-z'.\-]+){0,2}(?=\s*[,(]?.{0,40}[\u2014\u2013]))"
+    r"^(?:[A-Z][A-Z'.\-]+(?:(?:\s+|\s*/\s*)[A-Z][A-Z'.\-]+){0,3}|[A-Z][a-z'.\-]+(?:\s+[A-Z][a-z'.\-]+){0,2}(?=\s*[,(]?.{0,40}[\u2014\u2013]))"
     r"(?:,\s*[A-Z][A-Za-z.'\-]+(?:\s+[A-Z][A-Za-z.'\-]+){0,3}(?=\s*(?:\(|,|[-\u2013\u2014])))?"  # ", United Arab Emirates"
     r"(?:,\s*[A-Z][a-z]+\.?\s+\d{1,2}(?:,\s*\d{4})?)?"
     r"(?:\s*\([A-Za-z .&]+\))?\s*[-\u2013\u2014]{1,2}\s+(?=\S)"

@@ -42,6 +42,11 @@ def descriptive_qualifiers() -> frozenset[str]:
     return _lexicon_words("descriptive_qualifiers")
 
 
+def coalition_heads() -> frozenset[str]:
+    """Heads of unnamed alliances ("the coalition", "Coalition warplanes"): not one state's force."""
+    return _lexicon_words("coalition_heads")
+
+
 def anaphoric_actor_heads() -> frozenset[str]:
     """Heads that, bare, refer back to the organisation of that name (``anaphoric_actor_heads``)."""
     return _lexicon_words("anaphoric_actor_heads")
@@ -277,6 +282,10 @@ class Resolver:
         if antecedents and mention.kind in ("force", "group") and not mention.key and not mention.backer and not mention.qualifier \
                 and mention.head in antecedents:
             mention = Mention(mention.start, mention.end, mention.text, "named", key=antecedents[mention.head], head=mention.head)
+        if mention.kind in ("force", "group") and not mention.key and not mention.backer and not mention.qualifier \
+                and mention.head in coalition_heads():
+            # "the coalition" with no coalition named: an alliance, never one state's own force
+            mention = Mention(mention.start, mention.end, mention.head.capitalize(), "named", label="ORG", head=mention.head)
         if mention.kind == "force" and not mention.key and default_force and mention.head != "government":
             mention = Mention(mention.start, mention.end, mention.text, "force", key=default_force, head=mention.head)
         found = self._resolve(mention, role, country)

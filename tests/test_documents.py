@@ -63,6 +63,9 @@ def test_furniture_blocks_and_captions_are_marked() -> None:
     ("KYIV, May 3 (Reuters) - Missiles hit Kyiv.", "KYIV, May 3 (Reuters) - "),
     ("TEHRAN (AP) \u2014 Iran said.", "TEHRAN (AP) \u2014 "),
     ("DUBAI, United Arab Emirates (AP) \u2014 Houthi rebels fired.", "DUBAI, United Arab Emirates (AP) \u2014 "),
+    # two places, as wire and NGO copy writes them: neither is where anything happened
+    ("NAIROBI/PORT SUDAN \u2013 The coalition condemns the attack.", "NAIROBI/PORT SUDAN \u2013 "),
+    ("PENTAGON/WASHINGTON \u2014 A top US general said.", "PENTAGON/WASHINGTON \u2014 "),
 ])
 def test_datelines_are_marked(line: str, dateline: str) -> None:
     assert _skipped(line) == [dateline]
@@ -70,6 +73,7 @@ def test_datelines_are_marked(line: str, dateline: str) -> None:
 
 def test_sentence_starting_with_a_name_is_not_a_dateline() -> None:
     assert _skipped("Russia said on Monday that its forces had captured the town.") == []
+    assert _skipped("US/UK jets struck Sanaa - officials said.") == []
 
 
 def test_jsonl_articles(tmp_path: Path) -> None:

@@ -71,7 +71,23 @@ def test_a_bare_coalition_is_the_coalition_the_article_names(mentions_of) -> Non
     assert resolve_bare(extraction, resolver, "Iraqi troops") == "iraq"
 
 
-def test_a_bare_coalition_without_a_named_one_keeps_the_article_forces_owner(mentions_of) -> None:  # type: ignore[no-untyped-def]
+def test_a_bare_coalition_without_a_named_one_is_a_coalition_not_a_state(mentions_of) -> None:  # type: ignore[no-untyped-def]
+    """With no coalition named, "the coalition" is an alliance of its own, not the owner of the
+    article's most frequent forces (it was Iraq here, and the Syrian government in CENTCOM's
+    "Coalition military forces conducted 34 strikes … in Syria")."""
     extraction, resolver = mentions_of("Iraqi forces advanced on Mosul while Iraqi troops shelled the town. The coalition struck Manbij on Monday.")
     assert resolver.antecedents(extraction) == {}
-    assert resolve_bare(extraction, resolver, "The coalition") == "iraq"
+    assert resolve_bare(extraction, resolver, "The coalition") == "coalition"
+    assert resolve_bare(extraction, resolver, "Iraqi troops") == "iraq"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Coalition military forces conducted 34 strikes against ISIL terrorists in Syria on Monday.", ("coalition", "strikes", "islamic-state")),
+    ("Coalition warplanes struck Islamic State positions in Raqqa.", ("coalition", "strikes", "islamic-state")),
+    ("The U.S.-led coalition struck Raqqa on Monday. Coalition jets also hit Deir ez-Zor.", ("us-led-coalition", "strikes", "deir-ez-zor")),
+])
+def test_coalition_forces_are_the_coalitions(extract_text, text: str, expected: tuple[str, str, str]) -> None:
+    """A force noun under an alliance word is the alliance's, in the rules' own reading."""
+    found = {(r.subject, r.predicate, r.object) for r in extract_text(text).relations}
+    assert expected in found
+    assert not any(s in ("syrian-government", "syria") for s, _, _ in found)

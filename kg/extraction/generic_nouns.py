@@ -108,6 +108,9 @@ class GenericNounsMixin(ExtractorState):
             qualifier = self.qualifier(token)
             return [self.add_mention(Mention(start, end, token.text, "group", head=group_class, qualifier=qualifier, phrase=phrase))]
         if (lemma in self.state_nouns or lemma in self.lex.word_set("platform_nouns")) and token.pos_ in ("NOUN", "PROPN"):
+            alliance = self.alliance_modifier(token)
+            if alliance is not None:
+                return [alliance]  # "Coalition warplanes" are the coalition's, not the state's
             group = self.group_modifier(token)
             if group is not None:
                 return [group]
@@ -202,6 +205,13 @@ class GenericNounsMixin(ExtractorState):
             return None
         best = max(counts, key=lambda k: (counts[k], latest[k].start))
         return self.named(latest[best])
+
+    def alliance_modifier(self, token: Token) -> int | None:
+        """"Coalition warplanes", "coalition forces": an alliance word modifying a force noun."""
+        for child in token.children:
+            if child.dep_ in ("compound", "amod", "nmod") and child.i < token.i and child.lower_ in self.lex.word_set("coalition_heads"):
+                return self.add_mention(Mention(child.idx, child.idx + len(child.text), child.text, "force", head=child.lower_))
+        return None
 
     def group_modifier(self, token: Token) -> int | None:
         """"rebel positions", "militia assault": a generic group noun modifying this one."""
