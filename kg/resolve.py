@@ -279,13 +279,12 @@ class Resolver:
     def entity(self, mention: Mention, role: str, country: str | None, entities: dict[str, Entity], default_force: str | None = None,
                antecedents: dict[str, str] | None = None) -> str | None:
         """Canonical entity id for a mention in a role: "actor" or "place" (or "any")."""
-        if antecedents and mention.kind in ("force", "group") and not mention.key and not mention.backer and not mention.qualifier \
-                and mention.head in antecedents:
-            mention = Mention(mention.start, mention.end, mention.text, "named", key=antecedents[mention.head], head=mention.head)
-        if mention.kind in ("force", "group") and not mention.key and not mention.backer and not mention.qualifier \
-                and mention.head in coalition_heads():
-            # "the coalition" with no coalition named: an alliance, never one state's own force
-            mention = Mention(mention.start, mention.end, mention.head.capitalize(), "named", label="ORG", head=mention.head)
+        if mention.kind in ("force", "group") and not mention.key and not mention.backer and not mention.qualifier:
+            if antecedents and mention.head in antecedents:  # "the coalition" after "the U.S.-led coalition"
+                mention = Mention(mention.start, mention.end, mention.text, "named", key=antecedents[mention.head], head=mention.head)
+            elif mention.head in coalition_heads():
+                # "the coalition" with no coalition named: an alliance, never one state's own force
+                mention = Mention(mention.start, mention.end, mention.head.capitalize(), "named", label="ORG", head=mention.head)
         if mention.kind == "force" and not mention.key and default_force and mention.head != "government":
             mention = Mention(mention.start, mention.end, mention.text, "force", key=default_force, head=mention.head)
         found = self._resolve(mention, role, country)
