@@ -128,13 +128,87 @@ def _first_line(error: object) -> str:
 
 
 @lru_cache(maxsize=1)
-def _furniture_patterns() -> tuple[list[re.Pattern[str]], re.Pattern[str]]:
+def _furniture_patterns() -> tuple[list[re.Pattern[str]], re.Pattern[str], re.Pattern[str]]:
     from kg.extraction import read_yaml
 
     lexicon = read_yaml(LEXICON_PATH)
     lines = [re.compile(p, re.IGNORECASE) for p in lexicon["furniture_lines"]]
     header = re.compile(lexicon["furniture_headers"], re.IGNORECASE)
-    return lines, header
+    # A caption starts a line or follows a sentence end, with or without a space (a flattened page
+    # glues "… in both republics.image copyright AFP image caption …").
+    starts = "|".join(f"(?:{p})" for p in lexicon["caption_starts"])
+    caption = re.compile(rf"(?:^|(?<=[.!?]))[\"\u201d\u2019)]?[ \t]*(?:{starts})", re.IGNORECASE | re.MULTILINE)
+    return lines, header, caption
+
+
+# Words after which a full stop does not end a sentence: "Aug. 31", "U.S. troops", "Gen. Votel".
+_ABBREVIATIONS = frozenset(
+    "jan feb mar apr jun jul aug sep sept oct nov dec gen col lt maj capt sgt adm cmdr dr mr mrs ms st sen rep "
+    "gov pres prof jr sr mt ft no vs etc inc corp co ltd".split()
+)
+_SENTENCE_END = re.compile(r"[.!?][\"\u201d\u2019)]*(?=\s|$)|(?<=[a-z0-9)])(?=[A-Z][a-z])")
+CAPTION_LIMIT = 500  # characters; a caption runs one sentence
+# A longer line is a paragraph: "… released to the media this photo which it said shows the
+# bombers …" in a 1,000-character paragraph is prose, not a caption line.
+FURNITURE_LINE_LIMIT = 400
+
+
+def caption_end(text: str, start: int) -> int | None:
+    """Where the caption sentence that starts at ``start`` ends: its first full stop that is not
+    an abbreviation's ("Aug. 31, 2016." ends it, "Aug." does not), or a sentence glued on without
+    a space ("… mountainous interiorThe Avars …"), or the line's end. None when no end is found
+    within ``CAPTION_LIMIT`` characters: a caption is not a paragraph."""
+    line_end = text.find("\n", start)
+    line_end = len(text) if line_end < 0 else line_end
+    for end in _sentence_ends(text, start, min(line_end, start + CAPTION_LIMIT)):
+        return end
+    return line_end if line_end - start <= CAPTION_LIMIT else None
+
+
+def _sentence_ends(text: str, start: int, stop: int) -> Iterator[int]:
+    """Offsets just after each sentence end in ``text[start:stop]``, as ``caption_end`` reads them."""
+    for match in _SENTENCE_END.finditer(text, start, stop):
+        if match.group() == "":  # glued: only after a lower-case word or a number, not "McCain"
+            if re.search(r"(?:^|\s)[a-z0-9][A-Za-z0-9'\u2019-]{2,}$", text[start:match.start()]):
+                yield match.end()
+            continue
+        if match.group()[0] == ".":
+            word = re.search(r"([A-Za-z.]+)$", text[start:match.start()])
+            if word and (word.group(1).lower() in _ABBREVIATIONS or "." in word.group(1) or len(word.group(1)) == 1):
+                continue  # "Nov.", "U.S.", "J."
+        yield match.end()
+
+
+# AP and VOA captions close on ", Place, Month D, YYYY." ("… flee their homes …, Mosul, Iraq, Oct.
+# 18, 2016."); prose writes "on Oct. 18, 2016" or "Monday, Oct. 18, 2016".
+_CAPTION_DATE = re.compile(
+    r"(?<!day),\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},\s+\d{4}\.(?=\s|$)",
+    re.IGNORECASE,
+)
+
+
+def caption_spans(text: str) -> list[tuple[int, int]]:
+    """Photo captions run into the text, as (start, end) spans: a caption cue ("FILE - …", "image
+    caption …") to its sentence's end, and a sentence that closes on a caption date."""
+    caption = _furniture_patterns()[2]
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for match in caption.finditer(text):
+        if match.start() < position:
+            continue
+        end = caption_end(text, match.end())
+        if end is not None:
+            spans.append((match.start(), end))
+            position = end
+    for match in _CAPTION_DATE.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        starts = [line_start, *_sentence_ends(text, line_start, match.start())]
+        start = starts[-1]
+        while start < match.start() and text[start] in " \t\u201d\u2019\"":
+            start += 1
+        if match.end() - start <= CAPTION_LIMIT and not any(s <= start < e for s, e in spans):
+            spans.append((start, match.end()))
+    return sorted(spans)
 
 
 # "AMMAN -", "Amman —", "KYIV, May 3 (Reuters) -", "TEHRAN (AP) —", "NAIROBI/PORT SUDAN –" at the
@@ -154,7 +228,7 @@ def _is_headline_like(line: str) -> bool:
 
 def furniture_spans(text: str) -> list[tuple[int, int]]:
     """Spans of page furniture and datelines, as (start, end) offsets in ``text``."""
-    lines, header = _furniture_patterns()
+    lines, header, _ = _furniture_patterns()
     spans: list[tuple[int, int]] = []
     in_block = False
     offset = 0
@@ -172,13 +246,17 @@ def furniture_spans(text: str) -> list[tuple[int, int]]:
             spans.append((start, end))
             continue
         in_block = False
-        if any(p.search(stripped) for p in lines):
+        if len(stripped) <= FURNITURE_LINE_LIMIT and any(p.search(stripped) for p in lines):
             spans.append((start, end))
             continue
         dateline = _DATELINE.match(line)
         if dateline:
             spans.append((start, start + dateline.end()))
-    return spans
+    return sorted(spans + [span for span in caption_spans(text) if not _inside(span, spans)])
+
+
+def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(start <= span[0] and span[1] <= end for start, end in spans)
 
 
 # --- reading files -----------------------------------------------------------------------

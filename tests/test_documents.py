@@ -57,6 +57,61 @@ def test_furniture_blocks_and_captions_are_marked() -> None:
     assert not any("Israeli jets" in s or "repelled" in s for s in skipped)
 
 
+def test_captions_run_into_a_paragraph_are_marked_one_sentence_each() -> None:
+    # VOA and AP pages flattened to text: the caption sits between two sentences of the story.
+    text = (
+        "The offensive began in October. FILE - Iraqi security forces patrol as smoke rises from "
+        "burning oil wells in Qayara, south of Mosul, Iraq, Aug. 31, 2016. Iraqi forces retook Qayara "
+        "in August. FILE - Senators John McCain, left, and U.S. officials meet in Washington, Sept. 2, "
+        "2013. Obama said the group would be defeated.\n"
+        "Scores died.image copyright AFP image caption Federal troops were deployed to repel incursions "
+        "by Chechen militants in the 1990sWhen the Bolsheviks came, Dagestan became a republic.\n"
+        "Right to left: Lorenzo Vidino and Emma Nicholson discuss propaganda at the Newseum, Oct. 21, "
+        "2015. Harun Maruf said al-Qaida used videos.\n"
+    )
+    assert _skipped(text) == [
+        " FILE - Iraqi security forces patrol as smoke rises from burning oil wells in Qayara, south of "
+        "Mosul, Iraq, Aug. 31, 2016.",
+        " FILE - Senators John McCain, left, and U.S. officials meet in Washington, Sept. 2, 2013.",
+        "image copyright AFP image caption Federal troops were deployed to repel incursions by Chechen "
+        "militants in the 1990s",
+        "Right to left: Lorenzo Vidino and Emma Nicholson discuss propaganda at the Newseum, Oct. 21, 2015.",
+    ]
+
+
+def test_a_sentence_closing_on_a_caption_date_is_a_caption() -> None:
+    # AP and VOA captions end ", Place, Month D, YYYY."; prose writes "on Oct. 18" or "Monday, Oct. 18".
+    text = (
+        "Iraqi forces pushed into Mosul. Smoke rises as people flee their homes during clashes between "
+        "Iraqi security forces and the Islamic State group, Mosul, Iraq, Oct. 18, 2016. The offensive "
+        "began on Oct. 17, 2016. It was announced on Monday, Oct. 17, 2016.\n"
+    )
+    assert _skipped(text) == [
+        "Smoke rises as people flee their homes during clashes between Iraqi security forces and the "
+        "Islamic State group, Mosul, Iraq, Oct. 18, 2016."]
+
+
+def test_a_caption_needs_a_sentence_start_and_an_end() -> None:
+    # "file" in prose, and a caption cue that runs on past CAPTION_LIMIT with no sentence end.
+    assert _skipped("Lawyers will file - if the court agrees - a new appeal.") == []
+    assert _skipped("Tal Abyad fell. FILE - " + "rebels and soldiers " * 40) == []
+
+
+def test_a_paragraph_that_mentions_a_photo_is_not_a_caption_line() -> None:
+    # One line-level cue ("this photo") used to blank a whole paragraph, and a FA-KES article that
+    # is one line lost all its text.
+    paragraph = ("The Taliban released to the media this photo which it said shows the gunmen who attacked "
+                 "the base. " + "Officials said the assault was a prelude to a spring offensive. " * 6)
+    assert len(paragraph) > 400 and _skipped(paragraph) == []
+    assert _skipped("In this photo, rescuers search the rubble in Idlib.") == ["In this photo, rescuers search the rubble in Idlib."]
+
+
+def test_a_tag_list_is_furniture() -> None:
+    assert _skipped("Rebels seized the town.\nTags Syria Ahrar al-Sham Nusra Front suicide bombing Zabadani") == [
+        "Tags Syria Ahrar al-Sham Nusra Front suicide bombing Zabadani"]
+    assert _skipped("Tags were found on the bodies. Rebels seized the town.") == []
+
+
 @pytest.mark.parametrize("line, dateline", [
     ("AMMAN - Russian jets struck.", "AMMAN - "),
     ("Amman \u2014 Russian jets struck.", "Amman \u2014 "),

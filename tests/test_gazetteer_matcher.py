@@ -43,3 +43,28 @@ def test_an_acronym_before_a_hyphen_is_its_own_token(nlp, text: str, words: list
 def test_x_backed_works_for_dotted_acronyms(extract_text) -> None:  # type: ignore[no-untyped-def]
     result = extract_text("U.S.-backed forces attacked Islamic State positions near Raqqa on Monday.")
     assert "united-states" in {r.subject for r in result.relations if r.predicate == "backs"}
+
+
+@pytest.mark.parametrize("text, name, entity, head", [
+    # FA-KES strips every apostrophe: "Assads forces" is "Assad's forces", "Ankaras offensive" Ankara's.
+    ("Turkish jets raided villages in an escalation of Ankaras offensive against Kurdish fighters.", "Ankara", "ankara", "offensive"),
+    ("Islamic State fought Assads forces in Syrias northern province.", "Syria", "syria", "province"),
+    ("Daesh is fighting for survival against Iraqs army in Mosul.", "Iraq", "iraq", "army"),
+])
+def test_a_name_that_lost_its_apostrophe_is_read_as_a_possessive(nlp, text: str, name: str, entity: str, head: str) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp(text)
+    token = next(t for t in doc if t.text == name)
+    marker = doc[token.i + 1]
+    assert (marker.text, marker.norm_, marker.idx) == ("s", "'s", token.idx + len(name))  # offsets unchanged
+    assert (token.dep_, token.head.text) == ("poss", head)
+    assert (name, entity) in {(e.text, e.ent_id_) for e in doc.ents}
+
+
+@pytest.mark.parametrize("text", [
+    "Hamas fighters fired rockets at Israel.",  # "Hama" + "s" is a name of its own
+    "The talks were held in Syrias.",  # nothing after it to possess
+    "The Kurds attacked the town.",
+])
+def test_names_ending_in_s_are_left_whole(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp(text)
+    assert [t.text for t in doc] == [t.text for t in nlp.make_doc(text)]
