@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import spacy
+from spacy.attrs import NORM, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -125,49 +126,30 @@ class GazetteerMatcher:
         return doc
 
 
-class StrippedPossessives:
-    """Split a name whose apostrophe was stripped ("Assads forces", "Syrias north", "Ankaras
-    offensive": FA-KES strips every apostrophe, and informal copy drops them) into the name and a
-    possessive "s" whose norm is "'s", before any model reads the tokens. The tagger and parser
-    then read "Assad s forces" as they read "Assad's forces", and the gazetteer finds the name.
-
-    Only gazetteer names of three letters or more, title case, followed by another word, and
-    never where the name with its "s" is a name itself ("Hamas" is not "Hama" + "s")."""
-
-    def __init__(self, gazetteer_path: str) -> None:
-        gazetteer = gaz.load(Path(gazetteer_path)) if gazetteer_path else None
-        names: set[str] = set()
-        taken: set[str] = set()
-        for entry in gazetteer.entries.values() if gazetteer else []:
-            for label in (entry.label, *entry.alt_labels, *entry.demonyms):
-                taken.add(label.lower())
-                if POSSESSIVE_NAME.fullmatch(label):
-                    names.add(label)
-        self.stripped = frozenset(name + "s" for name in names if (name + "s").lower() not in taken)
-        # A cheap test on the text first: most articles have none.
-        self.any_stripped = re.compile(r"\b(?:%s)\b" % "|".join(sorted(self.stripped))) if self.stripped else None
-
-    def __call__(self, doc: Doc) -> Doc:
-        if self.any_stripped is None or not self.any_stripped.search(doc.text):
-            return doc
-        found = [t for t in doc[:-1] if t.text in self.stripped and doc[t.i + 1].is_alpha]
-        if not found:
-            return doc
-        with doc.retokenize() as retokenizer:
-            for token in found:  # no parse yet: the heads are placeholders the parser replaces
-                retokenizer.split(token, [token.text[:-1], "s"], heads=[(token, 1), (token, 1)])
-        for token in doc:
-            if token.text == "s" and token.i > 0 and not doc[token.i - 1].whitespace_ and doc[token.i - 1].text + "s" in self.stripped:
-                token.norm_ = "'s"
-        return doc
+def stripped_possessives(gazetteer: gaz.Gazetteer) -> list[str]:
+    """The gazetteer's names as they read with a stripped apostrophe: "Assads", "Syrias",
+    "Ankaras". Names of three letters or more in title case, and never where the name with its
+    "s" is a name itself ("Hamas" is not "Hama" + "s")."""
+    names: set[str] = set()
+    taken: set[str] = set()
+    for entry in gazetteer.entries.values():
+        for label in (entry.label, *entry.alt_labels, *entry.demonyms):
+            taken.add(label.lower())
+            if POSSESSIVE_NAME.fullmatch(label):
+                names.add(label)
+    return sorted(name + "s" for name in names if (name + "s").lower() not in taken)
 
 
 POSSESSIVE_NAME = re.compile(r"[A-Z][a-z]{2,}")
 
 
-@Language.factory("kg_possessives", default_config={"gazetteer_path": ""})
-def make_stripped_possessives(nlp: Language, name: str, gazetteer_path: str) -> StrippedPossessives:
-    return StrippedPossessives(gazetteer_path)
+def split_stripped_possessives(nlp: Language, gazetteer: gaz.Gazetteer) -> None:
+    """Tokenize a name whose apostrophe was stripped ("Assads forces", "Syrias north": FA-KES
+    strips every apostrophe, and informal copy drops them) as the name and a possessive "s" whose
+    norm is "'s", as a tokenizer exception, so every model reads "Assad s forces" as it reads
+    "Assad's forces" (``poss``) and the gazetteer finds the name. Offsets do not move."""
+    for word in stripped_possessives(gazetteer):
+        nlp.tokenizer.add_special_case(word, [{ORTH: word[:-1]}, {ORTH: "s", NORM: "'s"}])
 
 
 @Language.factory("kg_gazetteer", default_config={"gazetteer_path": ""})
@@ -289,13 +271,13 @@ def without_encoder(scorer: str | Path | None = None) -> Path:
 
 
 def build_pipeline(model: str | None = None, gazetteer_path: Path | None = None, scorer: str | Path | None = None) -> Language:
-    """Model + stripped possessives (ahead of every model) + line breaks + gazetteer ruler (ahead of
+    """Model (its tokenizer splits stripped possessives) + line breaks + gazetteer ruler (ahead of
     the NER) + relation component: the rules,
     then the learned scorer of ``scorer_path(scorer)`` (the shipped one unless ``none``)."""
     nlp = load_model(model)
     split_acronym_hyphens(nlp)
     path = gazetteer_path or gaz.default_path()
-    nlp.add_pipe("kg_possessives", config={"gazetteer_path": str(path)}, first=True)
+    split_stripped_possessives(nlp, gaz.load(path))
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("kg_line_breaks", before="parser")
     before = {"before": "ner"} if "ner" in nlp.pipe_names else {}

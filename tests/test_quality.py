@@ -21,10 +21,7 @@ from tests.conftest import DATA, ROOT, SEEDS
 # (2026-12-05; README "Extraction quality"). The shipped floors were lowered once, with the
 # model retrained when civilians became one id: `make cv` rose from 0.429 to 0.442, while these
 # sets, which the rules were written against, fell by up to 0.02 (seeds 0.851 → 0.831), through
-# lower captures and evacuates thresholds. Lowered again for the sentences when the scorer was
-# retrained on names that lost their apostrophe read as possessives (2026-12-05, evening): `make cv`
-# rose by +0.024 / +0.017 (paired over folds), while the shipped model, LightGBM seed 0, fell here
-# from 0.849 to 0.805 (seed 1 of the same code gives 0.846): one tree seed moves this set by 0.04.
+# lower captures and evacuates thresholds.
 FLOORS = {
     ("seeds", "rules"): (0.95, 0.90),
     ("seeds", "shipped"): (0.71, 0.80),
@@ -33,7 +30,7 @@ FLOORS = {
     ("heldout2", "rules"): (0.82, 0.58),
     ("heldout2", "shipped"): (0.60, 0.65),
     ("sentences", "rules"): (0.95, 0.88),
-    ("sentences", "shipped"): (0.70, 0.79),
+    ("sentences", "shipped"): (0.75, 0.81),
 }
 # Negative sentences (no relation stated) that may still give one, per decision.
 NEGATIVES_ALLOWED = {"rules": 1, "shipped": 3}
