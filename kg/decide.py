@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Sequence
 
 from spacy.tokens import Span, Token
 
+from kg.agency import another_subject, attacked, reports_only
 from kg.extraction import Event, Extraction, Mention, iter_core
-from kg.extraction.tokens import is_pronoun
 
 if TYPE_CHECKING:
     from kg.extraction import Extractor
@@ -100,7 +100,8 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
       negation, denial, condition, plan, threat or order, a hedged event noun, question, a report
       called false, the habitual present); the scorer sees these cues only as features, which a
       strong trigger outweighs ("Russia denied striking the hospital");
-    - a pair whose subject only reports or suffers the event (``reports_only``);
+    - a pair whose subject only reports or suffers the event (``reports_only``), or whose trigger
+      verb has a subject of its own that is not the pair's (``another_subject``);
     - a ``backs`` pair whose object is attacked in its clause (``attacked``);
     - a pair that reads an argument of the rules' event it joins in another role
       (``contradicts``);
@@ -113,7 +114,10 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
     for pair in pairs:
         event = rule_event_for(extractor, mentions, pair)
         token = pair_trigger(extractor, mentions, pair, triggers, event)
-        if extractor.is_blocked(token, pair.relation) or reports_only(extractor, mentions[pair.subject], token):
+        subject, obj = mentions[pair.subject], mentions[pair.object]
+        if extractor.is_blocked(token, pair.relation) or reports_only(extractor, subject, token, triggers.get(pair.relation, frozenset())):
+            continue
+        if not pair.cross and another_subject(extractor, subject, obj, token):
             continue
         if pair.relation == "backs" and attacked(extractor, mentions[pair.object], hostile):
             continue
@@ -142,50 +146,6 @@ def one_way(extractor: "Extractor", mentions: Sequence[Mention], kept: dict["Sco
         return (other.score, -mentions[other.subject].start) > (pair.score, -mentions[pair.subject].start)
 
     return {p: token for p, token in kept.items() if not weaker(p, token)}
-
-
-def clause_role(extractor: "Extractor", mention: Mention) -> Token | None:
-    """The noun that carries ``mention`` in its clause: the mention's root, or the noun it
-    modifies ("Israeli" in "the Israeli army" → "army")."""
-    span = extractor.doc.char_span(mention.start, mention.end, alignment_mode="expand")
-    if span is None:
-        return None
-    token = span.root
-    while token.dep_ in ("amod", "compound", "poss", "nmod") and token.head.i != token.i:
-        token = token.head
-    return token
-
-
-def attacked(extractor: "Extractor", mention: Mention, hostile: frozenset[str] | set[str]) -> bool:
-    """The mention is the object of a ``hostile`` verb or noun ("crush the insurgency", "killed 400
-    insurgents", "the fight against IS"): an enemy in its clause, not the one backed."""
-    token = clause_role(extractor, mention)
-    if token is None:
-        return False
-    if token.dep_ == "dobj":
-        return extractor.lemma(token.head) in hostile
-    if token.dep_ == "pobj" and token.head.lower_ in ("against", "on"):
-        return extractor.lemma(token.head.head) in hostile
-    return False
-
-
-def reports_only(extractor: "Extractor", subject: Mention, trigger: Token) -> bool:
-    """The subject only reports the event, or suffers it, rather than doing it:
-    - the subject of a reporting verb whose clausal complement holds the trigger and names a
-      subject of its own ("The Israeli army said a rocket fired from Lebanon had struck a
-      field"); a pronoun there ("said it struck") may be the reporter itself, so it does not count;
-    - the passive subject of a casualty verb ("An Iraqi soldier was wounded in a drone attack")."""
-    token = clause_role(extractor, subject)
-    if token is None:
-        return False
-    if token.dep_ == "nsubjpass" and extractor.lemma(token.head) in extractor.casualty_words:
-        return True
-    if token.dep_ != "nsubj" or extractor.lemma(token.head) not in extractor.reporting:
-        return False
-    for clause in token.head.children:
-        if clause.dep_ == "ccomp" and (clause == trigger or clause in trigger.ancestors):
-            return any(c.dep_ in ("nsubj", "nsubjpass") and not is_pronoun(c) for c in clause.children)
-    return False
 
 
 def add_decisions(extractor: "Extractor", extraction: Extraction, scored: "DocumentScores", triggers: dict[str, frozenset[str]]) -> Extraction:

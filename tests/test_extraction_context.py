@@ -16,6 +16,9 @@ from tests.conftest import token_of, triples
     "Reports that the LNA had captured Tripoli were false, officials said.",
     "Read more: Russian jets strike Idlib",
     "Picture: Israeli troops raid Jenin. Photo: AFP",
+    "Syrian government forces were mobilising to encircle rebels in the countryside of Aleppo.",
+    "Russia vowed to strike and capture Idlib.",
+    "Russian jets did not strike or bomb Idlib.",
 ])
 def test_nothing_from_denials_threats_conditions_questions_and_furniture(extract_text, text: str) -> None:
     core = {t for t in triples(extract_text(text)) if t[1] in ("strikes", "attacks", "backs", "captures", "evacuates")}
@@ -27,6 +30,19 @@ def test_a_denied_strike_is_blocked_and_a_stated_one_is_not(extractor_for) -> No
     assert denial.is_blocked(token_of(denial, "striking"), "strikes")
     statement = extractor_for("Russia struck the hospital in Kharkiv.")
     assert not statement.is_blocked(token_of(statement, "struck"), "strikes")
+
+
+def test_a_blocking_verb_does_not_block_a_verb_coordinated_with_it(extractor_for) -> None:
+    """A blocking verb scopes over its complement ("vowed to strike"), not over what the subject
+    went on to do ("massed near Hama and attacked"); negation still reaches both conjuncts."""
+    for text, word in [("Rebels massed near Hama and attacked army positions on Friday.", "attacked"),
+                       ("Hezbollah threatened Israel and fired rockets at Kiryat Shmona.", "fired")]:
+        extractor = extractor_for(text)
+        assert not extractor.is_blocked(token_of(extractor, word), "attacks"), text
+    vow = extractor_for("Russia vowed to strike and capture Idlib.")
+    assert vow.is_blocked(token_of(vow, "capture"), "captures")
+    negated = extractor_for("Russian jets did not strike or bomb Idlib.")
+    assert negated.is_blocked(token_of(negated, "bomb"), "strikes")
 
 
 def test_questions_and_false_reports_are_blocked(extractor_for) -> None:

@@ -248,6 +248,19 @@ def test_token_table_agrees_with_spacy(nlp):
     ("The Israeli army said a rocket fired from Lebanon had struck an empty field near Haifa.", "Israeli", "Haifa", False),
     ("The Israeli army said it had struck Hezbollah targets near Tyre.", "Israeli", "Tyre", True),
     ("An Iraqi soldier was wounded in a drone attack on Erbil airport on Friday.", "Iraqi", "Erbil", False),
+    # Who condemns, accuses or flees an event does not do it.
+    ("Turkey condemned the Russian air strikes on Idlib.", "Turkey", "Idlib", False),
+    ("Turkey condemned the Russian air strikes on Idlib.", "Russian", "Idlib", True),
+    ("Turkey accused Russia of striking civilians in Idlib.", "Turkey", "Idlib", False),
+    ("Turkey accused Russia of striking civilians in Idlib.", "Russia", "Idlib", True),
+    ("Turkey condemned the attack and launched air strikes on Afrin.", "Turkey", "Afrin", True),
+    ("Meshaal killed in an airstrike in Hasakeh.", "Meshaal", "Hasakeh", False),
+    ("Rebels killed five soldiers in an attack on Hama.", "Rebels", "Hama", True),
+    # A verb with a subject of its own is that subject's deed.
+    ("Russia bombed Aleppo after rebels attacked Idlib.", "Russia", "Idlib", False),
+    ("Russia bombed Aleppo after rebels attacked Idlib.", "Russia", "Aleppo", True),
+    ("The strikes, carried out by Russian jets, hit Idlib.", "Russian", "Idlib", True),
+    ("Russia, which struck Idlib on Monday, denied the claim.", "Russia", "Idlib", True),
     # One does not back whom one attacks.
     ("Iran helped Assad crush the insurgency.", "Iran", "insurgency", False),
     ("Iran helped Assad crush the insurgency.", "Iran", "Assad", True),

@@ -43,7 +43,9 @@ class ContextMixin(ExtractorState):
                 if child.dep_ == "aux" and child.lower_ in self.blocking_modals and relation != "backs":
                     return True
             lemma = self.lemma(current)
-            if current is not token and lemma in self.blocking:
+            # A blocking verb scopes over its complements, not over a verb coordinated with it:
+            # "Rebels massed near Hama and attacked army positions" asserts the attack.
+            if current is not token and lemma in self.blocking and not (previous is not None and previous.dep_ == "conj"):
                 return True
             if previous is not None and previous.dep_ == "xcomp" and lemma in self.ordering:
                 return True

@@ -74,6 +74,7 @@ class ExtractorState:
         self.reciprocal = lexicon.word_set("reciprocal_triggers")
         self.hostile = lexicon.word_set("hostile_verbs")
         self.reporting = lexicon.word_set("reporting_verbs")
+        self.reaction = lexicon.word_set("reaction_verbs")
         self.trigger_nouns = frozenset(lexicon.noun_relation)
         self.verb_words = frozenset(lexicon.verb_relation)
         self.group_words = frozenset(lexicon.group_class)

@@ -1,0 +1,130 @@
+"""Who does the event: syntactic tests that a scored pair's subject is not its agent.
+
+The scorer sees a sentence's words, not who governs whom, so a strong trigger can pull in any
+actor of the sentence. ``kg.decide.asserted`` drops a pair when the parse says its subject only
+reports the event ("The army said a rocket had struck…"), reacts to it ("Turkey condemned the
+Russian strikes"), suffers it ("a soldier was wounded in an attack"), or stands beside a verb
+that has a subject of its own ("… after rebels attacked Idlib"); and a ``backs`` pair when its
+object is attacked in its clause. Word lists come from the lexicon, through the extractor.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Token
+
+from kg.extraction import Mention
+from kg.extraction.tokens import is_pronoun
+
+if TYPE_CHECKING:
+    from kg.extraction import Extractor
+
+
+def clause_role(extractor: "Extractor", mention: Mention) -> Token | None:
+    """The noun that carries ``mention`` in its clause: the mention's root, or the noun it
+    modifies ("Israeli" in "the Israeli army" → "army")."""
+    span = extractor.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return None
+    token = span.root
+    while token.dep_ in ("amod", "compound", "poss", "nmod") and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def attacked(extractor: "Extractor", mention: Mention, hostile: frozenset[str] | set[str]) -> bool:
+    """The mention is the object of a ``hostile`` verb or noun ("crush the insurgency", "killed 400
+    insurgents", "the fight against IS"): an enemy in its clause, not the one backed."""
+    token = clause_role(extractor, mention)
+    if token is None:
+        return False
+    if token.dep_ == "dobj":
+        return extractor.lemma(token.head) in hostile
+    if token.dep_ == "pobj" and token.head.lower_ in ("against", "on"):
+        return extractor.lemma(token.head.head) in hostile
+    return False
+
+
+def reports_only(extractor: "Extractor", subject: Mention, trigger: Token, relation_triggers: frozenset[str] = frozenset()) -> bool:
+    """The subject only reports the event, or suffers it, rather than doing it:
+    - the subject of a reporting verb whose clausal complement holds the trigger and names a
+      subject of its own ("The Israeli army said a rocket fired from Lebanon had struck a
+      field"); a pronoun there ("said it struck") may be the reporter itself, so it does not count;
+    - the passive subject of a casualty verb ("An Iraqi soldier was wounded in a drone attack"),
+      or its subject where it has no object (the headline's "Meshaal killed in an airstrike");
+    - the subject of a verb of reaction, witness or escape whose object holds the trigger
+      ("Turkey condemned the Russian strikes on Idlib", ``reacts_to``)."""
+    token = clause_role(extractor, subject)
+    if token is None:
+        return False
+    if token.dep_ == "nsubjpass" and extractor.lemma(token.head) in extractor.casualty_words:
+        return True
+    if token.dep_ == "nsubj" and extractor.lemma(token.head) in extractor.casualty_words and token.head != trigger and not any(
+            c.dep_ in ("dobj", "ccomp", "xcomp") for c in token.head.children):
+        return True  # no object: a victim ("Meshaal killed in an airstrike", "five soldiers died")
+    if token.dep_ == "nsubj" and reacts_to(extractor, token.head, trigger, relation_triggers):
+        return True
+    if token.dep_ != "nsubj" or extractor.lemma(token.head) not in extractor.reporting:
+        return False
+    for clause in token.head.children:
+        if clause.dep_ == "ccomp" and (clause == trigger or clause in trigger.ancestors):
+            return any(c.dep_ in ("nsubj", "nsubjpass") and not is_pronoun(c) for c in clause.children)
+    return False
+
+
+_OBJECT_ARCS = frozenset({"dobj", "pobj", "prep", "pcomp", "appos", "compound", "amod", "conj", "npadvmod", "attr", "oprd", "dative", "nmod"})
+
+
+def object_verb(extractor: "Extractor", obj: Mention, subject_root: int) -> Token | None:
+    """The verb the pair's object is an object of ("attacked" for Idlib in "… after rebels attacked
+    Idlib"), climbing through objects, prepositions and modifiers; None where the object is a
+    subject on the way (the passive "Idlib was struck", "help Assad retake Aleppo"), or where the
+    climb meets a phrase that holds the pair's subject too ("the Russian air strikes on Idlib")."""
+    span = extractor.doc.char_span(obj.start, obj.end, alignment_mode="expand")
+    if span is None:
+        return None
+    token = span.root
+    for _ in range(8):
+        if token.dep_ not in _OBJECT_ARCS or token.head.i == token.i:
+            return None
+        token = token.head
+        if token.left_edge.i <= subject_root <= token.right_edge.i:
+            return None
+        if token.pos_ == "VERB":
+            return token
+    return None
+
+
+def another_subject(extractor: "Extractor", subject: Mention, obj: Mention, trigger: Token) -> bool:
+    """The trigger, or the verb the object is an object of, has a subject of its own, a noun phrase
+    that does not hold the pair's subject: "Moscow dismissed the general after insurgents swept
+    into Aleppo" is not Moscow's attack, nor "Russia bombed Aleppo after rebels attacked Idlib" a
+    Russian strike on Idlib. The trigger is the pair's trigger word or, in a sentence with none, its
+    root. Pronouns and relative pronouns ("which struck") do not count."""
+    span = extractor.doc.char_span(subject.start, subject.end, alignment_mode="expand")
+    if span is None:
+        return False
+    verbs = [v for v in (trigger, object_verb(extractor, obj, span.root.i)) if v is not None and v.pos_ == "VERB"]
+    for verb in verbs:
+        for child in verb.children:
+            if child.dep_ == "nsubj" and not is_pronoun(child) and child.tag_ not in ("WDT", "WP", "WP$", "PRP", "PRP$", "EX", "DT"):
+                if not (child.left_edge.i <= span.root.i <= child.right_edge.i):
+                    return True
+                break
+    return False
+
+
+def reacts_to(extractor: "Extractor", verb: Token, trigger: Token, relation_triggers: frozenset[str]) -> bool:
+    """``verb`` is a verb of reaction, witness or escape (``reaction_verbs``: condemn, welcome,
+    accuse, flee…) and the trigger lies below it, outside its subject: what it condemns or flees.
+    Also when the pair has no trigger word and stands on the verb itself ("Rouhani welcomed the
+    army's victory against the terrorists"), unless the verb is one of the relation's triggers
+    ("Residents fled Aleppo")."""
+    if extractor.lemma(verb) not in extractor.reaction:
+        return False
+    if verb == trigger:
+        return extractor.lemma(verb) not in relation_triggers and verb.lower_ not in relation_triggers
+    for child in verb.children:
+        if child.dep_ not in ("nsubj", "nsubjpass", "aux", "auxpass", "neg", "punct", "cc", "conj") and (child == trigger or child in trigger.ancestors):
+            return True
+    return False
