@@ -57,11 +57,11 @@ def reports_only(extractor: "Extractor", subject: Mention, trigger: Token, relat
     token = clause_role(extractor, subject)
     if token is None:
         return False
-    if token.dep_ == "nsubjpass" and extractor.lemma(token.head) in extractor.casualty_words:
-        return True
-    if token.dep_ == "nsubj" and extractor.lemma(token.head) in extractor.casualty_words and token.head != trigger and not any(
-            c.dep_ in ("dobj", "ccomp", "xcomp") for c in token.head.children):
-        return True  # no object: a victim ("Meshaal killed in an airstrike", "five soldiers died")
+    if extractor.lemma(token.head) in extractor.casualty_words:
+        if token.dep_ == "nsubjpass":
+            return True
+        if token.dep_ == "nsubj" and token.head != trigger and not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in token.head.children):
+            return True  # no object: a victim ("Meshaal killed in an airstrike", "five soldiers died")
     if token.dep_ == "nsubj" and reacts_to(extractor, token.head, trigger, relation_triggers):
         return True
     if token.dep_ != "nsubj" or extractor.lemma(token.head) not in extractor.reporting:

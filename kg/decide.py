@@ -119,7 +119,7 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
             continue
         if not pair.cross and another_subject(extractor, subject, obj, token):
             continue
-        if pair.relation == "backs" and attacked(extractor, mentions[pair.object], hostile):
+        if pair.relation == "backs" and attacked(extractor, obj, hostile):
             continue
         if event is not None and contradicts(mentions, event, pair):
             continue
