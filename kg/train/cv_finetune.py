@@ -72,18 +72,22 @@ def fold_splits(material: Material, settings: Settings) -> list[FoldSplit]:
 
 
 def run(settings: Settings, tune: TuneSettings, material: Material, folds: Sequence[int], verbose: bool = True,
-        int8: bool = False, floors: Sequence[float] = (), save: str | None = None, stage_b: str | None = None) -> dict[str, object]:
+        int8: bool = False, floors: Sequence[float] = (), save: str | None = None, stage_b: Sequence[str] = ()) -> dict[str, object]:
     """``int8``: also score stage B as shipped, exported to int8 ONNX and run by
     ``kg.pair_model.PairModel``, alone, averaged with A, and averaged with A where stage B runs
     only on the pairs A gives some relation at least each of ``floors``. ``save``: write every
     scored article's probabilities (npz) for later analysis. ``stage_b``: take stage B's
-    probabilities from this npz (``kg.train.finetune_folds`` wrote it from ``export_folds``'s
-    file, elsewhere) instead of fine-tuning here."""
+    probabilities from these npz files (``kg.train.finetune_folds`` wrote them from
+    ``export_folds``'s file, elsewhere) instead of fine-tuning here: each is scored alone, in the
+    mean with A, and in the mean with A under each of ``floors``, against one stage A per fold."""
     began = time.time()
-    given = np.load(stage_b) if stage_b is not None else None
-    if given is not None and int8:
+    given = [(Path(path).stem, np.load(path)) for path in stage_b]
+    if given and int8:
         raise SystemExit("cv_finetune: --int8 needs the models, not --stage-b probabilities")
     names = ["A: features", "B: fine-tuned", "A+B: mean"]
+    if given:
+        names = ["A: features"] + [f"{kind} {stem}" for stem, _ in given for kind in ("B:", "A+B:")]
+        names += [f"A+B: {stem}, floor {f:g}" for stem, _ in given for f in floors]
     if int8:
         names += ["B: int8", "A+B: int8 mean"] + [f"A+B: int8, floor {f:g}" for f in floors]
     comparison = Comparison(names, settings)
@@ -96,7 +100,7 @@ def run(settings: Settings, tune: TuneSettings, material: Material, folds: Seque
         # Stage B's rows: exactly stage A's training parts, as marked texts.
         parts = training_parts(material, split.inner_train, split.unseen, settings, inputs=lambda item: item.texts)
         model: PairClassifier | None = None
-        if given is None:
+        if not given:
             texts, ys, ws = subsample(*training_rows(parts, settings), tune.negatives, tune.seed)
             if verbose:
                 print(f"fold {number + 1}: {len(texts)} training rows ({sum(y != 'none' for y in ys)} positive)", file=sys.stderr, flush=True)
@@ -110,10 +114,16 @@ def run(settings: Settings, tune: TuneSettings, material: Material, folds: Seque
         def probabilities(articles: Sequence[ArticleData], tag: str) -> dict[str, list[tuple[ArticleData, np.ndarray]]]:
             empty = np.zeros((0, len(CLASSES)), dtype=np.float32)
             a = [in_class_order(scorer.predict_proba(x.rows), scorer.classes) for x in articles]
-            if model is not None:
-                b = [model.predict_proba(x.texts) if x.found else empty for x in articles]
-            else:
-                b = [given[f"{number + 1}/{tag}/{x.name}"] for x in articles]  # type: ignore[index]
+            if given:
+                out = {names[0]: list(zip(articles, a))}
+                for stem, data in given:
+                    bs = [data[f"{number + 1}/{tag}/{x.name}"] for x in articles]
+                    out[f"B: {stem}"] = list(zip(articles, bs))
+                    out[f"A+B: {stem}"] = [(x, (p + q) / 2) for x, p, q in zip(articles, a, bs)]
+                    for f in floors:
+                        out[f"A+B: {stem}, floor {f:g}"] = [(x, combine(p, lambda rows, q=q: q[rows], f)) for x, p, q in zip(articles, a, bs)]
+                return out
+            b = [model.predict_proba(x.texts) if x.found else empty for x in articles]  # type: ignore[union-attr]
             out = three_ways(names, articles, a, b)
             if shipped is not None:
                 b8 = [shipped.predict_proba(x.texts) if x.found else empty for x in articles]
@@ -191,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--floors", default="0.02,0.05,0.1", help="with --int8: stage-A floors below which stage B is not run")
     parser.add_argument("--save", help="write every scored article's probabilities here (npz)")
     parser.add_argument("--export", type=Path, help="only write every fold's stage-B rows and texts here (gzipped JSON) for kg.train.finetune_folds")
-    parser.add_argument("--stage-b", help="stage B's probabilities from kg.train.finetune_folds (npz) instead of fine-tuning here")
+    parser.add_argument("--stage-b", nargs="+", default=[], help="stage B's probabilities from kg.train.finetune_folds (npz files, each scored against the same stage A) instead of fine-tuning here")
     parser.add_argument("--record", type=Path, help="also keep the result in this record of runs (eval/cv-finetune.json), replacing runs of the same folds")
     args = parser.parse_args(argv)
     tune = TuneSettings(epochs=args.epochs, lr=args.lr, negatives=args.negatives)
