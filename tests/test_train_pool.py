@@ -82,3 +82,25 @@ def test_committed_labels_point_into_the_pool_and_name_known_entities() -> None:
     dev_texts = [p.read_text(encoding="utf-8") for p in (SHARED_DEV / "texts").glob("fakes_*.txt")]
     for text in texts.values():
         assert not any(text[:300] in dev or dev[:300] in text for dev in dev_texts)
+
+
+def test_second_round_is_a_gold_set_for_kg_eval_and_no_training_article(tmp_path: Path) -> None:
+    """eval/fakes-pool-2 (evaluation only) becomes a folder ``kg eval --set`` reads: its quotes are
+    in its texts, its ids in the merged inventory, and none of its articles is a training one."""
+    if not pool.POOL.is_file() or not (SHARED_DEV / "entities.jsonl").is_file():
+        pytest.skip(f"{pool.POOL.parent.parent} is absent: the FA-KES pool is in ../shared")
+    from kg.evaluate import GoldSet, load_entities, load_gold
+
+    labels = pool.LABELS.parent / "fakes-pool-2"
+    folder = pool.write_gold_set(labels, tmp_path / "set")
+    gold_set = GoldSet.folder(folder)
+    gold = load_gold(gold_set.gold)
+    index = load_entities(gold_set.entities)
+    known = {i for ids in [*index.labels.values(), *index.aliases.values()] for i in ids}
+    assert len({g.doc for g in gold}) >= 90 and len(gold) == len(pool.read_lines(labels / "gold.jsonl"))
+    for g in gold:
+        text = (folder / "texts" / g.doc).read_text(encoding="utf-8")
+        assert all(piece in text for piece in g.evidence.split(" ... ")), g
+        assert g.s in known and g.o in known, g
+    trained = {line.doc for line in pool.read_lines()}
+    assert not trained & {line.doc for line in pool.read_lines(labels / "gold.jsonl")}

@@ -98,3 +98,54 @@ def pool_articles(lines: list[PoolLine]) -> tuple[list[Article], list[GoldLine],
         raise ValueError(f"{POOL}: labelled articles missing from the pool: {', '.join(missing[:5])}")
     articles = load_articles(pool_folder(texts), "pool")
     return articles, gold_lines(lines, texts), entity_index(SHARED / "eval" / "dev" / "entities.jsonl")
+
+
+def write_gold_set(labels: Path, out: Path, base: Path = SHARED / "eval" / "dev" / "entities.jsonl") -> Path:
+    """Lay out a folder of pool labels (``gold.jsonl`` as spans, ``entities.jsonl``) as a gold set
+    ``kg eval --set`` reads: ``texts/`` (the pool texts, quoted from ``../shared``), ``gold.jsonl``
+    (evidence quoted again) and ``entities.jsonl`` (the dev inventory, then the first pool's and
+    this folder's entities merged in: aliases added to known ids, new ids appended)."""
+    import json
+
+    lines = read_lines(labels / "gold.jsonl")
+    texts = pool_texts({line.doc for line in lines})
+    missing = sorted({line.doc for line in lines} - set(texts))
+    if missing:
+        raise ValueError(f"{POOL}: labelled articles missing from the pool: {', '.join(missing[:5])}")
+    (out / "texts").mkdir(parents=True, exist_ok=True)
+    for record_id, text in sorted(texts.items()):
+        (out / "texts" / file_name(record_id)).write_text(text, encoding="utf-8")
+    with (out / "gold.jsonl").open("w", encoding="utf-8") as f:
+        for g in gold_lines(lines, texts):
+            f.write(json.dumps({"doc": g.doc, "s": g.s, "p": g.p, "o": g.o, "tier": g.tier, "evidence": g.evidence}, ensure_ascii=False) + "\n")
+    entities = {r["id"]: dict(r) for r in read_json_lines(base)}
+    for extra in (LABELS / "entities.jsonl", labels / "entities.jsonl"):
+        for record in read_json_lines(extra):
+            known = entities.setdefault(record["id"], {"id": record["id"], "label": record.get("label", record["id"]), "types": record.get("types", []), "aliases": []})
+            known["aliases"] = list(dict.fromkeys([*known.get("aliases", []), *record.get("aliases", [])]))
+    with (out / "entities.jsonl").open("w", encoding="utf-8") as f:
+        for record in entities.values():
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m kg.train.pool LABELS OUT``: write LABELS (e.g. ``eval/fakes-pool-2``) as a
+    gold set folder OUT for ``kg eval --set OUT``."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description=main.__doc__.splitlines()[0] if main.__doc__ else None)
+    parser.add_argument("labels", type=Path)
+    parser.add_argument("out", type=Path)
+    args = parser.parse_args(argv)
+    if not POOL.is_file():
+        print(f"pool: {POOL} is absent", file=sys.stderr)
+        return 2
+    write_gold_set(args.labels, args.out)
+    print(args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
