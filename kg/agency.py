@@ -4,7 +4,8 @@ The scorer sees a sentence's words, not who governs whom, so a strong trigger ca
 actor of the sentence. ``kg.decide.asserted`` drops a pair when the parse says its subject only
 reports the event ("The army said a rocket had struck…"), reacts to it ("Turkey condemned the
 Russian strikes"), suffers it ("a soldier was wounded in an attack"), or stands beside a verb
-that has a subject of its own ("… after rebels attacked Idlib"); and a ``backs`` pair when its
+that has a subject of its own ("… after rebels attacked Idlib"), or names where the event happens
+("In Syria, coalition forces conducted 23 strikes"); and a ``backs`` pair when its
 object is attacked in its clause. Word lists come from the lexicon, through the extractor.
 """
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Token
 
 from kg.extraction import Mention
-from kg.extraction.tokens import is_pronoun
+from kg.extraction.tokens import PLACE_LABELS, is_pronoun
 
 if TYPE_CHECKING:
     from kg.extraction import Extractor
@@ -30,6 +31,24 @@ def clause_role(extractor: "Extractor", mention: Mention) -> Token | None:
     while token.dep_ in ("amod", "compound", "poss", "nmod") and token.head.i != token.i:
         token = token.head
     return token
+
+
+def located(extractor: "Extractor", mention: Mention) -> bool:
+    """The mention is a place name that says where, not who: it is governed by a preposition of
+    place (``place_preps``), itself or through the name it is conjoined or apposed to ("In Syria,
+    coalition forces conducted 23 strikes", "in Iraq and Syria", "near Palmyra, Syria"). Its own
+    root is read, not the noun it modifies ("killed in Russian airstrikes" keeps Russia), and only
+    places and states: a group after "in" may still act ("the largest group in Jaysh al-Fateh, the
+    coalition that took control of Idlib")."""
+    if mention.label not in PLACE_LABELS:
+        return False
+    span = extractor.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return False
+    token = span.root
+    while token.dep_ in ("conj", "appos") and token.head.i != token.i:
+        token = token.head
+    return token.dep_ == "pobj" and token.head.lower_ in extractor.place_preps
 
 
 def attacked(extractor: "Extractor", mention: Mention, hostile: frozenset[str] | set[str]) -> bool:

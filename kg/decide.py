@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from spacy.tokens import Span, Token
 
-from kg.agency import another_subject, attacked, reports_only
+from kg.agency import another_subject, attacked, located, reports_only
 from kg.extraction import Event, Extraction, Mention, iter_core
 
 if TYPE_CHECKING:
@@ -100,8 +100,9 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
       negation, denial, condition, plan, threat or order, a hedged event noun, question, a report
       called false, the habitual present); the scorer sees these cues only as features, which a
       strong trigger outweighs ("Russia denied striking the hospital");
-    - a pair whose subject only reports or suffers the event (``reports_only``), or whose trigger
-      verb has a subject of its own that is not the pair's (``another_subject``);
+    - a pair whose subject only reports or suffers the event (``reports_only``), whose trigger
+      verb has a subject of its own that is not the pair's (``another_subject``), or that names
+      where the event happens (``located``: "In Syria, coalition forces conducted 23 strikes");
     - a ``backs`` pair whose object is attacked in its clause (``attacked``);
     - a pair that reads an argument of the rules' event it joins in another role
       (``contradicts``);
@@ -117,7 +118,7 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
         subject, obj = mentions[pair.subject], mentions[pair.object]
         if extractor.is_blocked(token, pair.relation) or reports_only(extractor, subject, token, triggers.get(pair.relation, frozenset())):
             continue
-        if not pair.cross and another_subject(extractor, subject, obj, token):
+        if located(extractor, subject) or (not pair.cross and another_subject(extractor, subject, obj, token)):
             continue
         if pair.relation == "backs" and attacked(extractor, obj, hostile):
             continue

@@ -261,6 +261,11 @@ def test_token_table_agrees_with_spacy(nlp):
     ("Russia bombed Aleppo after rebels attacked Idlib.", "Russia", "Aleppo", True),
     ("The strikes, carried out by Russian jets, hit Idlib.", "Russian", "Idlib", True),
     ("Russia, which struck Idlib on Monday, denied the claim.", "Russia", "Idlib", True),
+    # A name under a preposition of place says where, not who.
+    ("In Syria, coalition forces conducted 23 strikes against ISIL targets.", "Syria", "ISIL", False),
+    ("In Syria, coalition forces conducted 23 strikes against ISIL targets.", "coalition", "ISIL", True),
+    ("Five civilians were killed in Russian airstrikes on Idlib.", "Russian", "Idlib", True),
+    ("Ahrar al-Sham is the largest group in Jaysh al-Fateh, the coalition that captured Idlib.", "Jaysh", "Idlib", True),
     # One does not back whom one attacks.
     ("Iran helped Assad crush the insurgency.", "Iran", "insurgency", False),
     ("Iran helped Assad crush the insurgency.", "Iran", "Assad", True),

@@ -75,6 +75,7 @@ class ExtractorState:
         self.hostile = lexicon.word_set("hostile_verbs")
         self.reporting = lexicon.word_set("reporting_verbs")
         self.reaction = lexicon.word_set("reaction_verbs")
+        self.place_preps = lexicon.word_set("place_preps")
         self.trigger_nouns = frozenset(lexicon.noun_relation)
         self.verb_words = frozenset(lexicon.verb_relation)
         self.group_words = frozenset(lexicon.group_class)
