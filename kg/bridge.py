@@ -92,6 +92,8 @@ def to_rule_mention(mention: OpenMention, gazetteer: Gazetteer, words: MentionWo
         if group is not None and not own_state:
             qualifier = mention.owner_text if owner is None and mention.owner_text else None
             return Mention(start, end, text, "group", key=owner, head=group, qualifier=qualifier, backer=backer)
+    if cls == "weapon" and owner is None and not own_state and mention.head_word not in _context_nouns():
+        return None  # "hit by rockets", "a car bomb": a weapon no one is named as firing is no one's
     if READ_NAMES and owner is None and not own_state and mention.head_word not in _context_nouns() | words.state:
         if cls != "force":
             return None  # "a rocket", "the attack": no one named

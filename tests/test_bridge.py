@@ -48,6 +48,19 @@ def test_demonym_force_is_the_owner_state(bridged, gazetteer):
     assert resolve(gazetteer, jets) == "russia"
 
 
+def test_a_weapon_no_one_is_named_as_firing_is_no_ones(bridged, gazetteer):
+    """An unowned rocket or car bomb is not the article's state acting; an owned one and an
+    unowned platform ("jets", whose owner the rules read from context) still are someone's."""
+    found = bridged("Kilis has been hit by rockets more than 70 times this year.")
+    assert found["rockets"][1] is None
+    found = bridged("A car bomb killed ten people in Homs.")
+    assert all(rule is None for text, (_, rule) in found.items() if "bomb" in text)
+    _, rockets = bridged("Hezbollah rockets hit Kiryat Shmona.")["Hezbollah rockets"]
+    assert rockets is not None and resolve(gazetteer, rockets) == "hezbollah"
+    _, jets = bridged("Jets struck Idlib at dawn.")["Jets"]
+    assert jets is not None and jets.kind == "force"
+
+
 def test_regime_forces_are_the_articles_government(bridged, gazetteer):
     found = bridged("Regime forces shelled villages near Hama on Tuesday.")
     _, forces = found["Regime forces"]
