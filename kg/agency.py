@@ -21,13 +21,18 @@ if TYPE_CHECKING:
     from kg.extraction import Extractor
 
 
+def mention_root(extractor: "Extractor", mention: Mention) -> Token | None:
+    """The syntactic root of the mention's tokens (None where its characters match no tokens)."""
+    span = extractor.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    return span.root if span is not None else None
+
+
 def clause_role(extractor: "Extractor", mention: Mention) -> Token | None:
     """The noun that carries ``mention`` in its clause: the mention's root, or the noun it
     modifies ("Israeli" in "the Israeli army" → "army")."""
-    span = extractor.doc.char_span(mention.start, mention.end, alignment_mode="expand")
-    if span is None:
+    token = mention_root(extractor, mention)
+    if token is None:
         return None
-    token = span.root
     while token.dep_ in ("amod", "compound", "poss", "nmod") and token.head.i != token.i:
         token = token.head
     return token
@@ -40,12 +45,9 @@ def located(extractor: "Extractor", mention: Mention) -> bool:
     root is read, not the noun it modifies ("killed in Russian airstrikes" keeps Russia), and only
     places and states: a group after "in" may still act ("the largest group in Jaysh al-Fateh, the
     coalition that took control of Idlib")."""
-    if mention.label not in PLACE_LABELS:
+    token = mention_root(extractor, mention) if mention.label in PLACE_LABELS else None
+    if token is None:
         return False
-    span = extractor.doc.char_span(mention.start, mention.end, alignment_mode="expand")
-    if span is None:
-        return False
-    token = span.root
     while token.dep_ in ("conj", "appos") and token.head.i != token.i:
         token = token.head
     return token.dep_ == "pobj" and token.head.lower_ in extractor.place_preps
@@ -99,10 +101,9 @@ def object_verb(extractor: "Extractor", obj: Mention, subject_root: int) -> Toke
     Idlib"), climbing through objects, prepositions and modifiers; None where the object is a
     subject on the way (the passive "Idlib was struck", "help Assad retake Aleppo"), or where the
     climb meets a phrase that holds the pair's subject too ("the Russian air strikes on Idlib")."""
-    span = extractor.doc.char_span(obj.start, obj.end, alignment_mode="expand")
-    if span is None:
+    token = mention_root(extractor, obj)
+    if token is None:
         return None
-    token = span.root
     for _ in range(8):
         if token.dep_ not in _OBJECT_ARCS or token.head.i == token.i:
             return None
@@ -120,14 +121,14 @@ def another_subject(extractor: "Extractor", subject: Mention, obj: Mention, trig
     into Aleppo" is not Moscow's attack, nor "Russia bombed Aleppo after rebels attacked Idlib" a
     Russian strike on Idlib. The trigger is the pair's trigger word or, in a sentence with none, its
     root. Pronouns and relative pronouns ("which struck") do not count."""
-    span = extractor.doc.char_span(subject.start, subject.end, alignment_mode="expand")
-    if span is None:
+    root = mention_root(extractor, subject)
+    if root is None:
         return False
-    verbs = [v for v in (trigger, object_verb(extractor, obj, span.root.i)) if v is not None and v.pos_ == "VERB"]
+    verbs = [v for v in (trigger, object_verb(extractor, obj, root.i)) if v is not None and v.pos_ == "VERB"]
     for verb in verbs:
         for child in verb.children:
             if child.dep_ == "nsubj" and not is_pronoun(child) and child.tag_ not in ("WDT", "WP", "WP$", "PRP", "PRP$", "EX", "DT"):
-                if not (child.left_edge.i <= span.root.i <= child.right_edge.i):
+                if not (child.left_edge.i <= root.i <= child.right_edge.i):
                     return True
                 break
     return False

@@ -118,8 +118,7 @@ def run(settings: Settings, tune: TuneSettings, material: Material, folds: Seque
                 out = {names[0]: list(zip(articles, a))}
                 for stem, data in given:
                     bs = [data[f"{number + 1}/{tag}/{x.name}"] for x in articles]
-                    out[f"B: {stem}"] = list(zip(articles, bs))
-                    out[f"A+B: {stem}"] = [(x, (p + q) / 2) for x, p, q in zip(articles, a, bs)]
+                    out.update(three_ways([names[0], f"B: {stem}", f"A+B: {stem}"], articles, a, bs))
                     for f in floors:
                         out[f"A+B: {stem}, floor {f:g}"] = [(x, combine(p, lambda rows, q=q: q[rows], f)) for x, p, q in zip(articles, a, bs)]
                 return out

@@ -13,6 +13,7 @@ every cross-validation fold may train on all of them.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,12 +91,18 @@ def available() -> bool:
     return POOL.is_file() and (LABELS / "gold.jsonl").is_file()
 
 
-def pool_articles(lines: list[PoolLine]) -> tuple[list[Article], list[GoldLine], EntityIndex]:
-    """The labelled pool articles, parsed as ``kg build`` parses them, their gold and index."""
+def labelled_texts(lines: list[PoolLine]) -> dict[str, str]:
+    """The pool text of every labelled article; an article the pool lacks is an error."""
     texts = pool_texts({line.doc for line in lines})
     missing = sorted({line.doc for line in lines} - set(texts))
     if missing:
         raise ValueError(f"{POOL}: labelled articles missing from the pool: {', '.join(missing[:5])}")
+    return texts
+
+
+def pool_articles(lines: list[PoolLine]) -> tuple[list[Article], list[GoldLine], EntityIndex]:
+    """The labelled pool articles, parsed as ``kg build`` parses them, their gold and index."""
+    texts = labelled_texts(lines)
     articles = load_articles(pool_folder(texts), "pool")
     return articles, gold_lines(lines, texts), entity_index(SHARED / "eval" / "dev" / "entities.jsonl")
 
@@ -105,13 +112,8 @@ def write_gold_set(labels: Path, out: Path, base: Path = SHARED / "eval" / "dev"
     ``kg eval --set`` reads: ``texts/`` (the pool texts, quoted from ``../shared``), ``gold.jsonl``
     (evidence quoted again) and ``entities.jsonl`` (the dev inventory, then the first pool's and
     this folder's entities merged in: aliases added to known ids, new ids appended)."""
-    import json
-
     lines = read_lines(labels / "gold.jsonl")
-    texts = pool_texts({line.doc for line in lines})
-    missing = sorted({line.doc for line in lines} - set(texts))
-    if missing:
-        raise ValueError(f"{POOL}: labelled articles missing from the pool: {', '.join(missing[:5])}")
+    texts = labelled_texts(lines)
     (out / "texts").mkdir(parents=True, exist_ok=True)
     for record_id, text in sorted(texts.items()):
         (out / "texts" / file_name(record_id)).write_text(text, encoding="utf-8")
