@@ -37,6 +37,9 @@ class Entry:
     label: str
     types: tuple[str, ...]
     alt_labels: tuple[str, ...] = ()
+    # skos:hiddenLabel: text that names the entry inside a longer phrase but is not a name to
+    # show ("US-led" in "US-led airstrikes" is the US-led coalition, not the United States)
+    hidden_labels: tuple[str, ...] = ()
     demonyms: tuple[str, ...] = ()
     stands_for: str | None = None
     located_in: tuple[str, ...] = ()
@@ -99,7 +102,7 @@ class Gazetteer:
         found: list[tuple[str, str, str]] = []
         for entry in sorted(self.entries.values(), key=lambda e: e.id):
             label = SPACY_LABEL.get(entry.types[0], "ORG")
-            for name in sorted({entry.label, *entry.alt_labels}):
+            for name in sorted({entry.label, *entry.alt_labels, *entry.hidden_labels}):
                 found.append((re.sub(r"^(the|The)\s+", "", name.strip()), label, entry.id))
             for demonym in sorted(set(entry.demonyms)):
                 found.append((demonym, "NORP", entry.id))
@@ -110,7 +113,7 @@ class Gazetteer:
         patterns: list[dict[str, object]] = []
         for entry in sorted(self.entries.values(), key=lambda e: e.id):
             label = SPACY_LABEL.get(entry.types[0], "ORG")
-            for name in sorted({entry.label, *entry.alt_labels}):
+            for name in sorted({entry.label, *entry.alt_labels, *entry.hidden_labels}):
                 pattern = token_pattern(name)
                 if pattern:
                     patterns.append({"label": label, "pattern": pattern, "id": entry.id})
@@ -199,6 +202,7 @@ def from_graph(graph: Graph, path: Path | None = None) -> Gazetteer:
             label=labels[0],
             types=types,
             alt_labels=_texts(graph, subject, SKOS.altLabel),
+            hidden_labels=_texts(graph, subject, SKOS.hiddenLabel),
             demonyms=tuple(str(o) for o in graph.objects(subject, KG.demonym)),
             stands_for=stands[0] if stands else None,
             located_in=_links(graph, subject, KG.locatedIn),

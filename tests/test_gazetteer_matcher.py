@@ -80,3 +80,24 @@ def test_a_split_name_leaves_a_whole_parse(nlp) -> None:  # type: ignore[no-unty
     assert all(t.dep_ == "ROOT" for t in doc if t.head.i == t.i and not t.is_space)
     assert [t.text for t in doc].count("Aleppo") == 2
     assert "kg_failure" not in doc.user_data, doc.user_data.get("kg_failure")
+
+
+@pytest.mark.parametrize("text, subject, obj", [
+    # skos:hiddenLabel "US-led", "Saudi-led": the coalition acts, not its leader
+    ("US-led airstrikes killed 20 civilians in Raqqa on Monday.", "us-led-coalition", "raqqa"),
+    ("U.S.-led forces captured the town of Tabqa from Islamic State.", "us-led-coalition", "tabqa"),
+    ("Saudi-led air strikes hit a market in Saada, killing 12.", "saudi-led-coalition", "saada"),
+])
+def test_x_led_forces_and_strikes_are_the_coalition_not_its_leader(extract_text, text: str, subject: str, obj: str) -> None:  # type: ignore[no-untyped-def]
+    result = extract_text(text)
+    core = {(r.subject, r.object) for r in result.relations if r.predicate in ("strikes", "captures")}
+    assert (subject, obj) in core
+    assert not any(s in ("united-states", "saudi-arabia") for s, _ in core)
+
+
+def test_a_hidden_label_is_matched_but_not_a_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    entry = gaz.load(gaz.default_path()).get("us-led-coalition")
+    assert entry is not None and "US-led" in entry.hidden_labels and "US-led" not in entry.alt_labels
+    assert ("US-led", "us-led-coalition") in {(e.text, e.ent_id_) for e in nlp("US-led jets struck the town.").ents}
+    # "Kurdish-led" names no gazetteer entry: it stays a demonym
+    assert "us-led-coalition" not in {e.ent_id_ for e in nlp("Kurdish-led fighters took the town.").ents}
