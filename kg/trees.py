@@ -30,15 +30,17 @@ class TreeScorer:
     model_text: str  # LightGBM's model file, as Booster.model_to_string writes it
     thresholds: dict[str, float]
     meta: dict[str, object] = field(default_factory=dict)
-    _booster: Any = field(default=None, repr=False, compare=False)
+    # Further boosters over the same columns (other seeds), averaged with the first.
+    extra_texts: tuple[str, ...] = ()
+    _boosters: Any = field(default=None, repr=False, compare=False)
 
     @property
-    def booster(self) -> Any:
-        if self._booster is None:
+    def boosters(self) -> list[Any]:
+        if self._boosters is None:
             import lightgbm
 
-            self._booster = lightgbm.Booster(model_str=self.model_text)
-        return self._booster
+            self._boosters = [lightgbm.Booster(model_str=text) for text in (self.model_text, *self.extra_texts)]
+        return self._boosters
 
     @property
     def vocabulary(self) -> dict[str, int]:
@@ -49,6 +51,7 @@ class TreeScorer:
         return cls(
             tuple(data["classes"]), {str(k): int(v) for k, v in dict(data["columns"]).items()}, int(data["n_columns"]),
             str(data["booster"]), {k: float(v) for k, v in dict(data["thresholds"]).items()}, dict(data.get("meta", {})),
+            tuple(str(t) for t in data.get("more_boosters", ())),
         )
 
     def to_dict(self) -> dict[str, object]:
@@ -58,6 +61,7 @@ class TreeScorer:
             "columns": dict(sorted(self.columns.items())),
             "n_columns": self.n_columns,
             "booster": self.model_text,
+            **({"more_boosters": list(self.extra_texts)} if self.extra_texts else {}),
             "thresholds": {k: round(v, 4) for k, v in sorted(self.thresholds.items())},
             "meta": self.meta,
         }
@@ -69,8 +73,11 @@ class TreeScorer:
         """(rows, classes) probabilities, in ``classes`` order."""
         if not rows:
             return np.zeros((0, len(self.classes)))
-        proba = self.booster.predict(sparse_rows(rows, self.columns, self.n_columns), num_threads=1)
-        return np.asarray(proba, dtype=np.float64).reshape(len(rows), len(self.classes))
+        matrix = sparse_rows(rows, self.columns, self.n_columns)
+        total = np.zeros((len(rows), len(self.classes)))
+        for booster in self.boosters:  # summed in a fixed order: the same floats every run
+            total += np.asarray(booster.predict(matrix, num_threads=1), dtype=np.float64).reshape(len(rows), len(self.classes))
+        return total / len(self.boosters)
 
 
 def sparse_rows(rows: Sequence[Features], columns: dict[str, int], n_columns: int, dtype: Any = np.float64) -> Any:

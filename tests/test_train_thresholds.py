@@ -25,3 +25,13 @@ def test_ties_take_the_higher_threshold_and_nothing_scores_gives_099() -> None:
 
 def test_the_default_is_the_best_f1() -> None:
     assert pick_threshold(FLAT, Settings().threshold_tolerance) == 0.06
+
+
+def test_smoothing_prefers_a_broad_plateau_to_a_lone_spike() -> None:
+    from kg.train.dataset import smooth_curve
+
+    # A spike at 0.52 beside a broad plateau around 0.30: raw argmax takes the spike.
+    curve = [(0.30, 0.60), (0.46, 0.52), (0.32, 0.48), (0.43, 0.34), (0.44, 0.30), (0.43, 0.26), (0.35, 0.12)]
+    assert pick_threshold(curve) == 0.52
+    assert pick_threshold(smooth_curve(curve, 0.05)) == 0.34  # mean of 0.43 and 0.44 beats the spike's 0.39
+    assert smooth_curve(curve, 0.0) == curve

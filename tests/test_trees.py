@@ -140,3 +140,22 @@ def test_fit_matches_scikit_learns_lightgbm_wrapper():
     test = synthetic(seed=4)[0]
     assert list(model.classes_) == list(scorer.classes)
     np.testing.assert_allclose(model.predict_proba(dense(test, kept).astype(np.float32)), scorer.predict_proba(test), rtol=0, atol=1e-12)
+
+
+def test_an_ensemble_averages_its_seeds_boosters_and_round_trips(tmp_path):
+    import lightgbm
+
+    one, three = fitted(), fitted(ensemble=3)
+    assert not one.extra_texts and len(three.extra_texts) == 2
+    rows, _, _ = synthetic(seed=11)
+    names = sorted(three.columns, key=three.columns.__getitem__)
+    each = [lightgbm.Booster(model_str=t).predict(dense(rows, names)) for t in (three.model_text, *three.extra_texts)]
+    np.testing.assert_allclose(three.predict_proba(rows), sum(each) / 3, rtol=0, atol=1e-12)
+    assert not np.array_equal(each[0], each[1])  # other seeds, other trees
+    three.thresholds = {r: 0.3 for r in CORE}
+    three.save(tmp_path / "e.json")
+    again = load_stage_a(tmp_path / "e.json")
+    np.testing.assert_array_equal(again.predict_proba(rows), three.predict_proba(rows))
+    # A single booster's file has no "more_boosters" key: older files read as before.
+    one.thresholds = {r: 0.3 for r in CORE}
+    assert "more_boosters" not in one.to_dict()

@@ -34,16 +34,19 @@ def fit_trees(rows: Sequence[Features], ys: Sequence[str], weights: Sequence[flo
     matrix = sparse_rows(rows, {name: j for j, name in enumerate(names)}, len(names), np.float32)
     classes = sorted(set(ys))
     label = np.asarray([classes.index(y) for y in ys], dtype=np.float64)
-    params = {
-        "objective": "multiclass", "num_class": len(classes), "learning_rate": settings.learning_rate, "num_leaves": settings.leaves,
-        "min_data_in_leaf": settings.min_child_samples, "feature_fraction": settings.colsample, "lambda_l2": settings.l2,
-        "seed": settings.tree_seed, "deterministic": True, "force_row_wise": True, "num_threads": THREADS, "verbose": -1,
-    }
-    booster = lightgbm.train(params, lightgbm.Dataset(matrix, label=label, weight=np.asarray(weights, dtype=np.float64)), num_boost_round=settings.trees)
-    used = used_columns(booster)
+    boosters = []
+    for k in range(max(1, settings.ensemble)):
+        params = {
+            "objective": "multiclass", "num_class": len(classes), "learning_rate": settings.learning_rate, "num_leaves": settings.leaves,
+            "min_data_in_leaf": settings.min_child_samples, "feature_fraction": settings.colsample, "lambda_l2": settings.l2,
+            "seed": settings.tree_seed + k, "deterministic": True, "force_row_wise": True, "num_threads": THREADS, "verbose": -1,
+        }
+        data = lightgbm.Dataset(matrix, label=label, weight=np.asarray(weights, dtype=np.float64))
+        boosters.append(lightgbm.train(params, data, num_boost_round=settings.trees))
+    used = sorted({j for booster in boosters for j in used_columns(booster)})
     columns = {names[j]: n for n, j in enumerate(used)}
-    return TreeScorer(tuple(classes), columns, len(used), compact(booster.model_to_string(num_iteration=-1), used),
-                      {r: 0.5 for r in CORE}, {"settings": settings.__dict__})
+    texts = tuple(compact(booster.model_to_string(num_iteration=-1), used) for booster in boosters)
+    return TreeScorer(tuple(classes), columns, len(used), texts[0], {r: 0.5 for r in CORE}, {"settings": settings.__dict__}, extra_texts=texts[1:])
 
 
 # Per-tree statistics LightGBM writes for analysis; prediction reads none of them.
