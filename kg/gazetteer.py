@@ -1,6 +1,7 @@
 """The gazetteer: known actors and places, read from RDF (SKOS labels).
 
-It is the single source of the entity-ruler patterns and of the facts kg knows without reading
+It is the single source of the names the pipeline matches (``phrases``, read by
+``kg.nlp.GazetteerMatcher``) and of the facts kg knows without reading
 an article: types, ``locatedIn``, ``standsFor`` (metonymy) and Wikidata links.
 """
 from __future__ import annotations
@@ -107,21 +108,6 @@ class Gazetteer:
             for demonym in sorted(set(entry.demonyms)):
                 found.append((demonym, "NORP", entry.id))
         return [f for f in found if f[0]]
-
-    def ruler_patterns(self) -> list[dict[str, object]]:
-        """Entity-ruler token patterns for every label, alias and demonym, in a stable order."""
-        patterns: list[dict[str, object]] = []
-        for entry in sorted(self.entries.values(), key=lambda e: e.id):
-            label = SPACY_LABEL.get(entry.types[0], "ORG")
-            for name in sorted({entry.label, *entry.alt_labels, *entry.hidden_labels}):
-                pattern = token_pattern(name)
-                if pattern:
-                    patterns.append({"label": label, "pattern": pattern, "id": entry.id})
-            for demonym in sorted(set(entry.demonyms)):
-                pattern = token_pattern(demonym)
-                if pattern:
-                    patterns.append({"label": "NORP", "pattern": pattern, "id": entry.id})
-        return patterns
 
 
 _TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f0-9]+|[^\sA-Za-z\u00c0-\u024f0-9]")

@@ -1,4 +1,4 @@
-"""The spaCy pipeline: the English model, the gazetteer's entity ruler and kg's relation component.
+"""The spaCy pipeline: the English model, the gazetteer matcher and kg's relation component.
 
 Components return plain data in ``doc.user_data["kg"]`` (custom ``Doc`` extensions do not
 survive ``n_process > 1``).
