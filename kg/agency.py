@@ -44,24 +44,31 @@ def located(extractor: "Extractor", mention: Mention) -> bool:
     coalition forces conducted 23 strikes", "in Iraq and Syria", "near Palmyra, Syria"). Its own
     root is read, not the noun it modifies ("killed in Russian airstrikes" keeps Russia), and only
     places and states: a group after "in" may still act ("the largest group in Jaysh al-Fateh, the
-    coalition that took control of Idlib")."""
+    coalition that took control of Idlib"). A place's possessive on another place or a place noun
+    (``located_heads``) only locates too ("Syria's Homs", "Syria's northern province"), while
+    "Syria's army" still acts."""
     token = mention_root(extractor, mention) if mention.label in PLACE_LABELS else None
     if token is None:
         return False
     while token.dep_ in ("conj", "appos") and token.head.i != token.i:
         token = token.head
+    if token.dep_ == "poss" and (token.head.ent_type_ in PLACE_LABELS or extractor.lemma(token.head) in extractor.located_heads):
+        return True  # "a car bomb in Syria's Homs", "Syria's northern province": where, not who
     return token.dep_ == "pobj" and token.head.lower_ in extractor.place_preps
 
 
 def attacked(extractor: "Extractor", mention: Mention, hostile: frozenset[str] | set[str]) -> bool:
     """The mention is the object of a ``hostile`` verb or noun ("crush the insurgency", "killed 400
-    insurgents", "the fight against IS"): an enemy in its clause, not the one backed."""
+    insurgents", "the fight against IS"), or of "against" under any word ("supporting Assad against
+    opposition forces"): an enemy in its clause, not the one backed."""
     token = clause_role(extractor, mention)
     if token is None:
         return False
     if token.dep_ == "dobj":
         return extractor.lemma(token.head) in hostile
-    if token.dep_ == "pobj" and token.head.lower_ in ("against", "on"):
+    if token.dep_ == "pobj" and token.head.lower_ == "against":
+        return True  # whoever one is for, the one "against" is the enemy ("support Assad against the rebels")
+    if token.dep_ == "pobj" and token.head.lower_ == "on":
         return extractor.lemma(token.head.head) in hostile
     return False
 
@@ -70,7 +77,8 @@ def reports_only(extractor: "Extractor", subject: Mention, trigger: Token, relat
     """The subject only reports the event, or suffers it, rather than doing it:
     - the subject of a reporting verb whose clausal complement holds the trigger and names a
       subject of its own ("The Israeli army said a rocket fired from Lebanon had struck a
-      field"); a pronoun there ("said it struck") may be the reporter itself, so it does not count;
+      field", "The Observatory said there had been 29 raids on Zabadani"); a pronoun there ("said
+      it struck") may be the reporter itself, so it does not count;
     - the passive subject of a casualty verb ("An Iraqi soldier was wounded in a drone attack"),
       or its subject where it has no object (the headline's "Meshaal killed in an airstrike");
     - the subject of a verb of reaction, witness or escape whose object holds the trigger
@@ -89,7 +97,8 @@ def reports_only(extractor: "Extractor", subject: Mention, trigger: Token, relat
         return False
     for clause in token.head.children:
         if clause.dep_ == "ccomp" and (clause == trigger or clause in trigger.ancestors):
-            return any(c.dep_ in ("nsubj", "nsubjpass") and not is_pronoun(c) for c in clause.children)
+            # "there" of "said there had been 29 raids" leaves the reporter out of the event too
+            return any((c.dep_ in ("nsubj", "nsubjpass") and not is_pronoun(c)) or c.dep_ == "expl" for c in clause.children)
     return False
 
 

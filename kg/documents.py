@@ -211,6 +211,33 @@ def caption_spans(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+@lru_cache(maxsize=1)
+def _tag_patterns() -> tuple[re.Pattern[str], re.Pattern[str], int]:
+    from kg.extraction import read_yaml
+
+    lexicon = read_yaml(LEXICON_PATH)
+    starts = "|".join(re.escape(w) for w in lexicon["inline_tags_body_starts"])
+    end = re.compile(rf"(?:[.!?](?=\s)|\b(?:{starts})\b(?!-)|{re.escape(lexicon['inline_tags_page_end'])}[^\n]*)")
+    return re.compile(lexicon["inline_tags_start"]), end, int(lexicon["inline_tags_limit"])
+
+
+def tag_spans(text: str) -> list[tuple[int, int]]:
+    """Tag lists run into the text ("… group said. Tags Syria Idlib Russia At least 28 civilians
+    were killed …"), as (start, end) spans: "Tags" to the first word that opens a news sentence,
+    a full stop or a page's comment box; none where no end is near (a list glued to a sentence
+    that opens with a name is left as it is)."""
+    start_pattern, end_pattern, limit = _tag_patterns()
+    spans: list[tuple[int, int]] = []
+    for match in start_pattern.finditer(text):
+        window = text[match.end(): match.end() + limit]
+        end = end_pattern.search(window.split("\n", 1)[0])
+        if end is None or (end.group(0)[0] in ".!?" and end.start() > limit // 2):
+            continue  # a full stop far in closes a body sentence glued to the list: leave both
+        stop = match.end() + (end.end() if end.group(0)[0] in ".!?" or end.group(0).startswith("Community") else end.start())
+        spans.append((match.start(), stop))
+    return spans
+
+
 # "AMMAN -", "Amman —", "KYIV, May 3 (Reuters) -", "TEHRAN (AP) —", "NAIROBI/PORT SUDAN –" at the
 # start of a line.
 _DATELINE = re.compile(
@@ -252,7 +279,7 @@ def furniture_spans(text: str) -> list[tuple[int, int]]:
         dateline = _DATELINE.match(line)
         if dateline:
             spans.append((start, start + dateline.end()))
-    return sorted(spans + [span for span in caption_spans(text) if not _inside(span, spans)])
+    return sorted(spans + [span for span in caption_spans(text) + tag_spans(text) if not _inside(span, spans)])
 
 
 def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.documents import decode, furniture_spans, load_documents, make_document, normalise
+from kg.documents import decode, furniture_spans, load_documents, make_document, normalise, tag_spans
 from kg.errors import InputError
 
 
@@ -55,6 +55,34 @@ def test_furniture_blocks_and_captions_are_marked() -> None:
     assert "0:59" in skipped
     assert any(s.startswith("Read more") for s in skipped)
     assert not any("Israeli jets" in s or "repelled" in s for s in skipped)
+
+
+@pytest.mark.parametrize("text, tags, body", [
+    # Al-Araby: the list sits between the standfirst and the body, with no punctuation.
+    ("Eight civilians were killed in Idlib a monitoring group said. Tags Syria Idlib Russia SOHR At least 28 "
+     "civilians were killed in airstrikes on Idlib.", "Tags Syria Idlib Russia SOHR ", "At least 28 civilians"),
+    ("Rebels repelled an offensive. Tags Nusra Front al-Qaeda Aleppo Syria extremism war. A suicide bomber struck.",
+     "Tags Nusra Front al-Qaeda Aleppo Syria extremism war.", " A suicide bomber"),
+    # Sputnik: the list runs into the page's comment box, which ends the page.
+    ("Daesh lost Raqqa. Tags Daesh Raqqa Syria Community standardsDiscussion Comment via Facebook",
+     "Tags Daesh Raqqa Syria Community standardsDiscussion Comment via Facebook", ""),
+])
+def test_tag_lists_run_into_the_text_are_furniture(text: str, tags: str, body: str) -> None:
+    spans = tag_spans(text)
+    assert [text[a:b] for a, b in spans] == [tags]
+    assert text[spans[0][1]:].startswith(body)
+    assert any(a <= spans[0][0] and spans[0][1] <= b for a, b in furniture_spans(text))
+
+
+@pytest.mark.parametrize("text", [
+    # A body sentence that opens with a name is glued to the list: where it starts is unknown.
+    "Tags Syria Homs Napalm Jets thought to belong to the Syrian government struck the besieged Al-Waer "
+    "neighbourhood of the city of Homs on Sunday and set fire to the houses of its residents there.",
+    "Tags on the cars identified the convoy.",  # prose, not a list
+    "Price tags rose in Damascus.",
+])
+def test_text_that_is_no_tag_list_stays(text: str) -> None:
+    assert tag_spans(text) == []
 
 
 def test_captions_run_into_a_paragraph_are_marked_one_sentence_each() -> None:

@@ -101,3 +101,21 @@ def test_a_hidden_label_is_matched_but_not_a_name(nlp) -> None:  # type: ignore[
     assert ("US-led", "us-led-coalition") in {(e.text, e.ent_id_) for e in nlp("US-led jets struck the town.").ents}
     # "Kurdish-led" names no gazetteer entry: it stays a demonym
     assert "us-led-coalition" not in {e.ent_id_ for e in nlp("Kurdish-led fighters took the town.").ents}
+
+
+@pytest.mark.parametrize("text, subject, obj", [
+    # ent:kurds: no state owns "Kurdish forces"; they were the forces of the article's country.
+    ("Turkey shelled the border. Kurdish forces attacked Islamic State positions near Manbij on Monday.", "kurds", "islamic-state"),
+    ("Kurdish fighters captured the village of Tal Tamr from Islamic State militants.", "kurds", "tal-tamr"),
+])
+def test_kurdish_forces_are_a_group_of_their_own(extract_text, text: str, subject: str, obj: str) -> None:  # type: ignore[no-untyped-def]
+    result = extract_text(text)
+    core = {(r.subject, r.object) for r in result.relations if r.predicate in ("attacks", "captures")}
+    assert (subject, obj) in core
+    assert not any(s in ("turkey", "syrian-government", "syria") for s, _ in core)
+
+
+def test_kurdish_alone_names_no_one(nlp) -> None:  # type: ignore[no-untyped-def]
+    # Whole phrases only: a named Kurdish group keeps its id, a district is no actor.
+    ids = {e.ent_id_ for e in nlp("The Kurdish YPG held the mainly Kurdish-populated Sheikh Maqsood district.").ents}
+    assert "ypg" in ids and "kurds" not in ids

@@ -84,15 +84,25 @@ def test_committed_labels_point_into_the_pool_and_name_known_entities() -> None:
         assert not any(text[:300] in dev or dev[:300] in text for dev in dev_texts)
 
 
-def test_second_round_is_a_gold_set_for_kg_eval_and_no_training_article(tmp_path: Path) -> None:
-    """eval/fakes-pool-2 (evaluation only) becomes a folder ``kg eval --set`` reads: its quotes are
-    in its texts, its ids in the merged inventory, and none of its articles is a training one."""
+@pytest.mark.parametrize("round_name", ["fakes-pool-2", "fakes-pool-3"])
+def test_later_rounds_are_gold_sets_for_kg_eval_and_no_training_article(tmp_path: Path, round_name: str) -> None:
+    """eval/fakes-pool-2 and -3 (evaluation only) become folders ``kg eval --set`` reads: their
+    quotes are in their texts, their ids in the merged inventory (each round reuses the ids of the
+    rounds before), every listed article is there, those without a relation too, and none of
+    their articles is a training one or one of another round."""
     if not pool.POOL.is_file() or not (SHARED_DEV / "entities.jsonl").is_file():
         pytest.skip(f"{pool.POOL.parent.parent} is absent: the FA-KES pool is in ../shared")
     from kg.evaluate import GoldSet, load_entities, load_gold
 
-    labels = pool.LABELS.parent / "fakes-pool-2"
+    labels = pool.LABELS.parent / round_name
     folder = pool.write_gold_set(labels, tmp_path / "set")
+    listed = labels / "articles.txt"
+    if listed.is_file():
+        ids = listed.read_text(encoding="utf-8").split()
+        assert sorted(p.name for p in (folder / "texts").iterdir()) == sorted(pool.file_name(i) for i in ids)
+    rounds = [pool.read_lines(pool.EVAL / name / "gold.jsonl") for name in pool.ROUNDS]
+    docs = [{line.doc for line in lines} for lines in rounds]
+    assert all(not a & b for i, a in enumerate(docs) for b in docs[i + 1:])
     gold_set = GoldSet.folder(folder)
     gold = load_gold(gold_set.gold)
     index = load_entities(gold_set.entities)

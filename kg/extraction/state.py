@@ -76,6 +76,7 @@ class ExtractorState:
         self.reporting = lexicon.word_set("reporting_verbs")
         self.reaction = lexicon.word_set("reaction_verbs")
         self.place_preps = lexicon.word_set("place_preps")
+        self.located_heads = lexicon.word_set("located_heads")
         self.trigger_nouns = frozenset(lexicon.noun_relation)
         self.verb_words = frozenset(lexicon.verb_relation)
         self.group_words = frozenset(lexicon.group_class)

@@ -21,7 +21,10 @@ from kg.corpora.common import read_json_lines
 from kg.evaluate import EntityIndex, GoldLine, load_entities, norm
 from kg.train.corpus import CACHE, SHARED, Article, load_articles
 
-LABELS = Path(__file__).resolve().parents[2] / "eval" / "fakes-pool"
+EVAL = Path(__file__).resolve().parents[2] / "eval"
+LABELS = EVAL / "fakes-pool"
+# The rounds of labels, oldest first: each round reuses the ids the rounds before it minted.
+ROUNDS = ("fakes-pool", "fakes-pool-2", "fakes-pool-3")
 POOL = SHARED / "corpora" / "fakes-pool" / "articles.jsonl"
 GAP = " ... "
 
@@ -110,10 +113,15 @@ def pool_articles(lines: list[PoolLine]) -> tuple[list[Article], list[GoldLine],
 def write_gold_set(labels: Path, out: Path, base: Path = SHARED / "eval" / "dev" / "entities.jsonl") -> Path:
     """Lay out a folder of pool labels (``gold.jsonl`` as spans, ``entities.jsonl``) as a gold set
     ``kg eval --set`` reads: ``texts/`` (the pool texts, quoted from ``../shared``), ``gold.jsonl``
-    (evidence quoted again) and ``entities.jsonl`` (the dev inventory, then the first pool's and
-    this folder's entities merged in: aliases added to known ids, new ids appended)."""
+    (evidence quoted again) and ``entities.jsonl`` (the dev inventory, then the entities of the
+    rounds before this one and of this folder merged in: aliases added to known ids, new ids
+    appended)."""
     lines = read_lines(labels / "gold.jsonl")
     texts = labelled_texts(lines)
+    listed = labels / "articles.txt"  # every article labelled, those with no relation too
+    if listed.is_file():
+        ids = {line.strip() for line in listed.read_text(encoding="utf-8").splitlines() if line.strip()}
+        texts |= pool_texts(ids - set(texts))
     (out / "texts").mkdir(parents=True, exist_ok=True)
     for record_id, text in sorted(texts.items()):
         (out / "texts" / file_name(record_id)).write_text(text, encoding="utf-8")
@@ -121,7 +129,7 @@ def write_gold_set(labels: Path, out: Path, base: Path = SHARED / "eval" / "dev"
         for g in gold_lines(lines, texts):
             f.write(json.dumps({"doc": g.doc, "s": g.s, "p": g.p, "o": g.o, "tier": g.tier, "evidence": g.evidence}, ensure_ascii=False) + "\n")
     entities = {r["id"]: dict(r) for r in read_json_lines(base)}
-    for extra in (LABELS / "entities.jsonl", labels / "entities.jsonl"):
+    for extra in earlier_rounds(labels) + [labels / "entities.jsonl"]:
         for record in read_json_lines(extra):
             known = entities.setdefault(record["id"], {"id": record["id"], "label": record.get("label", record["id"]), "types": record.get("types", []), "aliases": []})
             known["aliases"] = list(dict.fromkeys([*known.get("aliases", []), *record.get("aliases", [])]))
@@ -129,6 +137,12 @@ def write_gold_set(labels: Path, out: Path, base: Path = SHARED / "eval" / "dev"
         for record in entities.values():
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
     return out
+
+
+def earlier_rounds(labels: Path) -> list[Path]:
+    """The entity files of the rounds before ``labels`` (all rounds for a folder that is none)."""
+    names = ROUNDS[: ROUNDS.index(labels.name)] if labels.name in ROUNDS else ROUNDS
+    return [EVAL / name / "entities.jsonl" for name in names if (EVAL / name / "entities.jsonl").is_file()]
 
 
 def main(argv: list[str] | None = None) -> int:
