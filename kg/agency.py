@@ -143,6 +143,18 @@ def another_subject(extractor: "Extractor", subject: Mention, obj: Mention, trig
     return False
 
 
+def undergoes(extractor: "Extractor", subject: Mention, trigger: Token) -> bool:
+    """The pair's subject is what its own trigger verb acts on: its object or passive subject
+    ("Russian jets bombed the rebels" is no rebel strike on anyone, "Aleppo was shelled" no
+    shelling by Aleppo). A trigger that holds both sides (``reciprocal_triggers``: "IS fought
+    the Syrian army") keeps both readings. Not for ``evacuates``, whose subject is the one moved
+    ("aid workers were relocated from Zamzam")."""
+    if trigger.pos_ != "VERB" or extractor.lemma(trigger) in extractor.reciprocal or trigger.lower_ in extractor.reciprocal:
+        return False
+    token = clause_role(extractor, subject)
+    return token is not None and token.head == trigger and token.dep_ in ("dobj", "nsubjpass")
+
+
 def reacts_to(extractor: "Extractor", verb: Token, trigger: Token, relation_triggers: frozenset[str]) -> bool:
     """``verb`` is a verb of reaction, witness or escape (``reaction_verbs``: condemn, welcome,
     accuse, flee…) and the trigger lies below it, outside its subject: what it condemns or flees.

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from spacy.tokens import Span, Token
 
-from kg.agency import another_subject, attacked, located, reports_only
+from kg.agency import another_subject, attacked, located, reports_only, undergoes
 from kg.extraction import Event, Extraction, Mention, iter_core
 
 if TYPE_CHECKING:
@@ -102,7 +102,8 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
       strong trigger outweighs ("Russia denied striking the hospital");
     - a pair whose subject only reports or suffers the event (``reports_only``), whose trigger
       verb has a subject of its own that is not the pair's (``another_subject``), or that names
-      where the event happens (``located``: "In Syria, coalition forces conducted 23 strikes");
+      where the event happens (``located``: "In Syria, coalition forces conducted 23 strikes"),
+      or that its own trigger verb acts on (``undergoes``: "the rebels were bombed near Idlib");
     - a ``backs`` pair whose object is attacked in its clause (``attacked``);
     - a pair that reads an argument of the rules' event it joins in another role
       (``contradicts``);
@@ -119,6 +120,8 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
         if extractor.is_blocked(token, pair.relation) or reports_only(extractor, subject, token, triggers.get(pair.relation, frozenset())):
             continue
         if located(extractor, subject) or (not pair.cross and another_subject(extractor, subject, obj, token)):
+            continue
+        if not pair.cross and pair.relation != "evacuates" and undergoes(extractor, subject, token):
             continue
         if pair.relation == "backs" and attacked(extractor, obj, hostile):
             continue

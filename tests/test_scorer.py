@@ -274,6 +274,10 @@ def test_token_table_agrees_with_spacy(nlp):
     # One does not back whom one attacks.
     ("Iran helped Assad crush the insurgency.", "Iran", "insurgency", False),
     ("Iran helped Assad crush the insurgency.", "Iran", "Assad", True),
+    # What the trigger acts on does not do it, unless the trigger holds both sides.
+    ("The rebels were bombed near Idlib on Monday.", "rebels", "Idlib", False),
+    ("They bombed the rebels near Idlib on Monday.", "rebels", "Idlib", False),
+    ("Russian jets bombed the rebels near Idlib on Monday.", "Russian", "Idlib", True),
     # Nor whom one is "against", whoever one supports.
     ("Iran is supporting Assad against opposition forces seeking to overthrow him.", "Iran", "opposition", False),
     ("Iran is supporting Assad against opposition forces seeking to overthrow him.", "Iran", "Assad", True),
