@@ -143,13 +143,18 @@ def another_subject(extractor: "Extractor", subject: Mention, obj: Mention, trig
     return False
 
 
+def reciprocal(extractor: "Extractor", trigger: Token) -> bool:
+    """The trigger holds both sides (``reciprocal_triggers``: "fighting between X and Y")."""
+    return extractor.lemma(trigger) in extractor.reciprocal or trigger.lower_ in extractor.reciprocal
+
+
 def undergoes(extractor: "Extractor", subject: Mention, trigger: Token) -> bool:
     """The pair's subject is what its own trigger verb acts on: its object or passive subject
     ("Russian jets bombed the rebels" is no rebel strike on anyone, "Aleppo was shelled" no
     shelling by Aleppo). A trigger that holds both sides (``reciprocal_triggers``: "IS fought
     the Syrian army") keeps both readings. Not for ``evacuates``, whose subject is the one moved
     ("aid workers were relocated from Zamzam")."""
-    if trigger.pos_ != "VERB" or extractor.lemma(trigger) in extractor.reciprocal or trigger.lower_ in extractor.reciprocal:
+    if trigger.pos_ != "VERB" or reciprocal(extractor, trigger):
         return False
     token = clause_role(extractor, subject)
     return token is not None and token.head == trigger and token.dep_ in ("dobj", "nsubjpass")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from spacy.tokens import Span, Token
 
-from kg.agency import another_subject, attacked, located, reports_only, undergoes
+from kg.agency import another_subject, attacked, located, reciprocal, reports_only, undergoes
 from kg.extraction import Event, Extraction, Mention, iter_core
 
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ def one_way(extractor: "Extractor", mentions: Sequence[Mention], kept: dict["Sco
     by_reading = {reading(p, token): p for p, token in kept.items()}
 
     def weaker(pair: "ScoredPair", token: Token) -> bool:
-        if extractor.lemma(token) in extractor.reciprocal or token.lower_ in extractor.reciprocal:
+        if reciprocal(extractor, token):
             return False
         other = by_reading.get(reading(pair, token, reverse=True))
         if other is None or other is pair:

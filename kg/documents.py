@@ -217,7 +217,8 @@ def _tag_patterns() -> tuple[re.Pattern[str], re.Pattern[str], int]:
 
     lexicon = read_yaml(LEXICON_PATH)
     starts = "|".join(re.escape(w) for w in lexicon["inline_tags_body_starts"])
-    end = re.compile(rf"(?:[.!?](?=\s)|\b(?:{starts})\b(?!-)|{re.escape(lexicon['inline_tags_page_end'])}[^\n]*)")
+    # The list ends after a full stop ("stop") or the comment box ("page"), before a body word.
+    end = re.compile(rf"(?P<stop>[.!?](?=\s))|\b(?P<body>{starts})\b(?!-)|(?P<page>{re.escape(lexicon['inline_tags_page_end'])}[^\n]*)")
     return re.compile(lexicon["inline_tags_start"]), end, int(lexicon["inline_tags_limit"])
 
 
@@ -231,10 +232,9 @@ def tag_spans(text: str) -> list[tuple[int, int]]:
     for match in start_pattern.finditer(text):
         window = text[match.end(): match.end() + limit]
         end = end_pattern.search(window.split("\n", 1)[0])
-        if end is None or (end.group(0)[0] in ".!?" and end.start() > limit // 2):
+        if end is None or (end.lastgroup == "stop" and end.start() > limit // 2):
             continue  # a full stop far in closes a body sentence glued to the list: leave both
-        stop = match.end() + (end.end() if end.group(0)[0] in ".!?" or end.group(0).startswith("Community") else end.start())
-        spans.append((match.start(), stop))
+        spans.append((match.start(), match.end() + (end.start() if end.lastgroup == "body" else end.end())))
     return spans
 
 
