@@ -433,7 +433,7 @@ def resolve_document(document: Document, extraction: Extraction, resolver: Resol
             )
         )
     relations = [r for r in relations if r.predicate != "leaderOf" or "Person" in entities[r.subject].types]
-    _type_by_role(relations, entities)
+    type_by_role(relations, entities)
     return DocumentResult(document, entities, _dedupe(relations), events)
 
 
@@ -477,8 +477,12 @@ def _resolve_event(document, event: Event, sentences, ids, resolver: Resolver, e
     )
 
 
-def _type_by_role(relations: list[Relation], entities: dict[str, Entity]) -> None:
-    """A minted name that acts is an actor; one that is captured or left is a place."""
+def type_by_role(relations: list[Relation], entities: dict[str, Entity]) -> None:
+    """A minted name that acts is an actor; one that is captured or left is a place. The small
+    NER tags many unfamiliar place names as organisations or people ("seized the town of
+    al-Shura", "retook Kafrya"): a name typed only from that guess, which does nothing in the
+    article, is the place its role says it is."""
+    acting = {r.subject for r in relations if r.predicate != "locatedIn"}
     for relation in relations:
         subject = entities.get(relation.subject)
         if subject is not None and not subject.gazetteer and relation.predicate != "locatedIn":
@@ -487,7 +491,12 @@ def _type_by_role(relations: list[Relation], entities: dict[str, Entity]) -> Non
         obj = entities.get(relation.object)
         if obj is not None and not obj.gazetteer and relation.predicate in PLACE_OBJECT:
             if not obj.types & {"Country", "Region", "Settlement"}:
-                obj.types = {"Settlement"} if obj.types & {"State"} else obj.types | {"Region"} if not obj.types & {"ArmedGroup", "Person", "Organization", "Civilians"} else obj.types
+                if obj.types & {"State"}:
+                    obj.types = {"Settlement"}
+                elif not obj.types & {"ArmedGroup", "Person", "Organization", "Civilians"}:
+                    obj.types = obj.types | {"Region"}
+                elif obj.types <= {"Organization", "Person"} and relation.object not in acting:
+                    obj.types = {"Settlement"}
 
 
 def _dedupe(relations: list[Relation]) -> list[Relation]:

@@ -200,7 +200,7 @@ def object_role(relation: str) -> str:
 def resolve_pairs(document: Document, doc: Doc, extraction: Extraction, scored: DocumentScores, resolver: Resolver) -> tuple[dict[str, object], list[Relation]]:
     """Entities and relations (one per triple, from its best pair), as ``resolve_document``
     makes them for the rules: mentions are read with the same roles and article context."""
-    from kg.resolve import Entity
+    from kg.resolve import Entity, type_by_role
 
     country, default_force, antecedents = resolver.context(extraction)
     entities: dict[str, Entity] = {}
@@ -220,7 +220,9 @@ def resolve_pairs(document: Document, doc: Doc, extraction: Extraction, scored: 
             "implicit" if pair.cross else "explicit", scored.mentions[pair.subject].text, scored.mentions[pair.object].text,
         )
         best[key] = (pair.score, relation)
-    return dict(entities), [r for _, r in best.values()]
+    relations = [r for _, r in best.values()]
+    type_by_role(relations, entities)
+    return dict(entities), relations
 
 
 def dedupe_best(pairs: Iterable[ScoredPair]) -> list[ScoredPair]:

@@ -91,3 +91,41 @@ def test_coalition_forces_are_the_coalitions(extract_text, text: str, expected: 
     found = {(r.subject, r.predicate, r.object) for r in extract_text(text).relations}
     assert expected in found
     assert not any(s in ("syrian-government", "syria") for s, _, _ in found)
+
+
+def _relation(predicate: str, subject: str, obj: str):  # type: ignore[no-untyped-def]
+    from kg.resolve import Relation
+
+    return Relation("d", predicate, subject, obj, (0, 1), "", (0, 0), "explicit", subject, obj)
+
+
+def test_a_captured_name_the_ner_called_an_organisation_is_a_place() -> None:
+    """"Iraqi troops seized the town of al-Shura": the small NER tags al-Shura ORG, and the
+    capture was dropped for want of a place to capture (the ontology's range)."""
+    from kg.resolve import Entity, enforce_roles, DocumentResult, type_by_role
+
+    entities = {
+        "iraq": Entity("iraq", "Iraq", {"State", "Country"}, gazetteer=True),
+        "al-shura": Entity("al-shura", "al-Shura", {"Organization"}),
+        "kafrya": Entity("kafrya", "Kafrya", {"Person"}),
+    }
+    relations = [_relation("captures", "iraq", "al-shura"), _relation("evacuates", "iraq", "kafrya")]
+    type_by_role(relations, entities)
+    assert entities["al-shura"].types == {"Settlement"} and entities["kafrya"].types == {"Settlement"}
+    result = DocumentResult(None, entities, relations, [])  # type: ignore[arg-type]
+    [kept] = enforce_roles([result], entities)
+    assert {(r.predicate, r.object) for r in kept.relations} == {("captures", "al-shura"), ("evacuates", "kafrya")}
+
+
+def test_a_captured_name_that_acts_in_the_article_stays_an_actor() -> None:
+    """A name that also acts ("the Wagner Group attacked …; the army captured the Wagner Group")
+    keeps its actor type, and the capture of an actor is still dropped."""
+    from kg.resolve import Entity, type_by_role
+
+    entities = {
+        "mali": Entity("mali", "Mali", {"State", "Country"}, gazetteer=True),
+        "wagner": Entity("wagner", "Wagner", {"Organization"}),
+        "kidal": Entity("kidal", "Kidal", {"Settlement"}),
+    }
+    type_by_role([_relation("attacks", "wagner", "kidal"), _relation("captures", "mali", "wagner")], entities)
+    assert entities["wagner"].types == {"Organization"}

@@ -93,6 +93,14 @@ def seed_articles() -> list[Article]:
     return load_articles(SHARED / "seeds", "seeds")
 
 
+# kg's own articles, written for hard constructions (see eval/written/README.md): in the project.
+WRITTEN = Path(__file__).resolve().parents[2] / "eval" / "written"
+
+
+def written_articles() -> list[Article]:
+    return load_articles(WRITTEN / "texts", "written")
+
+
 @dataclass
 class Sentence:
     """One M2E2 sentence, parsed, with its annotation record."""

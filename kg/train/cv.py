@@ -29,12 +29,12 @@ from kg.evaluate import EvalReport, Score
 from kg.extraction import CORE
 from kg.resolve import DocumentResult, Resolver
 from kg.scorer import StageA, object_role
-from kg.train.corpus import SHARED, dev_articles, seed_articles
+from kg.train.corpus import SHARED, WRITTEN, dev_articles, seed_articles, written_articles
 from kg.train import pool
 from kg.train.dataset import (
     add_settings_arguments, settings_from,
     ArticleData, GoldSet, SentenceData, Settings, fit, gold_sets, official_score, prepare_articles, prepare_m2e2, resolver,
-    rule_results, scorer_results, training_rows, thresholds_for,
+    rule_results, scorer_results, training_rows, thresholds_for, written_gold,
 )
 
 FOLDS = 6
@@ -48,9 +48,12 @@ class Material:
     m2e2: list[SentenceData]
     voa_docs: dict[str, str]  # dev file name → M2E2 doc id
     pool: list[ArticleData] = field(default_factory=list)  # labelled FA-KES pool articles: training only
+    written: list[ArticleData] = field(default_factory=list)  # articles written for hard constructions: training only
 
 
-def load_material() -> Material:
+def load_material(written: bool = True) -> Material:
+    """Everything a fold may train or be scored on; ``written=False`` leaves out (and does not
+    parse) the articles written for hard constructions, for settings that give them no weight."""
     golds = gold_sets()
     res = resolver()
     dev = prepare_articles(dev_articles(), "dev", golds["dev"], res)
@@ -61,7 +64,8 @@ def load_material() -> Material:
     if pool.available():
         articles, gold, index = pool.pool_articles(pool.read_lines())
         pool_data = prepare_articles(articles, "pool", GoldSet(gold, index), res)
-    return Material(dev, seeds, m2e2, voa, pool_data)
+    extra = prepare_articles(written_articles(), "written", written_gold(), res) if written and WRITTEN.is_dir() else []
+    return Material(dev, seeds, m2e2, voa, pool_data, extra)
 
 
 def write_json(path: str, result: dict[str, object]) -> None:
@@ -100,6 +104,8 @@ def training_parts(material: Material, train: Sequence[ArticleData], held_out: S
     if settings.pool_weight > 0:
         skip = {id(a) for a in held_out}
         parts += [(inputs(a), a.labels, settings.pool_weight) for a in material.pool if id(a) not in skip]
+    if settings.written_weight > 0:
+        parts += [(inputs(a), a.labels, settings.written_weight) for a in material.written]
     if settings.m2e2_weight > 0:
         parts += [(inputs(s), s.labels, settings.m2e2_weight) for s in material.m2e2 if s.doc_id not in excluded]
     return parts
@@ -251,7 +257,7 @@ def coverage(articles: Sequence[ArticleData]) -> dict[str, tuple[int, int, int]]
 
 def label_counts(material: Material) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = {}
-    for name, parts in (("dev", [(a.labels) for a in material.dev]), ("seeds", [a.labels for a in material.seeds]), ("m2e2", [s.labels for s in material.m2e2]), ("pool", [a.labels for a in material.pool])):
+    for name, parts in (("dev", [(a.labels) for a in material.dev]), ("seeds", [a.labels for a in material.seeds]), ("m2e2", [s.labels for s in material.m2e2]), ("pool", [a.labels for a in material.pool]), ("written", [a.labels for a in material.written])):
         found: dict[str, int] = defaultdict(int)
         for labels in parts:
             for label in labels:
@@ -269,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
                              "about ±0.02 of one run's F1 is its seed")
     args = parser.parse_args(argv)
     settings = settings_from(args)
-    material = load_material()
+    material = load_material(written=settings.written_weight > 0)
     print(f"candidates and labels: {json.dumps(label_counts(material))}", file=sys.stderr)
     cover = coverage(material.dev)
     total = [sum(v[k] for v in cover.values()) for k in range(3)]

@@ -37,8 +37,10 @@ def shipped_model(material: Material, settings: Settings) -> StageA:
     linear = settings.model == "linear"
     scorer.meta = {
         "trained_on": "kg dev set (36 articles), seed articles (5), M2E2 attack/transport sentences (VOA)"
-        + (f", kg's labels for {len(material.pool)} FA-KES pool articles (eval/fakes-pool)" if material.pool and settings.pool_weight > 0 else ""),
-        "licences": "M2E2: VOA text public domain, annotation licence not stated; dev and pool FA-KES texts (CC BY 4.0 dataset) and WikiEvents texts keep their publishers' copyright (in-project use)",
+        + (f", kg's labels for {len(material.pool)} FA-KES pool articles (eval/fakes-pool)" if material.pool and settings.pool_weight > 0 else "")
+        + (f", {len(material.written)} articles written for hard constructions (eval/written)" if material.written and settings.written_weight > 0 else ""),
+        "licences": "M2E2: VOA text public domain, annotation licence not stated; dev and pool FA-KES texts (CC BY 4.0 dataset) and WikiEvents texts keep their publishers' copyright (in-project use)"
+        + ("; eval/written: kg's own (MIT)" if material.written and settings.written_weight > 0 else ""),
         "model": "multinomial logistic regression (scikit-learn newton-cg), features seen at least min_count times" if linear
         else "LightGBM multiclass gradient-boosted trees (deterministic, fixed seed and threads), features seen at least tree_min_count times",
         "settings": linear_settings(settings) if linear else settings.__dict__,
@@ -54,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     add_settings_arguments(parser)
     args = parser.parse_args(argv)
     settings = settings_from(args)
-    material = load_material()
+    material = load_material(written=settings.written_weight > 0)
     golds = gold_sets()
     res = resolver()
 
