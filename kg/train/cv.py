@@ -29,7 +29,7 @@ from kg.evaluate import EvalReport, Score
 from kg.extraction import CORE
 from kg.resolve import DocumentResult, Resolver
 from kg.scorer import StageA, object_role
-from kg.train.corpus import SHARED, WRITTEN, dev_articles, seed_articles, written_articles
+from kg.train.corpus import SHARED, dev_articles, seed_articles, written_articles
 from kg.train import pool
 from kg.train.dataset import (
     add_settings_arguments, settings_from,
@@ -51,9 +51,9 @@ class Material:
     written: list[ArticleData] = field(default_factory=list)  # articles written for hard constructions: training only
 
 
-def load_material(written: bool = True) -> Material:
-    """Everything a fold may train or be scored on; ``written=False`` leaves out (and does not
-    parse) the articles written for hard constructions, for settings that give them no weight."""
+def load_material(settings: Settings = Settings()) -> Material:
+    """Everything a fold may train or be scored on. The articles written for hard constructions
+    are parsed only for settings that give them weight."""
     golds = gold_sets()
     res = resolver()
     dev = prepare_articles(dev_articles(), "dev", golds["dev"], res)
@@ -64,7 +64,7 @@ def load_material(written: bool = True) -> Material:
     if pool.available():
         articles, gold, index = pool.pool_articles(pool.read_lines())
         pool_data = prepare_articles(articles, "pool", GoldSet(gold, index), res)
-    extra = prepare_articles(written_articles(), "written", written_gold(), res) if written and WRITTEN.is_dir() else []
+    extra = prepare_articles(written_articles(), "written", written_gold(), res) if settings.written_weight > 0 else []
     return Material(dev, seeds, m2e2, voa, pool_data, extra)
 
 
@@ -167,7 +167,7 @@ def summary(folds: list[EvalReport]) -> dict[str, object]:
 
 def run(settings: Settings, material: Material | None = None, verbose: bool = True) -> dict[str, object]:
     began = time.time()
-    material = material or load_material()
+    material = material or load_material(settings)
     golds = gold_sets()
     res = resolver()
     rule_folds: list[EvalReport] = []
@@ -275,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
                              "about ±0.02 of one run's F1 is its seed")
     args = parser.parse_args(argv)
     settings = settings_from(args)
-    material = load_material(written=settings.written_weight > 0)
+    material = load_material(settings)
     print(f"candidates and labels: {json.dumps(label_counts(material))}", file=sys.stderr)
     cover = coverage(material.dev)
     total = [sum(v[k] for v in cover.values()) for k in range(3)]

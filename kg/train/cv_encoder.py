@@ -134,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="write the fold scores and thresholds here")
     args = parser.parse_args(argv)
     tune = HeadSettings(C=args.head_C)
-    result = run(settings_from(args), tune, load_material())
+    settings = settings_from(args)
+    result = run(settings, tune, load_material(settings))
     if args.json:
         write_json(args.json, result)
     return 0

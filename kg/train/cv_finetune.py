@@ -206,10 +206,11 @@ def main(argv: list[str] | None = None) -> int:
     tune = TuneSettings(epochs=args.epochs, lr=args.lr, negatives=args.negatives)
     folds = [int(k) for k in args.folds.split(",")]
     floors = [float(f) for f in args.floors.split(",") if f]
+    settings = settings_from(args)
     if args.export:
-        export_folds(settings_from(args), load_material(), args.export)
+        export_folds(settings, load_material(settings), args.export)
         return 0
-    result = run(settings_from(args), tune, load_material(), folds, int8=args.int8, floors=floors, save=args.save, stage_b=args.stage_b)
+    result = run(settings, tune, load_material(settings), folds, int8=args.int8, floors=floors, save=args.save, stage_b=args.stage_b)
     if args.json:
         write_json(args.json, result)
     if args.record:

@@ -23,7 +23,7 @@ from kg.extraction import CORE
 from kg.features import Features
 from kg.resolve import DocumentResult, Resolver, enforce_roles, resolve_document
 from kg.scorer import CLASSES, DocumentScores, RelationScorer, StageA, candidate_rows, object_role, pairs_from_proba, resolve_pairs
-from kg.train.corpus import SHARED, Article, dev_articles, m2e2_sentences, seed_articles
+from kg.train.corpus import SHARED, WRITTEN, Article, dev_articles, m2e2_sentences, seed_articles
 from kg.train.labels import Resolved, gold_labels, m2e2_labels, resolve_candidates
 
 if TYPE_CHECKING:
@@ -79,8 +79,6 @@ def gold_sets() -> dict[str, GoldSet]:
 
 def written_gold() -> GoldSet:
     """The gold of the written articles, with their own entity inventory."""
-    from kg.train.corpus import WRITTEN
-
     return GoldSet(load_gold(WRITTEN / "gold.jsonl"), load_entities(WRITTEN / "entities.jsonl"))
 
 

@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     add_settings_arguments(parser)
     args = parser.parse_args(argv)
     settings = settings_from(args)
-    material = load_material(written=settings.written_weight > 0)
+    material = load_material(settings)
     golds = gold_sets()
     res = resolver()
 

@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     began = time.time()
     folds = fold_thresholds(args.cv)
     thresholds = median_thresholds(folds)
-    material = load_material()
+    material = load_material(settings)
     parts = training_parts(material, material.dev, [], settings, inputs=lambda item: item.texts)
     texts, ys, ws = subsample(*training_rows(parts, settings), tune.negatives, tune.seed)
     positives = sum(y != "none" for y in ys)
