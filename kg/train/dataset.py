@@ -161,6 +161,9 @@ def add_settings_arguments(parser: "argparse.ArgumentParser", model: str = Setti
     parser.add_argument("--learning-rate", type=float, default=Settings.learning_rate)
     parser.add_argument("--leaves", type=int, default=Settings.leaves)
     parser.add_argument("--colsample", type=float, default=Settings.colsample)
+    parser.add_argument("--min-child-samples", type=int, default=Settings.min_child_samples, help="LightGBM: rows a leaf needs at least")
+    parser.add_argument("--l2", type=float, default=Settings.l2, help="LightGBM: L2 penalty on leaf values")
+    parser.add_argument("--tree-min-count", type=int, default=Settings.tree_min_count, help="LightGBM: features seen in fewer training rows are left out")
     parser.add_argument("--tree-seed", type=int, default=Settings.tree_seed)
     parser.add_argument("--ensemble", type=int, default=Settings.ensemble, help="average this many boosters, seeds --tree-seed upwards")
     parser.add_argument("--C", type=float, default=Settings.C)
@@ -185,7 +188,7 @@ def settings_from(args: "argparse.Namespace") -> Settings:
         model=args.model, trees=args.trees, learning_rate=args.learning_rate, leaves=args.leaves, colsample=args.colsample, tree_seed=args.tree_seed, ensemble=args.ensemble,
         C=args.C, m2e2_weight=args.m2e2_weight, seeds_weight=args.seeds_weight, pool_weight=args.pool_weight, tune_on_pool=args.tune_on_pool, written_weight=args.written_weight, none_weight=args.none_weight,
         min_count=args.min_count, shared_threshold=args.shared_threshold, beta=args.beta, threshold_tolerance=args.threshold_tolerance, threshold_floor=args.threshold_floor,
-        threshold_smoothing=args.threshold_smoothing,
+        threshold_smoothing=args.threshold_smoothing, min_child_samples=args.min_child_samples, l2=args.l2, tree_min_count=args.tree_min_count,
     )
 
 
