@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg import gazetteer as gaz
 from kg.bridge import to_rule_mention
+from kg.coref import PRONOUNS, pronoun_anchors
 from kg.extraction import Extraction, Extractor, Mention, load_lexicon
 from kg.extraction.tokens import SKIP_ENT_LABELS
 from kg.mentions import detect_mentions
@@ -122,6 +123,14 @@ def mention_layer(doc: Doc, extraction: Extraction, extractor: Extractor | None 
                 anchors.append((index, token.i, token.i + 1))
     mentions = list(ex.mentions)
     add_open_mentions(doc, mentions, open_policy or OPEN_POLICY)
+    gazetteer = _gazetteer("")
+    actors = _gazetteer_sets("")[2]
+
+    def is_person(mention: Mention) -> bool:
+        entry = gazetteer.get(mention.key) if mention.key else None
+        return mention.label == "PERSON" if entry is None else "Person" in entry.types
+
+    anchors += pronoun_anchors(doc, mentions, lambda m: is_actor_like(m, actors), is_person)
     return MentionLayer(mentions, sorted(set(anchors)))
 
 
@@ -239,7 +248,7 @@ def candidates(doc: Doc, layer: MentionLayer, actors: frozenset[str] | None = No
         if not hits:
             continue
         first = hits[0].i
-        if any(a.start < first and is_actor_like(mentions[a.mention], actors) for a in found):
+        if any(a.start < first and is_actor_like(mentions[a.mention], actors) and not (a.end - a.start == 1 and doc[a.start].lower_ in PRONOUNS) for a in found):
             continue  # the sentence names its own agent
         agents = [a for a in args[number - 1] if is_actor_like(mentions[a.mention], actors)]
         for a in agents:
