@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg import gazetteer as gaz
 from kg.bridge import to_rule_mention
-from kg.coref import PRONOUNS, pronoun_anchors
+from kg.coref import is_anchor_pronoun, pronoun_anchors
 from kg.extraction import Extraction, Extractor, Mention, load_lexicon
 from kg.extraction.tokens import SKIP_ENT_LABELS
 from kg.mentions import detect_mentions
@@ -123,15 +123,15 @@ def mention_layer(doc: Doc, extraction: Extraction, extractor: Extractor | None 
                 anchors.append((index, token.i, token.i + 1))
     mentions = list(ex.mentions)
     add_open_mentions(doc, mentions, open_policy or OPEN_POLICY)
-    gazetteer = _gazetteer("")
     actors = _gazetteer_sets("")[2]
-
-    def is_person(mention: Mention) -> bool:
-        entry = gazetteer.get(mention.key) if mention.key else None
-        return mention.label == "PERSON" if entry is None else "Person" in entry.types
-
-    anchors += pronoun_anchors(doc, mentions, lambda m: is_actor_like(m, actors), is_person)
+    anchors += pronoun_anchors(doc, mentions, lambda m: is_actor_like(m, actors), _is_person)
     return MentionLayer(mentions, sorted(set(anchors)))
+
+
+def _is_person(mention: Mention) -> bool:
+    """A person by the gazetteer, or for a name it lacks, by the NER."""
+    entry = _gazetteer("").get(mention.key) if mention.key else None
+    return mention.label == "PERSON" if entry is None else "Person" in entry.types
 
 
 def _overlaps_chars(a: Mention, b: Mention) -> bool:
@@ -248,7 +248,7 @@ def candidates(doc: Doc, layer: MentionLayer, actors: frozenset[str] | None = No
         if not hits:
             continue
         first = hits[0].i
-        if any(a.start < first and is_actor_like(mentions[a.mention], actors) and not (a.end - a.start == 1 and doc[a.start].lower_ in PRONOUNS) for a in found):
+        if any(a.start < first and is_actor_like(mentions[a.mention], actors) and not is_anchor_pronoun(doc[a.start].lower_, a.end - a.start) for a in found):
             continue  # the sentence names its own agent
         agents = [a for a in args[number - 1] if is_actor_like(mentions[a.mention], actors)]
         for a in agents:

@@ -15,9 +15,16 @@ from spacy.tokens import Doc, Span
 
 from kg.extraction import Mention
 
-PRONOUNS = frozenset({"it", "they", "he", "she"})
+# Not kg.extraction.tokens.PRONOUNS: only these, as a verb's subject, stand for an antecedent here.
+SUBJECT_PRONOUNS = frozenset({"it", "they", "he", "she"})
 PERSONAL = frozenset({"he", "she"})
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
+
+
+def is_anchor_pronoun(first_word: str, length: int) -> bool:
+    """Whether an argument of ``length`` tokens whose first word (lower case) is ``first_word`` is
+    read from a pronoun this module anchors (the candidate layer and the features ask)."""
+    return length == 1 and first_word in SUBJECT_PRONOUNS
 
 
 def pronoun_anchors(doc: Doc, mentions: Sequence[Mention], is_actor: Callable[[Mention], bool],
@@ -29,11 +36,10 @@ def pronoun_anchors(doc: Doc, mentions: Sequence[Mention], is_actor: Callable[[M
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
         if span is not None and len(span) > 0:
             spans.append((index, span))
-    spans.sort(key=lambda x: (x[1].start, x[1].end, x[0]))
     out: list[tuple[int, int, int]] = []
     for number, sent in enumerate(sentences):
         for token in sent:
-            if token.lower_ not in PRONOUNS or token.dep_ not in SUBJECT_DEPS or token.head.pos_ not in ("VERB", "AUX"):
+            if token.lower_ not in SUBJECT_PRONOUNS or token.dep_ not in SUBJECT_DEPS or token.head.pos_ not in ("VERB", "AUX"):
                 continue
             first = sentences[number - 1].start if number else sent.start
             if token.lower_ in PERSONAL:

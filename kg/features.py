@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from kg import gazetteer as gaz
 from kg.candidates import Candidate, MentionLayer
-from kg.coref import PRONOUNS
+from kg.coref import is_anchor_pronoun
 from kg.extraction import CORE, Extraction, iter_core, load_lexicon
 
 Features = dict[str, float]
@@ -273,9 +273,9 @@ def features(ctx: DocContext, candidate: Candidate, gazetteer: gaz.Gazetteer | N
     lemma_of, dep_of, lower_of = tokens.lemma, tokens.dep, tokens.lower
     a, b = tokens.root(s.start, s.end), tokens.root(o.start, o.end)
     # An argument read from a pronoun that stands for it (kg.coref).
-    if s.end - s.start == 1 and lower_of[s.start] in PRONOUNS:
+    if is_anchor_pronoun(lower_of[s.start], s.end - s.start):
         out["s_pronoun"] = 1.0
-    if o.end - o.start == 1 and lower_of[o.start] in PRONOUNS:
+    if is_anchor_pronoun(lower_of[o.start], o.end - o.start):
         out["o_pronoun"] = 1.0
     if candidate.cross:
         out["cross"] = 1.0
