@@ -5,7 +5,8 @@ actor of the sentence. ``kg.decide.asserted`` drops a pair when the parse says i
 reports the event ("The army said a rocket had struck…"), reacts to it ("Turkey condemned the
 Russian strikes"), suffers it ("a soldier was wounded in an attack"), or stands beside a verb
 that has a subject of its own ("… after rebels attacked Idlib"), or names where the event happens
-("In Syria, coalition forces conducted 23 strikes"); and a ``backs`` pair when its
+("In Syria, coalition forces conducted 23 strikes"); a pair whose object is a landmark ("swept
+into Aleppo, east of Idlib"); and a ``backs`` pair when its
 object is attacked in its clause. Word lists come from the lexicon, through the extractor.
 """
 from __future__ import annotations
@@ -55,6 +56,32 @@ def located(extractor: "Extractor", mention: Mention) -> bool:
     if token.dep_ == "poss" and (token.head.ent_type_ in PLACE_LABELS or extractor.lemma(token.head) in extractor.located_heads):
         return True  # "a car bomb in Syria's Homs", "Syria's northern province": where, not who
     return token.dep_ == "pobj" and token.head.lower_ in extractor.place_preps
+
+
+def landmark(extractor: "Extractor", mention: Mention) -> bool:
+    """The mention is a place named only to say where another is (``landmark_directions``,
+    ``distance_nouns``): "Insurgents swept into Aleppo, east of Idlib", "Kafar Naya, 25 kilometres
+    north of Aleppo", "Zabadani, to the west of Damascus", "30 km from the border town of Tal
+    Abyad". Not "the east of Idlib" or "in the west of Aleppo": a part of the place, which is hit
+    where its part is."""
+    token = mention_root(extractor, mention) if mention.label in PLACE_LABELS else None
+    if token is None:
+        return False
+    while token.dep_ in ("conj", "appos", "compound") and token.head.i != token.i:
+        token = token.head
+    while token.dep_ == "pobj" and token.head.lower_ == "of" and extractor.lemma(token.head.head) in extractor.container \
+            and extractor.lemma(token.head.head) not in extractor.landmark_directions and token.head.head.head.i != token.head.head.i:
+        token = token.head.head  # "north of the city of Aleppo": the container stands for the place
+    if token.dep_ != "pobj":
+        return False
+    word, head = token.head.lower_, token.head.head
+    if word == "from":  # "30 km from X": the distance hangs from "from" or heads it
+        return any(extractor.lemma(t) in extractor.distance_nouns for t in (head, *token.head.children))
+    if word != "of" or extractor.lemma(head) not in extractor.landmark_directions:
+        return False
+    if any(child.dep_ == "det" for child in head.children):
+        return head.dep_ == "pobj" and head.head.lower_ == "to"  # "to the west of", not "the west of"
+    return True
 
 
 def attacked(extractor: "Extractor", mention: Mention, hostile: frozenset[str] | set[str]) -> bool:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from spacy.tokens import Span, Token
 
-from kg.agency import another_subject, attacked, located, reciprocal, reports_only, undergoes
+from kg.agency import another_subject, attacked, landmark, located, reciprocal, reports_only, undergoes
 from kg.extraction import Event, Extraction, Mention, iter_core
 
 if TYPE_CHECKING:
@@ -103,7 +103,8 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
     - a pair whose subject only reports or suffers the event (``reports_only``), whose trigger
       verb has a subject of its own that is not the pair's (``another_subject``), or that names
       where the event happens (``located``: "In Syria, coalition forces conducted 23 strikes"),
-      or that its own trigger verb acts on (``undergoes``: "the rebels were bombed near Idlib");
+      or that its own trigger verb acts on (``undergoes``: "the rebels were bombed near Idlib"),
+      or whose object only says where another place is (``landmark``: "east of Idlib");
     - a ``backs`` pair whose object is attacked in its clause (``attacked``);
     - a pair that reads an argument of the rules' event it joins in another role
       (``contradicts``);
@@ -119,7 +120,7 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
         subject, obj = mentions[pair.subject], mentions[pair.object]
         if extractor.is_blocked(token, pair.relation) or reports_only(extractor, subject, token, triggers.get(pair.relation, frozenset())):
             continue
-        if located(extractor, subject) or (not pair.cross and another_subject(extractor, subject, obj, token)):
+        if located(extractor, subject) or landmark(extractor, obj) or (not pair.cross and another_subject(extractor, subject, obj, token)):
             continue
         if not pair.cross and pair.relation != "evacuates" and undergoes(extractor, subject, token):
             continue

@@ -271,6 +271,12 @@ def test_token_table_agrees_with_spacy(nlp):
     ("A car bomb in Syria's Homs killed ten people on Sunday.", "Syria", "Homs", False),
     ("Eighteen militants were killed by a car bomb in Syrias southern province of Quneitra.", "Syria", "Quneitra", False),
     ("Syria's army shelled Jisr al-Shughur on Monday.", "Syria", "Jisr", True),
+    # A place named to say where another is ("east of X", "30 km from X") is not hit; a part of it is.
+    ("Insurgents swept into the city of Aleppo, east of Idlib province, on Friday night.", "Insurgents", "Idlib", False),
+    ("Insurgents swept into the city of Aleppo, east of Idlib province, on Friday night.", "Insurgents", "Aleppo", True),
+    ("Regime warplanes launched 60 air raids on the town of Zabadani to the west of Damascus.", "Regime", "Damascus", False),
+    ("Turkish jets struck Kurdish militias 30 km from Tal Abyad.", "Turkish", "Tal", False),
+    ("Russian jets struck the east of Idlib on Monday.", "Russian", "Idlib", True),
     # One does not back whom one attacks.
     ("Iran helped Assad crush the insurgency.", "Iran", "insurgency", False),
     ("Iran helped Assad crush the insurgency.", "Iran", "Assad", True),

@@ -77,6 +77,8 @@ class ExtractorState:
         self.reaction = lexicon.word_set("reaction_verbs")
         self.place_preps = lexicon.word_set("place_preps")
         self.located_heads = lexicon.word_set("located_heads")
+        self.landmark_directions = lexicon.word_set("landmark_directions")
+        self.distance_nouns = lexicon.word_set("distance_nouns")
         self.trigger_nouns = frozenset(lexicon.noun_relation)
         self.verb_words = frozenset(lexicon.verb_relation)
         self.group_words = frozenset(lexicon.group_class)
