@@ -3,11 +3,14 @@
 The scorer sees a sentence's words, not who governs whom, so a strong trigger can pull in any
 actor of the sentence. ``kg.decide.asserted`` drops a pair when the parse says its subject only
 reports the event ("The army said a rocket had struck…"), reacts to it ("Turkey condemned the
-Russian strikes"), suffers it ("a soldier was wounded in an attack"), or stands beside a verb
-that has a subject of its own ("… after rebels attacked Idlib"), or names where the event happens
-("In Syria, coalition forces conducted 23 strikes"); a pair whose object is a landmark ("swept
-into Aleppo, east of Idlib"); and a ``backs`` pair when its
-object is attacked in its clause. Word lists come from the lexicon, through the extractor.
+Russian strikes"), repels it ("government forces repelled an ISIS attack on Haditha"), suffers
+it ("a soldier was wounded in an attack"), or stands beside a verb that has a subject of its own
+("… after rebels attacked Idlib", "aid to the Afghan government, which is battling the Taliban",
+"IS, which fought the Syrian army, … since it seized Mosul", "the regime dealt a blow to the
+opposition by seizing Yabrud"), or names where the event happens ("In Syria, coalition forces
+conducted 23 strikes"); a pair whose object is a landmark ("swept into Aleppo, east of Idlib");
+a ``backs`` pair when its object is attacked in its clause; and a strike or attack on whom one
+fights beside. Word lists come from the lexicon, through the extractor.
 """
 from __future__ import annotations
 
@@ -84,6 +87,13 @@ def landmark(extractor: "Extractor", mention: Mention) -> bool:
     return True
 
 
+def alongside(extractor: "Extractor", mention: Mention) -> bool:
+    """The mention is whom one fights beside, not against: the object of "alongside" ("Central
+    Asians have also been fighting alongside the Taliban")."""
+    token = clause_role(extractor, mention)
+    return token is not None and token.dep_ == "pobj" and token.head.lower_ == "alongside"
+
+
 def attacked(extractor: "Extractor", mention: Mention, hostile: frozenset[str] | set[str]) -> bool:
     """The mention is the object of a ``hostile`` verb or noun ("crush the insurgency", "killed 400
     insurgents", "the fight against IS"), or of "against" under any word ("supporting Assad against
@@ -109,7 +119,8 @@ def reports_only(extractor: "Extractor", subject: Mention, trigger: Token, relat
     - the passive subject of a casualty verb ("An Iraqi soldier was wounded in a drone attack"),
       or its subject where it has no object (the headline's "Meshaal killed in an airstrike");
     - the subject of a verb of reaction, witness or escape whose object holds the trigger
-      ("Turkey condemned the Russian strikes on Idlib", ``reacts_to``)."""
+      ("Turkey condemned the Russian strikes on Idlib", ``reacts_to``), or of a verb that repels
+      what its object names ("Government forces repelled an ISIS attack on Haditha", ``repels``)."""
     token = clause_role(extractor, subject)
     if token is None:
         return False
@@ -118,7 +129,7 @@ def reports_only(extractor: "Extractor", subject: Mention, trigger: Token, relat
             return True
         if token.dep_ == "nsubj" and token.head != trigger and not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in token.head.children):
             return True  # no object: a victim ("Meshaal killed in an airstrike", "five soldiers died")
-    if token.dep_ == "nsubj" and reacts_to(extractor, token.head, trigger, relation_triggers):
+    if token.dep_ == "nsubj" and (reacts_to(extractor, token.head, trigger, relation_triggers) or repels(extractor, token.head, trigger)):
         return True
     if token.dep_ != "nsubj" or extractor.lemma(token.head) not in extractor.reporting:
         return False
@@ -151,22 +162,99 @@ def object_verb(extractor: "Extractor", obj: Mention, subject_root: int) -> Toke
     return None
 
 
-def another_subject(extractor: "Extractor", subject: Mention, obj: Mention, trigger: Token) -> bool:
-    """The trigger, or the verb the object is an object of, has a subject of its own, a noun phrase
+def another_subject(extractor: "Extractor", subject: Mention, obj: Mention, trigger: Token,
+                    stands_for: dict[int, Mention] | None = None) -> bool:
+    """The trigger, the verb the object is an object of, or the verb whose subject a subjectless
+    trigger shares (``controlling_verb``), has a subject of its own, a noun phrase
     that does not hold the pair's subject: "Moscow dismissed the general after insurgents swept
     into Aleppo" is not Moscow's attack, nor "Russia bombed Aleppo after rebels attacked Idlib" a
     Russian strike on Idlib. The trigger is the pair's trigger word or, in a sentence with none, its
-    root. Pronouns and relative pronouns ("which struck") do not count."""
+    root. A subject pronoun counts as the mention ``stands_for`` reads it as (``kg.coref``), other
+    pronouns do not; a relative pronoun is the noun its clause modifies ("Russia, which
+    struck Idlib" is Russia's strike; "aid to the Afghan government, which is battling the
+    Taliban" is no Russian battle); but an object that only says where the clause's noun is stays
+    the trigger's: "struck the school, which was sheltering families in Al-Tuffah"."""
     root = mention_root(extractor, subject)
     if root is None:
         return False
-    verbs = [v for v in (trigger, object_verb(extractor, obj, root.i)) if v is not None and v.pos_ == "VERB"]
+    verbs = [v for v in (trigger, object_verb(extractor, obj, root.i), controlling_verb(extractor, trigger)) if v is not None and v.pos_ == "VERB"]
+    where = _where(extractor, mention_root(extractor, obj))
     for verb in verbs:
+        passive = verb.tag_ == "VBN" or any(c.dep_ == "nsubj" and extractor.lemma(c) in extractor.weapon_means for c in verb.children)
+        if passive and any(c.dep_ == "agent" and c.left_edge.i <= root.i <= c.right_edge.i for c in verb.children):
+            continue  # the pair's subject is the verb's "by" agent ("bombs dropped by the regime's helicopters")
         for child in verb.children:
+            if child.dep_ == "nsubj" and child.tag_ in ("WDT", "WP") and verb.dep_ == "relcl" and (verb == trigger or not where):
+                if not _relative_holds(extractor, verb, root):
+                    return True
+                break
+            if child.dep_ == "nsubj" and stands_for and child.i in stands_for and extractor.lemma(verb) not in extractor.reporting:
+                # a subject pronoun read as its antecedent (kg.coref): "IS, which has fought the
+                # Syrian army, has made gains since it seized Mosul" is no army attack on Mosul
+                antecedent = stands_for[child.i]
+                if antecedent is not subject and not (antecedent.key and antecedent.key == subject.key):
+                    return True
+                break
             if child.dep_ == "nsubj" and not is_pronoun(child) and child.tag_ not in ("WDT", "WP", "WP$", "PRP", "PRP$", "EX", "DT"):
                 if not (child.left_edge.i <= root.i <= child.right_edge.i):
                     return True
                 break
+    return False
+
+
+def _relative_holds(extractor: "Extractor", clause: Token, root: Token) -> bool:
+    """Whether the phrase a relative clause modifies holds ``root``, what precedes the clause in
+    it: the relative pronoun is that phrase ("the Afghan government, which is battling the
+    Taliban"), climbed through apposition, coordination and "of" ("Jaysh al-Fateh, the coalition
+    of … groups that …", "government forces and Kurdish fighters who …"). A weapon's clause is its
+    firer's ("the rebels fired shells that hit the square")."""
+    noun = clause.head
+    if extractor.lemma(noun) in extractor.weapon_means:
+        return True
+    for _ in range(4):
+        if noun.dep_ in ("appos", "conj") and noun.head.i != noun.i:
+            noun = noun.head
+        elif noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.i != noun.head.i:
+            noun = noun.head.head
+        else:
+            break
+    return root.i == noun.i or noun.left_edge.i <= root.i < clause.left_edge.i
+
+
+def controlling_verb(extractor: "Extractor", verb: Token) -> Token | None:
+    """For a verb with no subject of its own, the verb whose subject it shares: "the army advanced
+    and retook the village" (a conjunct), "Syrian jets struck Idlib, killing 20" (a clause), "the
+    regime dealt a blow to the opposition by seizing Yabrud", after ``subject_control_preps``; not
+    "accused Russia of striking"). Not an infinitive complement, whose subject may be the object
+    ("helped Assad retake Aleppo")."""
+    if any(child.dep_ in ("nsubj", "nsubjpass", "expl", "auxpass", "agent") for child in verb.children):
+        return None  # its own subject, or a passive ("… and was backed by Russia"): the shared subject is no agent
+    for _ in range(3):
+        if verb.dep_ in ("conj", "advcl") and verb.head.i != verb.i:
+            verb = verb.head
+        elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in extractor.subject_control_preps and verb.head.head.i != verb.head.i:
+            verb = verb.head.head
+        else:
+            return None
+        if any(child.dep_ in ("nsubj", "nsubjpass", "expl") for child in verb.children):
+            return verb
+    return None
+
+
+def _where(extractor: "Extractor", token: Token | None) -> bool:
+    """The token's phrase says where: it hangs from a preposition of place, through modifiers and
+    "the X of" ("in Gaza City's Al-Tuffah neighbourhood", "in the village of Nimr")."""
+    for _ in range(6):
+        if token is None or token.head.i == token.i:
+            return False
+        if token.dep_ == "pobj" and token.head.lower_ in extractor.place_preps:
+            return True
+        if token.dep_ in ("poss", "compound", "amod", "appos", "conj", "nmod"):
+            token = token.head
+        elif token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.i != token.head.i:
+            token = token.head.head
+        else:
+            return False
     return False
 
 
@@ -185,6 +273,18 @@ def undergoes(extractor: "Extractor", subject: Mention, trigger: Token) -> bool:
         return False
     token = clause_role(extractor, subject)
     return token is not None and token.head == trigger and token.dep_ in ("dobj", "nsubjpass")
+
+
+def repels(extractor: "Extractor", verb: Token, trigger: Token) -> bool:
+    """``verb`` repels what its object names (``repel_verbs``: repel, repulse, thwart, foil…) and
+    the trigger is that object or inside it: "Government forces repelled an ISIS attack on
+    Haditha", "the Syrian army thwarted a Daesh attack on Aqareb" are the defenders', not theirs.
+    Only the object: "beat IS in an offensive on Mosul" is still the offensive of whoever beat."""
+    if extractor.lemma(verb) not in extractor.repel_verbs:
+        return False
+    if verb == trigger:
+        return True  # no trigger word of the relation: the pair stands on "repelled" itself
+    return any(child.dep_ == "dobj" and (child == trigger or child in trigger.ancestors) for child in verb.children)
 
 
 def reacts_to(extractor: "Extractor", verb: Token, trigger: Token, relation_triggers: frozenset[str]) -> bool:

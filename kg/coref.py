@@ -57,3 +57,10 @@ def pronoun_anchors(doc: Doc, mentions: Sequence[Mention], is_actor: Callable[[M
             index, _ = max(subjects or group, key=lambda x: (x[1].end, -x[0]))
             out.append((index, token.i, token.i + 1))
     return out
+
+
+def pronoun_antecedents(doc: Doc, mentions: Sequence[Mention], anchors: Sequence[tuple[int, int, int]]) -> dict[int, Mention]:
+    """Subject pronoun token → the mention it stands for, from the candidate layer's ``anchors``
+    (``pronoun_anchors`` made them; the layer's other anchors, "the group", are left out)."""
+    return {start: mentions[index] for index, start, end in anchors
+            if is_anchor_pronoun(doc[start].lower_, end - start) and doc[start].dep_ in SUBJECT_DEPS}

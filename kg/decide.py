@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Sequence
 
 from spacy.tokens import Span, Token
 
-from kg.agency import another_subject, attacked, landmark, located, reciprocal, reports_only, undergoes
+from kg.agency import alongside, another_subject, attacked, landmark, located, reciprocal, reports_only, undergoes
+from kg.coref import pronoun_antecedents
 from kg.extraction import Event, Extraction, Mention, iter_core
 
 if TYPE_CHECKING:
@@ -94,24 +95,30 @@ def pair_trigger(extractor: "Extractor", mentions: Sequence[Mention], pair: "Sco
     return trigger_for(sent, pair.relation, anchor.start if anchor is not None else sent.start, triggers.get(pair.relation, frozenset()))
 
 
-def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequence["ScoredPair"], triggers: dict[str, frozenset[str]]) -> dict["ScoredPair", Token]:
+def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequence["ScoredPair"], triggers: dict[str, frozenset[str]],
+             anchors: Sequence[tuple[int, int, int]] = ()) -> dict["ScoredPair", Token]:
     """The pairs whose event the text asserts, in order, each with its trigger. Dropped:
     - a pair the rules' context filters block at its trigger (``ContextMixin.is_blocked``:
       negation, denial, condition, plan, threat or order, a hedged event noun, question, a report
       called false, the habitual present); the scorer sees these cues only as features, which a
       strong trigger outweighs ("Russia denied striking the hospital");
-    - a pair whose subject only reports or suffers the event (``reports_only``), whose trigger
-      verb has a subject of its own that is not the pair's (``another_subject``), or that names
+    - a pair whose subject only reports, repels or suffers the event (``reports_only``), whose
+      trigger verb, object's verb or controlling verb has a subject of its own that is not the
+      pair's, a subject pronoun read as another mention included (``another_subject``), or that names
       where the event happens (``located``: "In Syria, coalition forces conducted 23 strikes"),
       or that its own trigger verb acts on (``undergoes``: "the rebels were bombed near Idlib"),
       or whose object only says where another place is (``landmark``: "east of Idlib");
-    - a ``backs`` pair whose object is attacked in its clause (``attacked``);
+    - a ``backs`` pair whose object is attacked in its clause (``attacked``), and a ``strikes`` or
+      ``attacks`` pair whose object one fights beside (``alongside``);
     - a pair that reads an argument of the rules' event it joins in another role
       (``contradicts``);
     - the less likely of two pairs that read one trigger both ways ("The RSF stormed Wad Madani,
       prompting army units to withdraw": not the army storming the RSF), unless the trigger holds
       both sides (``reciprocal_triggers``: "fighting between X and Y").
-    ``extractor.events`` are the rules' events and ``extractor.mentions`` is ``mentions``."""
+    ``extractor.events`` are the rules' events and ``extractor.mentions`` is ``mentions``;
+    ``anchors`` are the candidate layer's (``MentionLayer.anchors``), whose subject pronouns
+    ``another_subject`` reads as their antecedents."""
+    stands_for = pronoun_antecedents(extractor.doc, mentions, anchors)
     hostile = extractor.hostile | extractor.casualty_words | triggers.get("strikes", frozenset()) | triggers.get("attacks", frozenset())
     kept = {}
     for pair in pairs:
@@ -120,11 +127,13 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
         subject, obj = mentions[pair.subject], mentions[pair.object]
         if extractor.is_blocked(token, pair.relation) or reports_only(extractor, subject, token, triggers.get(pair.relation, frozenset())):
             continue
-        if located(extractor, subject) or landmark(extractor, obj) or (not pair.cross and another_subject(extractor, subject, obj, token)):
+        if located(extractor, subject) or landmark(extractor, obj) or (not pair.cross and another_subject(extractor, subject, obj, token, stands_for)):
             continue
         if not pair.cross and pair.relation != "evacuates" and undergoes(extractor, subject, token):
             continue
         if pair.relation == "backs" and attacked(extractor, obj, hostile):
+            continue
+        if pair.relation in ("strikes", "attacks") and alongside(extractor, obj):
             continue
         if event is not None and contradicts(mentions, event, pair):
             continue
@@ -162,7 +171,7 @@ def add_decisions(extractor: "Extractor", extraction: Extraction, scored: "Docum
 
     stated = {(relation, subject, obj) for relation, subject, obj, _ in iter_core(extraction)}
     use_mentions(extractor, scored.mentions)
-    kept = asserted(extractor, extractor.mentions, scored.pairs, triggers)
+    kept = asserted(extractor, extractor.mentions, scored.pairs, triggers, scored.anchors)
     for pair in outermost(list(kept), extractor.mentions):
         if (pair.relation, pair.subject, pair.object) in stated:
             continue

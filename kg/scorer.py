@@ -14,7 +14,7 @@ sentence is its evidence: ``resolve_pairs`` does that after mapping mentions to 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence, Union
 
@@ -117,6 +117,7 @@ class ScoredPair:
 class DocumentScores:
     mentions: list[Mention]
     pairs: list[ScoredPair]
+    anchors: list[tuple[int, int, int]] = field(default_factory=list)  # the candidate layer's (MentionLayer.anchors)
 
 
 def candidate_rows(doc: Doc, extraction: Extraction) -> tuple[MentionLayer, list[Candidate], list[Features]]:
@@ -172,11 +173,11 @@ def threshold_pairs(doc: Doc, layer: MentionLayer, found: Sequence[Candidate], r
     """Stage A's probabilities, or with ``pair`` the A+B mean, against their thresholds."""
     proba = scorer.predict_proba(rows)
     if pair is None:
-        return DocumentScores(layer.mentions, pairs_from_proba(found, proba, scorer.classes, scorer.thresholds))
+        return DocumentScores(layer.mentions, pairs_from_proba(found, proba, scorer.classes, scorer.thresholds), layer.anchors)
     from kg.pair_model import pair_texts
 
     mean = pair.combined(in_class_order(proba, scorer.classes), lambda chosen: pair_texts(doc, [found[i] for i in chosen]))
-    return DocumentScores(layer.mentions, pairs_from_proba(found, mean, CLASSES, pair.thresholds))
+    return DocumentScores(layer.mentions, pairs_from_proba(found, mean, CLASSES, pair.thresholds), layer.anchors)
 
 
 def score_with(extractor: "Extractor", doc: Doc, extraction: Extraction, scorer: StageA, pair: "PairModel | None" = None) -> DocumentScores:

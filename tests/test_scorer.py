@@ -257,16 +257,33 @@ def test_token_table_agrees_with_spacy(nlp):
     ("Turkey condemned the attack and launched air strikes on Afrin.", "Turkey", "Afrin", True),
     ("Meshaal killed in an airstrike in Hasakeh.", "Meshaal", "Hasakeh", False),
     ("Rebels killed five soldiers in an attack on Hama.", "Rebels", "Hama", True),
+    # Who repels an attack does not make it.
+    ("In Iraq, government forces repelled an ISIS attack on the town of Haditha on Sunday.", "government", "Haditha", False),
+    ("The Syrian army thwarted a Daesh attack on the village of Aqareb on Monday.", "Syrian", "Aqareb", False),
+    ("In Iraq, government forces repelled an ISIS attack on the town of Haditha on Sunday.", "ISIS", "Haditha", True),
+    # Whom one fights beside is no enemy.
+    ("Central Asian fighters have also been fighting alongside the Taliban in Kunduz.", "Central", "Taliban", False),
     # A verb with a subject of its own is that subject's deed.
     ("Russia bombed Aleppo after rebels attacked Idlib.", "Russia", "Idlib", False),
     ("Russia bombed Aleppo after rebels attacked Idlib.", "Russia", "Aleppo", True),
     ("The strikes, carried out by Russian jets, hit Idlib.", "Russian", "Idlib", True),
     ("Russia, which struck Idlib on Monday, denied the claim.", "Russia", "Idlib", True),
+    ("The regime dealt a major blow to the opposition by seizing the town of Yabrud.", "opposition", "Yabrud", False),
+    ("The army advanced from the south and retook the village of al-Tiba.", "army", "Tiba", True),
+    ("Barrel bombs dropped by regime helicopters also hit the mosque in Jisr Alhaj district.", "helicopters", "Jisr", True),
+    ("Haftar's offensive, which began in April 2019 and was backed by Egypt and Russia, stalled.", "Egypt", "Haftar", True),
+    ("Islamic State, which has fought the Syrian army, has made rapid gains since it seized the city of Mosul.", "Syrian", "Mosul", False),
+    ("Russia has upped its military aid to the Afghan government, which is battling the Taliban.", "Russia", "Taliban", False),
+    ("The terrorist groups also fired shells that hit buildings in George Khouri Square.", "terrorist", "George", True),
+    ("Israeli aircraft struck the school, which was sheltering displaced families in Al-Tuffah.", "Israeli", "Tuffah", True),
+    ("Russia has upped its military aid to the Afghan government, which is battling the Taliban.", "Afghan", "Taliban", True),
     # A name under a preposition of place says where, not who.
     ("In Syria, coalition forces conducted 23 strikes against ISIL targets.", "Syria", "ISIL", False),
     ("In Syria, coalition forces conducted 23 strikes against ISIL targets.", "coalition", "ISIL", True),
     ("Five civilians were killed in Russian airstrikes on Idlib.", "Russian", "Idlib", True),
     ("Ahrar al-Sham is the largest group in Jaysh al-Fateh, the coalition that captured Idlib.", "Jaysh", "Idlib", True),
+    ("Ahrar al-Sham is the largest group in Jaysh al-Fateh, the coalition of rebel groups that captured Idlib.", "Jaysh", "Idlib", True),
+    ("The city was split between government forces and Kurdish fighters who have been fighting the ISIS group.", "government", "ISIS", True),
     # A place's possessive on a place locates ("Syria's Homs"); on a force it still acts.
     ("A car bomb in Syria's Homs killed ten people on Sunday.", "Syria", "Homs", False),
     ("Eighteen militants were killed by a car bomb in Syrias southern province of Quneitra.", "Syria", "Quneitra", False),
@@ -298,10 +315,10 @@ def test_scored_pairs_pass_the_rules_context_filters(nlp, text, subject, obj, ke
 
     doc, extraction = parse(nlp, text)
     candidate, _, layer = find(doc, extraction, subject, obj)
-    relation = ("attacks" if "advances" in text or "operation" in text else "captures" if "captured" in text
-                else "evacuates" if "leave" in text else "backs" if "helped" in text or "supporting" in text else "strikes")
+    relation = ("attacks" if "advances" in text or "operation" in text or "repelled" in text or "thwarted" in text or "battling" in text else "captures" if "seizing" in text or "retook" in text else "attacks" if "fighting the ISIS" in text else "captures" if "captured" in text
+                else "evacuates" if "leave" in text else "backs" if "helped" in text or "supporting" in text or "backed by Egypt" in text else "strikes")
     pair = ScoredPair(candidate.subject.mention, relation, candidate.object.mention, candidate.sentence, 0.99, candidate.cross)
-    assert (list(asserted(make_extractor(doc), layer.mentions, [pair], words().triggers)) == [pair]) is kept
+    assert (list(asserted(make_extractor(doc), layer.mentions, [pair], words().triggers, layer.anchors)) == [pair]) is kept
 
 
 def test_a_scored_pair_joins_the_rules_event_and_keeps_its_roles(nlp):

@@ -75,6 +75,8 @@ class ExtractorState:
         self.hostile = lexicon.word_set("hostile_verbs")
         self.reporting = lexicon.word_set("reporting_verbs")
         self.reaction = lexicon.word_set("reaction_verbs")
+        self.repel_verbs = lexicon.word_set("repel_verbs")
+        self.subject_control_preps = lexicon.word_set("subject_control_preps")
         self.place_preps = lexicon.word_set("place_preps")
         self.located_heads = lexicon.word_set("located_heads")
         self.landmark_directions = lexicon.word_set("landmark_directions")

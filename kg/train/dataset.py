@@ -361,7 +361,7 @@ def scorer_results(items: Sequence[tuple[ArticleData, np.ndarray]], classes: Seq
             extractor = make_extractor(data.article.doc)
             use_mentions(extractor, data.layer.mentions)
             extractor.events = list(data.article.extraction.events)
-            pairs = list(asserted(extractor, data.layer.mentions, pairs, words().triggers))
+            pairs = list(asserted(extractor, data.layer.mentions, pairs, words().triggers, data.layer.anchors))
         entities, relations = resolve_pairs(data.article.document, data.article.doc, data.article.extraction, DocumentScores(data.layer.mentions, pairs), res)
         results.append(DocumentResult(data.article.document, entities, relations, []))  # type: ignore[arg-type]
     return results
