@@ -258,6 +258,22 @@ def _where(extractor: "Extractor", token: Token | None) -> bool:
     return False
 
 
+def coordinated(extractor: "Extractor", subject: Mention, obj: Mention) -> bool:
+    """The two arguments are conjuncts of one phrase ("attacks on IS and the PKK", "the Taliban
+    government and al-Qaida terrorists", "the YPG and Syrian Kurdish security forces"): sides
+    named together, not one acting on the other."""
+    a, b = clause_role(extractor, subject), clause_role(extractor, obj)
+    if a is None or b is None or a.i == b.i:
+        return False
+
+    def first_conjunct(token: Token) -> Token:
+        while token.dep_ == "conj" and token.head.i != token.i:
+            token = token.head
+        return token
+
+    return (a.dep_ == "conj" or b.dep_ == "conj") and first_conjunct(a).i == first_conjunct(b).i
+
+
 def reciprocal(extractor: "Extractor", trigger: Token) -> bool:
     """The trigger holds both sides (``reciprocal_triggers``: "fighting between X and Y")."""
     return extractor.lemma(trigger) in extractor.reciprocal or trigger.lower_ in extractor.reciprocal

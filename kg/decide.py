@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from spacy.tokens import Span, Token
 
-from kg.agency import alongside, another_subject, attacked, landmark, located, reciprocal, reports_only, undergoes
+from kg.agency import alongside, another_subject, attacked, coordinated, landmark, located, reciprocal, reports_only, undergoes
 from kg.coref import pronoun_antecedents
 from kg.extraction import Event, Extraction, Mention, iter_core
 
@@ -110,6 +110,8 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
       or whose object only says where another place is (``landmark``: "east of Idlib");
     - a ``backs`` pair whose object is attacked in its clause (``attacked``), and a ``strikes`` or
       ``attacks`` pair whose object one fights beside (``alongside``);
+    - a pair whose arguments are conjuncts of one phrase (``coordinated``: "attacks on IS and the
+      PKK"), unless the trigger holds both sides ("fighting between X and Y");
     - a pair that reads an argument of the rules' event it joins in another role
       (``contradicts``);
     - the less likely of two pairs that read one trigger both ways ("The RSF stormed Wad Madani,
@@ -134,6 +136,8 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
         if pair.relation == "backs" and attacked(extractor, obj, hostile):
             continue
         if pair.relation in ("strikes", "attacks") and alongside(extractor, obj):
+            continue
+        if not pair.cross and coordinated(extractor, subject, obj) and not reciprocal(extractor, token):
             continue
         if event is not None and contradicts(mentions, event, pair):
             continue

@@ -261,6 +261,11 @@ def test_token_table_agrees_with_spacy(nlp):
     ("In Iraq, government forces repelled an ISIS attack on the town of Haditha on Sunday.", "government", "Haditha", False),
     ("The Syrian army thwarted a Daesh attack on the village of Aqareb on Monday.", "Syrian", "Aqareb", False),
     ("In Iraq, government forces repelled an ISIS attack on the town of Haditha on Sunday.", "ISIS", "Haditha", True),
+    # Sides named together do not act on each other, unless the trigger holds both.
+    ("Erdogan dismissed claims that the attacks on IS and the PKK were linked to the election.", "PKK", "IS", False),
+    ("Fighting between the Taliban and Afghan forces continued in Kunduz.", "Taliban", "Afghan", True),
+    # Who suffers an event does not do it.
+    ("Jaish al-Fateh terrorists suffered another blow in similar strikes on their hideouts in Idlib.", "Jaish", "Idlib", False),
     # Whom one fights beside is no enemy.
     ("Central Asian fighters have also been fighting alongside the Taliban in Kunduz.", "Central", "Taliban", False),
     # A verb with a subject of its own is that subject's deed.
@@ -315,7 +320,7 @@ def test_scored_pairs_pass_the_rules_context_filters(nlp, text, subject, obj, ke
 
     doc, extraction = parse(nlp, text)
     candidate, _, layer = find(doc, extraction, subject, obj)
-    relation = ("attacks" if "advances" in text or "operation" in text or "repelled" in text or "thwarted" in text or "battling" in text else "captures" if "seizing" in text or "retook" in text else "attacks" if "fighting the ISIS" in text else "captures" if "captured" in text
+    relation = ("attacks" if "advances" in text or "operation" in text or "repelled" in text or "thwarted" in text or "battling" in text or "Fighting between" in text else "captures" if "seizing" in text or "retook" in text else "attacks" if "fighting the ISIS" in text else "captures" if "captured" in text
                 else "evacuates" if "leave" in text else "backs" if "helped" in text or "supporting" in text or "backed by Egypt" in text else "strikes")
     pair = ScoredPair(candidate.subject.mention, relation, candidate.object.mention, candidate.sentence, 0.99, candidate.cross)
     assert (list(asserted(make_extractor(doc), layer.mentions, [pair], words().triggers, layer.anchors)) == [pair]) is kept
