@@ -178,13 +178,12 @@ def another_subject(extractor: "Extractor", subject: Mention, obj: Mention, trig
     if root is None:
         return False
     verbs = [v for v in (trigger, object_verb(extractor, obj, root.i), controlling_verb(extractor, trigger)) if v is not None and v.pos_ == "VERB"]
-    where = _where(extractor, mention_root(extractor, obj))
     for verb in verbs:
         passive = verb.tag_ == "VBN" or any(c.dep_ == "nsubj" and extractor.lemma(c) in extractor.weapon_means for c in verb.children)
         if passive and any(c.dep_ == "agent" and c.left_edge.i <= root.i <= c.right_edge.i for c in verb.children):
             continue  # the pair's subject is the verb's "by" agent ("bombs dropped by the regime's helicopters")
         for child in verb.children:
-            if child.dep_ == "nsubj" and child.tag_ in ("WDT", "WP") and verb.dep_ == "relcl" and (verb == trigger or not where):
+            if child.dep_ == "nsubj" and child.tag_ in ("WDT", "WP") and verb.dep_ == "relcl" and (verb == trigger or not _where(extractor, mention_root(extractor, obj))):
                 if not _relative_holds(extractor, verb, root):
                     return True
                 break

@@ -62,5 +62,4 @@ def pronoun_anchors(doc: Doc, mentions: Sequence[Mention], is_actor: Callable[[M
 def pronoun_antecedents(doc: Doc, mentions: Sequence[Mention], anchors: Sequence[tuple[int, int, int]]) -> dict[int, Mention]:
     """Subject pronoun token → the mention it stands for, from the candidate layer's ``anchors``
     (``pronoun_anchors`` made them; the layer's other anchors, "the group", are left out)."""
-    return {start: mentions[index] for index, start, end in anchors
-            if is_anchor_pronoun(doc[start].lower_, end - start) and doc[start].dep_ in SUBJECT_DEPS}
+    return {start: mentions[index] for index, start, end in anchors if is_anchor_pronoun(doc[start].lower_, end - start)}
