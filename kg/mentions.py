@@ -266,6 +266,14 @@ class _Detector:
         entry = self.gaz.get(ent.ent_id_ or ent.id_) if self.gaz and (ent.ent_id_ or ent.id_) else None
         return entry.is_place if entry is not None else ent.label_ in ("GPE", "LOC", "FAC")
 
+    def is_town(self, ent: Span) -> bool:
+        """A place that cannot act, not even for a state: a town or region, not a country or a
+        capital ("Moscow" acts for Russia)."""
+        entry = self.gaz.get(ent.ent_id_ or ent.id_) if self.gaz and (ent.ent_id_ or ent.id_) else None
+        if entry is not None:
+            return entry.is_place and not entry.is_actor and not entry.stands_for
+        return ent.label_ in ("GPE", "LOC", "FAC")
+
     def modifiers(self, start: int, head: Token, head_class: str) -> _Modifiers:
         """Sort the words between ``start`` and the head: owners, a backer, separate referents
         ("rebel" in "rebel-held"), plain words. Owners of a force are absorbed into its mention;
@@ -295,6 +303,8 @@ class _Detector:
                     owners.append(token)
                 elif token.is_alpha and token.pos_ != "ADV" and token.lower_ not in self.hyphen_words:
                     words.append(token.lower_)  # not "controlled" or "mainly" of "a mainly Kurdish-controlled town"
+            elif head_class == "owned" and token.i in self.ent_at and self.is_town(unit):
+                pass  # "the Idlib offensive", "the Birmingham pub bombings": where, not whose
             elif named or token.dep_ == "poss":
                 owners.append(token)
                 if not (token.dep_ == "poss" and token.pos_ == "PRON"):

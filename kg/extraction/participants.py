@@ -29,7 +29,7 @@ class ParticipantsMixin(ExtractorState):
                     mentions, tier = self.resolve_pronoun(item, relation)
                     found.extend(mentions)
                 else:
-                    found.extend(m for m in self.arg(item) if not self.is_place_mention(m) or self.mentions[m].key)
+                    found.extend(m for m in self.arg(item) if not self.is_place_mention(m) or (self.mentions[m].key and self.is_actor_mention(m)))
         if relation in CORE and found and all(self.is_unowned_force(m) for m in found) and tokens:
             # "Drones also attacked a bus": whose drones the sentence before said.
             previous = self.previous_event_agents(next(iter(tokens)) if isinstance(tokens, list) else found and self.doc[0], relation)
