@@ -272,7 +272,7 @@ def without_encoder(scorer: str | Path | None = None) -> Path:
 
 def build_pipeline(model: str | None = None, gazetteer_path: Path | None = None, scorer: str | Path | None = None) -> Language:
     """Model (its tokenizer splits stripped possessives) + line breaks + gazetteer ruler (ahead of
-    the NER) + relation component: the rules,
+    the NER) + comma-less name lists split (after it, ``kg.name_lists``) + relation component: the rules,
     then the learned scorer of ``scorer_path(scorer)`` (the shipped one unless ``none``)."""
     nlp = load_model(model)
     split_acronym_hyphens(nlp)
@@ -282,6 +282,11 @@ def build_pipeline(model: str | None = None, gazetteer_path: Path | None = None,
         nlp.add_pipe("kg_line_breaks", before="parser")
     before = {"before": "ner"} if "ner" in nlp.pipe_names else {}
     nlp.add_pipe("kg_gazetteer", config={"gazetteer_path": str(path)}, **before)
+    if "ner" in nlp.pipe_names and "parser" in nlp.pipe_names:
+        import kg.name_lists  # noqa: F401 - registers the factories
+
+        nlp.add_pipe("kg_name_list_sentences", config={"lexicon_path": str(LEXICON_PATH)}, before="parser")
+        nlp.add_pipe("kg_name_lists", config={"lexicon_path": str(LEXICON_PATH)}, after="ner")
     nlp.add_pipe("kg_relations", config={"gazetteer_path": str(path), "lexicon_path": str(LEXICON_PATH), "scorer_path": scorer_path(scorer)})
     return nlp
 

@@ -27,7 +27,7 @@ SHARED = Path(os.environ.get("KG_SHARED", Path(__file__).resolve().parents[3] / 
 CACHE = Path(os.environ.get("KG_CACHE", "/tmp/kg-cache"))
 _KG = Path(__file__).resolve().parents[1]
 # What a cached parse depends on: the rule extractor and the pipeline around it.
-_CODE = sorted((_KG / "extraction").glob("*.py")) + [_KG / name for name in ("nlp.py", "gazetteer.py", "documents.py", "build.py")]
+_CODE = sorted((_KG / "extraction").glob("*.py")) + [_KG / name for name in ("nlp.py", "name_lists.py", "gazetteer.py", "documents.py", "build.py")]
 _DATA = Path(__file__).resolve().parents[1] / "data"
 
 
