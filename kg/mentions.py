@@ -303,6 +303,8 @@ class _Detector:
                     owners.append(token)
                 elif token.is_alpha and token.pos_ != "ADV" and token.lower_ not in self.hyphen_words:
                     words.append(token.lower_)  # not "controlled" or "mainly" of "a mainly Kurdish-controlled town"
+            elif token.tag_ == "WP$":
+                pass  # "Khorasani, whose group Jamaat-ul-Ahrar": "whose" names no owner
             elif head_class == "owned" and token.i in self.ent_at and self.is_town(unit):
                 pass  # "the Idlib offensive", "the Birmingham pub bombings": where, not whose
             elif named or token.dep_ == "poss":

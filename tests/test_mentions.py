@@ -66,6 +66,18 @@ def test_group_owned_fighters(mentions, gazetteer):
     assert canonical(found, "Taliban fighters", gazetteer) == "taliban"
 
 
+def test_a_town_before_an_event_says_where_not_whose(mentions, gazetteer, extract_text):
+    """"the Idlib offensive" is an offensive on Idlib, not Idlib's: no mention owns it, and no
+    rule makes Idlib act; a state, or a capital that stands for one, still owns its offensive."""
+    found = mentions("The Idlib offensive killed 20 civilians in Maarat al-Numan.")
+    assert not any(m.head_class == "owned" for m in found)
+    assert find(found, "Idlib").kind == "place"
+    relations = extract_text("The Idlib offensive killed 20 civilians in Maarat al-Numan.").relations
+    assert not any(r.subject == "idlib" for r in relations)
+    owned = mentions("Moscow's offensive killed 20 people in Homs.")
+    assert find(owned, "Moscow's offensive").owner_text == "Moscow"
+
+
 def test_suicide_bomber_from_a_place(mentions, gazetteer):
     found = mentions("A suicide bomber from Kandahar blew himself up outside the ministry.")
     bomber = find(found, "A suicide bomber from Kandahar")
