@@ -35,3 +35,14 @@ def test_smoothing_prefers_a_broad_plateau_to_a_lone_spike() -> None:
     assert pick_threshold(curve) == 0.52
     assert pick_threshold(smooth_curve(curve, 0.05)) == 0.34  # mean of 0.43 and 0.44 beats the spike's 0.39
     assert smooth_curve(curve, 0.0) == curve
+
+
+def test_centre_takes_the_middle_of_the_plateau() -> None:
+    # The argmax (0.45) sits at one end of a plateau that runs from 0.47 down to 0.33; a
+    # retraining moves it along the plateau, the median of the plateau moves little.
+    curve = [(0.50, 0.60), (0.592, 0.47), (0.595, 0.45), (0.590, 0.41), (0.588, 0.37), (0.591, 0.33), (0.55, 0.20), (0.40, 0.10)]
+    assert pick_threshold(curve) == 0.45
+    assert pick_threshold(curve, 0.0, 0.01) == 0.41  # median of 0.47, 0.45, 0.41, 0.37, 0.33
+    assert pick_threshold(curve, 0.0, 0.001) == 0.45  # a narrow plateau is the best alone
+    assert pick_threshold([(0.0, 0.5)], 0.0, 0.02) == 0.99  # nothing scores
+    assert Settings().threshold_centre >= 0
