@@ -278,16 +278,29 @@ def reciprocal(extractor: "Extractor", trigger: Token) -> bool:
     return extractor.lemma(trigger) in extractor.reciprocal or trigger.lower_ in extractor.reciprocal
 
 
+TARGET_PREPS = frozenset({"at", "on", "against", "upon"})
+
+
 def undergoes(extractor: "Extractor", subject: Mention, trigger: Token) -> bool:
     """The pair's subject is what its own trigger verb acts on: its object or passive subject
     ("Russian jets bombed the rebels" is no rebel strike on anyone, "Aleppo was shelled" no
-    shelling by Aleppo). A trigger that holds both sides (``reciprocal_triggers``: "IS fought
+    shelling by Aleppo), or what it is aimed at ("fired rockets at an Israeli army base": the
+    Israeli army is the target's owner, not the firer). A trigger that holds both sides (``reciprocal_triggers``: "IS fought
     the Syrian army") keeps both readings. Not for ``evacuates``, whose subject is the one moved
     ("aid workers were relocated from Zamzam")."""
-    if trigger.pos_ != "VERB" or reciprocal(extractor, trigger):
+    if reciprocal(extractor, trigger):
         return False
     token = clause_role(extractor, subject)
-    return token is not None and token.head == trigger and token.dep_ in ("dobj", "nsubjpass")
+    if token is None:
+        return False
+    if trigger.pos_ == "VERB" and token.head == trigger and token.dep_ in ("dobj", "nsubjpass"):
+        return True
+    # What the trigger is aimed at, and whose that is: "fired rockets at an Israeli army base",
+    # "the enemy's attacks on Syrian army positions" (TARGET_PREPS).
+    if token.dep_ != "pobj" or token.head.lower_ not in TARGET_PREPS or trigger in token.subtree:
+        return False  # the subject's own event ("regime air strikes", misparsed after "On Sunday")
+    aimed = token.head.head  # the trigger, or the verb whose object it is ("launched rockets at")
+    return aimed == trigger or (aimed.pos_ == "VERB" and any(c.dep_ == "dobj" and trigger in c.subtree for c in aimed.children))
 
 
 def repels(extractor: "Extractor", verb: Token, trigger: Token) -> bool:

@@ -305,6 +305,10 @@ CONTEXT_CASES = [
     ("Iran helped Assad crush the insurgency.", "Iran", "Assad", True),
     # What the trigger acts on does not do it, unless the trigger holds both sides.
     ("The rebels were bombed near Idlib on Monday.", "rebels", "Idlib", False),
+    # What the trigger is aimed at, and whose it is, does not do it; the subject's own strikes do.
+    ("Hezbollah fired Katyusha rockets at an Israeli army base near Kiryat Shmona.", "Israeli", "Kiryat", False, "strikes"),
+    ("Hezbollah fired Katyusha rockets at an Israeli army base near Kiryat Shmona.", "Hezbollah", "Kiryat", True, "strikes"),
+    ("On Sunday regime air strikes on the areas of Mesraba and Madira killed 17 civilians.", "regime", "Madira", True, "strikes"),
     ("They bombed the rebels near Idlib on Monday.", "rebels", "Idlib", False),
     ("Russian jets bombed the rebels near Idlib on Monday.", "Russian", "Idlib", True),
     # Nor whom one is "against", whoever one supports.
