@@ -221,6 +221,8 @@ class _Detector:
                 name = (child.i + 1, end)
         if head_class == "owned" and not mods.owners and not (set(mods.words) & self.w.government):
             return None
+        if mods.owners and all(o.dep_ == "poss" and o.pos_ == "PRON" for o in mods.owners) and head_class != "place":
+            return None  # "its fighters": an anaphor the rule layer resolves (a minted "its-…" names no one)
         gazetteer_id = (ent.ent_id_ or ent.id_ or None) if ent is not None else None
         if head_class == "place":
             # The name after "of" is the place itself: absorbed, and its gazetteer id is the
