@@ -124,6 +124,8 @@ def reports_only(extractor: "Extractor", subject: Mention, trigger: Token, relat
     token = clause_role(extractor, subject)
     if token is None:
         return False
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head  # "Egypt and Qatar … condemned the strike": Qatar reacts as Egypt does
     if extractor.lemma(token.head) in extractor.casualty_words:
         if token.dep_ == "nsubjpass":
             return True

@@ -305,6 +305,9 @@ CONTEXT_CASES = [
     ("Iran helped Assad crush the insurgency.", "Iran", "Assad", True),
     # What the trigger acts on does not do it, unless the trigger holds both sides.
     ("The rebels were bombed near Idlib on Monday.", "rebels", "Idlib", False),
+    # A reactor's conjunct reacts too; a striker's conjunct strikes too.
+    ("Egypt and Qatar, which have been mediating between Israel and Hamas, condemned the strike on the school.", "Qatar", "Hamas", False, "strikes"),
+    ("Syrian and Russian jets bombed the hospital in Aleppo.", "Russian", "Aleppo", True, "strikes"),
     # What the trigger is aimed at, and whose it is, does not do it; the subject's own strikes do.
     ("Hezbollah fired Katyusha rockets at an Israeli army base near Kiryat Shmona.", "Israeli", "Kiryat", False, "strikes"),
     ("Hezbollah fired Katyusha rockets at an Israeli army base near Kiryat Shmona.", "Hezbollah", "Kiryat", True, "strikes"),
