@@ -3,22 +3,27 @@
 Some outlets' copy reaches kg with its commas stripped (FA-KES keeps none): "the villages of Jub
 Ghabsheh Eibed Souran Tal Alam Deir Qaq Sarjeh and al-Zaalaneh". The small NER reads such a run
 as one or two odd entities ("Jub Ghabsheh" ORG, "Maan Tayyebet al-Esm al-Shaata Karah" PERSON),
-so most of the places are no mention at all and a blob may even act. After the NER, this
-component finds a run of capitalised words that a plural place noun introduces ("villages of",
-"towns of", "neighbourhoods including", "X Y and Z neighbourhoods") and splits it into names:
+and the parser makes "Deir" and "Sarjeh" sentence roots, cutting the list from its trigger and
+agent. In a text with under one comma in 200 words, a run of three or more capitalised words
+that a plural place noun introduces ("villages of", "hilltops including") or closes ("… and
+al-Sakhour neighbourhoods") is
 
-- a name the gazetteer matched stays as it is;
-- "al-X", "al X" and "alX" are one word;
-- a generic word of Arabic place names ("Beit", "Tal", "Jabal", "Deir", "Kafr"… ``name_prefixes``
-  in the lexicon) opens a name with the word after it;
-- every other capitalised word is a name of its own.
+1. kept in one sentence (``ListSentences``, before the parser);
+2. split into names (``NameListSplitter``, after the NER): a name the gazetteer matched stays as
+   it is; "al-X", "al X" and "alX" are one word; a generic word of Arabic place names ("Beit",
+   "Tal", "Jabal", "Deir", "Kafr"… ``name_prefixes`` in the lexicon) opens a name with the word
+   after it; every other capitalised word is a name of its own. Each new name is a GPE entity
+   with no gazetteer id (canonicalisation mints its id);
+3. parsed as the list it is (``relink``): the first name takes the run's attachment, the others
+   are its conjuncts.
 
-Each new name is a GPE entity with no gazetteer id (canonicalisation mints its id). A run with
-commas is left to the NER, and so is a run under no place noun ("Abu Bakr al-Baghdadi").
+A text with commas is left to the NER (there a run without commas is one name: "Campo Dos"),
+and so is a run under no place noun ("Abu Bakr al-Baghdadi").
 """
 from __future__ import annotations
 
 from pathlib import Path
+
 import numpy
 from spacy.attrs import DEP, HEAD
 from spacy.language import Language
@@ -175,9 +180,11 @@ class NameListSplitter:
         # The NER's readings of the run give way; gazetteer names were kept whole by ``segment``.
         keep = [e for e in doc.ents if e.ent_id_ or not any(i in covered for i in range(e.start, e.end))]
         doc.ents = filter_spans(keep + found)
-        for span in found:  # a new name is no gazetteer entry ("al-Mashhad" is not Mashhad)
-            for token in span:
-                token.ent_id_ = ""
+        new = {(span.start, span.end) for span in found}
+        for ent in doc.ents:  # a new name is no gazetteer entry ("al-Mashhad" is not Mashhad)
+            if (ent.start, ent.end) in new:
+                for token in ent:
+                    token.ent_id_ = ""
         return doc
 
     # -- names --
