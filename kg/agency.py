@@ -87,6 +87,22 @@ def landmark(extractor: "Extractor", mention: Mention) -> bool:
     return True
 
 
+def launched_from(extractor: "Extractor", mention: Mention, whole: bool = True) -> bool:
+    """The mention is the place a weapon was fired or launched from (``fire_verbs`` of strikes):
+    "Shahed drones launched from Russia's Kursk and Bryansk regions", "a rocket fired from
+    Lebanon struck a field near Haifa". Where an attack comes from is neither its target nor,
+    as a place, its agent. With ``whole`` (a target) a name that modifies the origin is the
+    origin too ("Russia's Kursk and Bryansk regions"); an agent must be the origin itself, since
+    the owner of what fires is who fires ("missiles fired from US warships")."""
+    token = mention_root(extractor, mention) if mention.label in PLACE_LABELS else None
+    if token is None:
+        return False
+    climb = ("conj", "appos", "compound", "amod", "poss") if whole else ("conj", "appos")
+    while token.dep_ in climb and token.head.i != token.i:
+        token = token.head
+    return token.dep_ == "pobj" and token.head.lower_ == "from" and extractor.lemma(token.head.head) in extractor.lex.rel_set("strikes", "fire_verbs")
+
+
 def alongside(extractor: "Extractor", mention: Mention) -> bool:
     """The mention is whom one fights beside, not against: the object of "alongside" ("Central
     Asians have also been fighting alongside the Taliban")."""
