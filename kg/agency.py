@@ -87,6 +87,20 @@ def landmark(extractor: "Extractor", mention: Mention) -> bool:
     return True
 
 
+DESTINATION_PREPS = frozenset({"to", "toward", "towards", "into"})
+
+
+def destination(extractor: "Extractor", mention: Mention) -> bool:
+    """The mention is where people go, not where they leave: "Tens of thousands have fled Ariha,
+    heading north toward Afrin and Azaz", "fled Zamzam camp, most of them towards Tawila"."""
+    token = mention_root(extractor, mention)
+    if token is None:
+        return False
+    while token.dep_ in ("conj", "appos", "compound") and token.head.i != token.i:
+        token = token.head
+    return token.dep_ == "pobj" and token.head.lower_ in DESTINATION_PREPS
+
+
 def launched_from(extractor: "Extractor", mention: Mention, whole: bool = True) -> bool:
     """The mention is the place a weapon was fired or launched from (``fire_verbs`` of strikes):
     "Shahed drones launched from Russia's Kursk and Bryansk regions", "a rocket fired from
