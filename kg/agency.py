@@ -102,9 +102,9 @@ def destination(extractor: "Extractor", mention: Mention) -> bool:
 
 
 def launched_from(extractor: "Extractor", mention: Mention, whole: bool = True) -> bool:
-    """The mention is the place a weapon was fired or launched from (``fire_verbs`` of strikes):
-    "Shahed drones launched from Russia's Kursk and Bryansk regions", "a rocket fired from
-    Lebanon struck a field near Haifa". Where an attack comes from is neither its target nor,
+    """The mention is the place a weapon was fired or launched from, or aircraft set out from
+    (``fire_verbs`` of strikes, ``origin_verbs``): "Shahed drones launched from Russia's Kursk
+    region", "a rocket fired from Lebanon struck a field near Haifa", "Typhoons flying from Cyprus". Where an attack comes from is neither its target nor,
     as a place, its agent. With ``whole`` (a target) a name that modifies the origin is the
     origin too ("Russia's Kursk and Bryansk regions"); an agent must be the origin itself, since
     the owner of what fires is who fires ("missiles fired from US warships")."""
@@ -114,7 +114,13 @@ def launched_from(extractor: "Extractor", mention: Mention, whole: bool = True) 
     climb = ("conj", "appos", "compound", "amod", "poss") if whole else ("conj", "appos")
     while token.dep_ in climb and token.head.i != token.i:
         token = token.head
-    return token.dep_ == "pobj" and token.head.lower_ == "from" and extractor.lemma(token.head.head) in extractor.lex.rel_set("strikes", "fire_verbs")
+    if token.dep_ != "pobj" or token.head.lower_ != "from":
+        return False
+    verb = token.head.head
+    lemma = extractor.lemma(verb)
+    if any(c.dep_ == "prt" for c in verb.children):
+        lemma = "_".join([lemma, *(c.lower_ for c in verb.children if c.dep_ == "prt")])  # "took off" → take_off
+    return lemma in extractor.origin_verbs
 
 
 def alongside(extractor: "Extractor", mention: Mention) -> bool:

@@ -313,6 +313,7 @@ CONTEXT_CASES = [
     ("The Israeli army said a rocket fired from Lebanon had struck an empty field near Haifa.", "Lebanon", "Haifa", False, "strikes"),
     ("Ukraine's air force said it had shot down 31 of the 40 Shahed drones launched from Russia's Kursk region.", "Ukraine", "Kursk", False, "strikes"),
     ("Tomahawk missiles fired from US warships struck radar sites in Hodeidah.", "US", "Hodeidah", True, "strikes"),
+    ("Royal Air Force Typhoons flying from Cyprus struck radar sites in Hodeidah.", "Cyprus", "Hodeidah", False, "strikes"),
     # A reactor's conjunct reacts too; a striker's conjunct strikes too.
     ("Egypt and Qatar, which have been mediating between Israel and Hamas, condemned the strike on the school.", "Qatar", "Hamas", False, "strikes"),
     ("Syrian and Russian jets bombed the hospital in Aleppo.", "Russian", "Aleppo", True, "strikes"),
