@@ -87,6 +87,20 @@ def landmark(extractor: "Extractor", mention: Mention) -> bool:
     return True
 
 
+def helper(extractor: "Extractor", mention: Mention) -> bool:
+    """The mention only helps whoever acts: "The U.S. and Britain, with support from Australia
+    and the Netherlands, struck 18 Houthi targets" (``helper_nouns`` of backs, with "from" or
+    "of"). It backs them; it does not strike."""
+    token = clause_role(extractor, mention)
+    if token is None:
+        return False
+    while token.dep_ in ("conj", "appos") and token.head.i != token.i:
+        token = token.head
+    if token.dep_ != "pobj" or token.head.lower_ not in ("from", "of"):
+        return False
+    return extractor.lemma(token.head.head) in extractor.lex.rel_set("backs", "helper_nouns")
+
+
 DESTINATION_PREPS = frozenset({"to", "toward", "towards", "into"})
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from spacy.tokens import Span, Token
 
-from kg.agency import alongside, another_subject, attacked, coordinated, destination, landmark, launched_from, located, reciprocal, reports_only, undergoes
+from kg.agency import alongside, another_subject, attacked, coordinated, destination, helper, landmark, launched_from, located, reciprocal, reports_only, undergoes
 from kg.coref import pronoun_antecedents
 from kg.extraction import Event, Extraction, Mention, iter_core
 
@@ -136,6 +136,8 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
         if pair.relation == "backs" and attacked(extractor, obj, hostile):
             continue
         if pair.relation == "evacuates" and destination(extractor, obj):
+            continue
+        if pair.relation in ("strikes", "attacks", "captures") and helper(extractor, subject):
             continue
         if pair.relation in ("strikes", "attacks") and (alongside(extractor, obj) or launched_from(extractor, obj) or launched_from(extractor, subject, whole=False)):
             continue

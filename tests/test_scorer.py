@@ -305,6 +305,9 @@ CONTEXT_CASES = [
     ("Iran helped Assad crush the insurgency.", "Iran", "Assad", True),
     # What the trigger acts on does not do it, unless the trigger holds both sides.
     ("The rebels were bombed near Idlib on Monday.", "rebels", "Idlib", False),
+    # Who only helps does not strike.
+    ("The U.S. and Britain, with support from Australia and the Netherlands, struck 18 Houthi targets in Hodeidah.", "Netherlands", "Hodeidah", False, "strikes"),
+    ("The U.S. and Britain, with support from Australia and the Netherlands, struck 18 Houthi targets in Hodeidah.", "Britain", "Hodeidah", True, "strikes"),
     # Where people go is not where they leave.
     ("Tens of thousands of civilians have fled Ariha, heading north toward Afrin.", "civilians", "Afrin", False, "evacuates"),
     ("Tens of thousands of civilians have fled Ariha, heading north toward Afrin.", "civilians", "Ariha", True, "evacuates"),
