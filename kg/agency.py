@@ -106,13 +106,20 @@ DESTINATION_PREPS = frozenset({"to", "toward", "towards", "into"})
 
 def destination(extractor: "Extractor", mention: Mention) -> bool:
     """The mention is where people go, not where they leave: "Tens of thousands have fled Ariha,
-    heading north toward Afrin and Azaz", "fled Zamzam camp, most of them towards Tawila"."""
+    heading north toward Afrin and Azaz", "fled Zamzam camp, most of them towards Tawila",
+    "retreating toward the village of Gaskindé", "fled Mahas for Beledweyne"."""
     token = mention_root(extractor, mention)
     if token is None:
         return False
     while token.dep_ in ("conj", "appos", "compound") and token.head.i != token.i:
         token = token.head
-    return token.dep_ == "pobj" and token.head.lower_ in DESTINATION_PREPS
+    if token.dep_ == "pobj" and token.head.lower_ == "of" and extractor.lemma(token.head.head) in extractor.container:
+        token = token.head.head  # "toward the village of Gaskindé"
+    if token.dep_ != "pobj":
+        return False
+    if token.head.lower_ == "for":  # "fled Mahas for Beledweyne": "for" after a verb of leaving
+        return extractor.lemma(token.head.head) in extractor.lex.rel_set("evacuates", "verbs")
+    return token.head.lower_ in DESTINATION_PREPS
 
 
 def launched_from(extractor: "Extractor", mention: Mention, whole: bool = True) -> bool:

@@ -312,6 +312,7 @@ CONTEXT_CASES = [
     ("Tens of thousands of civilians have fled Ariha, heading north toward Afrin.", "civilians", "Afrin", False, "evacuates"),
     ("Tens of thousands of civilians have fled Ariha, heading north toward Afrin.", "civilians", "Ariha", True, "evacuates"),
     ("Hundreds of residents had fled Malam-Fatori across the border into Niger.", "residents", "Niger", False, "evacuates"),
+    ("Thousands of residents fled Macomia, and some walked to the coastal city of Pemba.", "residents", "Pemba", False, "evacuates"),
     # Where a weapon was fired from is neither target nor, as a place, agent; whose ship fired is.
     ("The Israeli army said a rocket fired from Lebanon had struck an empty field near Haifa.", "Lebanon", "Haifa", False, "strikes"),
     ("Ukraine's air force said it had shot down 31 of the 40 Shahed drones launched from Russia's Kursk region.", "Ukraine", "Kursk", False, "strikes"),
