@@ -173,8 +173,8 @@ def reports_only(extractor: "Extractor", subject: Mention, trigger: Token, relat
       subject of its own ("The Israeli army said a rocket fired from Lebanon had struck a
       field", "The Observatory said there had been 29 raids on Zabadani"); a pronoun there ("said
       it struck") may be the reporter itself, so it does not count;
-    - the passive subject of a casualty verb ("An Iraqi soldier was wounded in a drone attack"),
-      or its subject where it has no object (the headline's "Meshaal killed in an airstrike");
+    - the passive subject or the object of a casualty verb ("An Iraqi soldier was wounded in a
+      drone attack", "Bomb in Idlib kills 30 government fighters"), or its subject where it has no object (the headline's "Meshaal killed in an airstrike");
     - the subject of a verb of reaction, witness or escape whose object holds the trigger
       ("Turkey condemned the Russian strikes on Idlib", ``reacts_to``), or of a verb that repels
       what its object names ("Government forces repelled an ISIS attack on Haditha", ``repels``)."""
@@ -184,8 +184,8 @@ def reports_only(extractor: "Extractor", subject: Mention, trigger: Token, relat
     while token.dep_ == "conj" and token.head.i != token.i:
         token = token.head  # "Egypt and Qatar … condemned the strike": Qatar reacts as Egypt does
     if extractor.lemma(token.head) in extractor.casualty_words:
-        if token.dep_ == "nsubjpass":
-            return True
+        if token.dep_ in ("nsubjpass", "dobj"):
+            return True  # "soldiers were killed in …", "Bomb in Idlib kills 30 government fighters"
         if token.dep_ == "nsubj" and token.head != trigger and not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in token.head.children):
             return True  # no object: a victim ("Meshaal killed in an airstrike", "five soldiers died")
     if token.dep_ == "nsubj" and (reacts_to(extractor, token.head, trigger, relation_triggers) or repels(extractor, token.head, trigger)):

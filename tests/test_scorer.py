@@ -305,6 +305,8 @@ CONTEXT_CASES = [
     ("Iran helped Assad crush the insurgency.", "Iran", "Assad", True),
     # What the trigger acts on does not do it, unless the trigger holds both sides.
     ("The rebels were bombed near Idlib on Monday.", "rebels", "Idlib", False),
+    # Whom the event kills does not do it.
+    ("A bomb in Idlib kills 30 government fighters.", "government", "Idlib", False, "strikes"),
     # Who only helps does not strike.
     ("The U.S. and Britain, with support from Australia and the Netherlands, struck 18 Houthi targets in Hodeidah.", "Netherlands", "Hodeidah", False, "strikes"),
     ("The U.S. and Britain, with support from Australia and the Netherlands, struck 18 Houthi targets in Hodeidah.", "Britain", "Hodeidah", True, "strikes"),
