@@ -101,9 +101,6 @@ def helper(extractor: "Extractor", mention: Mention) -> bool:
     return extractor.lemma(token.head.head) in extractor.lex.rel_set("backs", "helper_nouns")
 
 
-DESTINATION_PREPS = frozenset({"to", "toward", "towards", "into"})
-
-
 def destination(extractor: "Extractor", mention: Mention) -> bool:
     """The mention is where people go, not where they leave: "Tens of thousands have fled Ariha,
     heading north toward Afrin and Azaz", "fled Zamzam camp, most of them towards Tawila",
@@ -119,16 +116,17 @@ def destination(extractor: "Extractor", mention: Mention) -> bool:
         return False
     if token.head.lower_ == "for":  # "fled Mahas for Beledweyne": "for" after a verb of leaving
         return extractor.lemma(token.head.head) in extractor.lex.rel_set("evacuates", "verbs")
-    return token.head.lower_ in DESTINATION_PREPS
+    return token.head.lower_ in extractor.destination_preps
 
 
 def launched_from(extractor: "Extractor", mention: Mention, whole: bool = True) -> bool:
     """The mention is the place a weapon was fired or launched from, or aircraft set out from
     (``fire_verbs`` of strikes, ``origin_verbs``): "Shahed drones launched from Russia's Kursk
-    region", "a rocket fired from Lebanon struck a field near Haifa", "Typhoons flying from Cyprus". Where an attack comes from is neither its target nor,
-    as a place, its agent. With ``whole`` (a target) a name that modifies the origin is the
-    origin too ("Russia's Kursk and Bryansk regions"); an agent must be the origin itself, since
-    the owner of what fires is who fires ("missiles fired from US warships")."""
+    region", "a rocket fired from Lebanon struck a field near Haifa", "Typhoons flying from
+    Cyprus". Where an attack comes from is neither its target nor, as a place, its agent. With
+    ``whole`` (a target) a name that modifies the origin is the origin too ("Russia's Kursk and
+    Bryansk regions"); an agent must be the origin itself, since the owner of what fires is who
+    fires ("missiles fired from US warships")."""
     token = mention_root(extractor, mention) if mention.label in PLACE_LABELS else None
     if token is None:
         return False
@@ -174,7 +172,8 @@ def reports_only(extractor: "Extractor", subject: Mention, trigger: Token, relat
       field", "The Observatory said there had been 29 raids on Zabadani"); a pronoun there ("said
       it struck") may be the reporter itself, so it does not count;
     - the passive subject or the object of a casualty verb ("An Iraqi soldier was wounded in a
-      drone attack", "Bomb in Idlib kills 30 government fighters"), or its subject where it has no object (the headline's "Meshaal killed in an airstrike");
+      drone attack", "Bomb in Idlib kills 30 government fighters"), or its subject where it has
+      no object (the headline's "Meshaal killed in an airstrike");
     - the subject of a verb of reaction, witness or escape whose object holds the trigger
       ("Turkey condemned the Russian strikes on Idlib", ``reacts_to``), or of a verb that repels
       what its object names ("Government forces repelled an ISIS attack on Haditha", ``repels``)."""
@@ -337,15 +336,12 @@ def reciprocal(extractor: "Extractor", trigger: Token) -> bool:
     return extractor.lemma(trigger) in extractor.reciprocal or trigger.lower_ in extractor.reciprocal
 
 
-TARGET_PREPS = frozenset({"at", "on", "against", "upon"})
-
-
 def undergoes(extractor: "Extractor", subject: Mention, trigger: Token) -> bool:
     """The pair's subject is what its own trigger verb acts on: its object or passive subject
     ("Russian jets bombed the rebels" is no rebel strike on anyone, "Aleppo was shelled" no
     shelling by Aleppo), or what it is aimed at ("fired rockets at an Israeli army base": the
-    Israeli army is the target's owner, not the firer). A trigger that holds both sides (``reciprocal_triggers``: "IS fought
-    the Syrian army") keeps both readings. Not for ``evacuates``, whose subject is the one moved
+    Israeli army is the target's owner, not the firer). A trigger that holds both sides
+    (``reciprocal_triggers``: "IS fought the Syrian army") keeps both readings. Not for ``evacuates``, whose subject is the one moved
     ("aid workers were relocated from Zamzam")."""
     if reciprocal(extractor, trigger):
         return False
@@ -355,8 +351,8 @@ def undergoes(extractor: "Extractor", subject: Mention, trigger: Token) -> bool:
     if trigger.pos_ == "VERB" and token.head == trigger and token.dep_ in ("dobj", "nsubjpass"):
         return True
     # What the trigger is aimed at, and whose that is: "fired rockets at an Israeli army base",
-    # "the enemy's attacks on Syrian army positions" (TARGET_PREPS).
-    if token.dep_ != "pobj" or token.head.lower_ not in TARGET_PREPS or trigger in token.subtree:
+    # "the enemy's attacks on Syrian army positions" (``target_preps``).
+    if token.dep_ != "pobj" or token.head.lower_ not in extractor.target_preps or trigger in token.subtree:
         return False  # the subject's own event ("regime air strikes", misparsed after "On Sunday")
     aimed = token.head.head  # the trigger, or the verb whose object it is ("launched rockets at")
     return aimed == trigger or (aimed.pos_ == "VERB" and any(c.dep_ == "dobj" and trigger in c.subtree for c in aimed.children))

@@ -82,6 +82,8 @@ class ExtractorState:
         self.landmark_directions = lexicon.word_set("landmark_directions")
         self.distance_nouns = lexicon.word_set("distance_nouns")
         self.origin_verbs = lexicon.word_set("origin_verbs") | lexicon.rel_set("strikes", "fire_verbs")
+        self.target_preps = lexicon.word_set("target_preps")
+        self.destination_preps = lexicon.word_set("destination_preps")
         self.trigger_nouns = frozenset(lexicon.noun_relation)
         self.verb_words = frozenset(lexicon.verb_relation)
         self.group_words = frozenset(lexicon.group_class)
