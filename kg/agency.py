@@ -25,6 +25,13 @@ if TYPE_CHECKING:
     from kg.extraction import Extractor
 
 
+def climb(token: Token, deps: tuple[str, ...]) -> Token:
+    """Up the tree from ``token`` while it hangs from its head by one of ``deps``."""
+    while token.dep_ in deps and token.head.i != token.i:
+        token = token.head
+    return token
+
+
 def mention_root(extractor: "Extractor", mention: Mention) -> Token | None:
     """The syntactic root of the mention's tokens (None where its characters match no tokens)."""
     span = extractor.doc.char_span(mention.start, mention.end, alignment_mode="expand")
@@ -37,9 +44,7 @@ def clause_role(extractor: "Extractor", mention: Mention) -> Token | None:
     token = mention_root(extractor, mention)
     if token is None:
         return None
-    while token.dep_ in ("amod", "compound", "poss", "nmod") and token.head.i != token.i:
-        token = token.head
-    return token
+    return climb(token, ("amod", "compound", "poss", "nmod"))
 
 
 def located(extractor: "Extractor", mention: Mention) -> bool:
@@ -54,8 +59,7 @@ def located(extractor: "Extractor", mention: Mention) -> bool:
     token = mention_root(extractor, mention) if mention.label in PLACE_LABELS else None
     if token is None:
         return False
-    while token.dep_ in ("conj", "appos") and token.head.i != token.i:
-        token = token.head
+    token = climb(token, ("conj", "appos"))
     if token.dep_ == "poss" and (token.head.ent_type_ in PLACE_LABELS or extractor.lemma(token.head) in extractor.located_heads):
         return True  # "a car bomb in Syria's Homs", "Syria's northern province": where, not who
     return token.dep_ == "pobj" and token.head.lower_ in extractor.place_preps
@@ -70,8 +74,7 @@ def landmark(extractor: "Extractor", mention: Mention) -> bool:
     token = mention_root(extractor, mention) if mention.label in PLACE_LABELS else None
     if token is None:
         return False
-    while token.dep_ in ("conj", "appos", "compound") and token.head.i != token.i:
-        token = token.head
+    token = climb(token, ("conj", "appos", "compound"))
     while token.dep_ == "pobj" and token.head.lower_ == "of" and extractor.lemma(token.head.head) in extractor.container \
             and extractor.lemma(token.head.head) not in extractor.landmark_directions and token.head.head.head.i != token.head.head.i:
         token = token.head.head  # "north of the city of Aleppo": the container stands for the place
@@ -94,8 +97,7 @@ def helper(extractor: "Extractor", mention: Mention) -> bool:
     token = clause_role(extractor, mention)
     if token is None:
         return False
-    while token.dep_ in ("conj", "appos") and token.head.i != token.i:
-        token = token.head
+    token = climb(token, ("conj", "appos"))
     if token.dep_ != "pobj" or token.head.lower_ not in ("from", "of"):
         return False
     return extractor.lemma(token.head.head) in extractor.lex.rel_set("backs", "helper_nouns")
@@ -108,8 +110,7 @@ def destination(extractor: "Extractor", mention: Mention) -> bool:
     token = mention_root(extractor, mention)
     if token is None:
         return False
-    while token.dep_ in ("conj", "appos", "compound") and token.head.i != token.i:
-        token = token.head
+    token = climb(token, ("conj", "appos", "compound"))
     if token.dep_ == "pobj" and token.head.lower_ == "of" and extractor.lemma(token.head.head) in extractor.container:
         token = token.head.head  # "toward the village of Gaskindé"
     if token.dep_ != "pobj":
@@ -130,9 +131,7 @@ def launched_from(extractor: "Extractor", mention: Mention, whole: bool = True) 
     token = mention_root(extractor, mention) if mention.label in PLACE_LABELS else None
     if token is None:
         return False
-    climb = ("conj", "appos", "compound", "amod", "poss") if whole else ("conj", "appos")
-    while token.dep_ in climb and token.head.i != token.i:
-        token = token.head
+    token = climb(token, ("conj", "appos", "compound", "amod", "poss") if whole else ("conj", "appos"))
     if token.dep_ != "pobj" or token.head.lower_ != "from":
         return False
     verb = token.head.head
@@ -180,8 +179,7 @@ def reports_only(extractor: "Extractor", subject: Mention, trigger: Token, relat
     token = clause_role(extractor, subject)
     if token is None:
         return False
-    while token.dep_ == "conj" and token.head.i != token.i:
-        token = token.head  # "Egypt and Qatar … condemned the strike": Qatar reacts as Egypt does
+    token = climb(token, ("conj",))  # "Egypt and Qatar … condemned the strike": Qatar reacts as Egypt does
     if extractor.lemma(token.head) in extractor.casualty_words:
         if token.dep_ in ("nsubjpass", "dobj"):
             return True  # "soldiers were killed in …", "Bomb in Idlib kills 30 government fighters"
@@ -322,13 +320,7 @@ def coordinated(extractor: "Extractor", subject: Mention, obj: Mention) -> bool:
     a, b = clause_role(extractor, subject), clause_role(extractor, obj)
     if a is None or b is None or a.i == b.i:
         return False
-
-    def first_conjunct(token: Token) -> Token:
-        while token.dep_ == "conj" and token.head.i != token.i:
-            token = token.head
-        return token
-
-    return (a.dep_ == "conj" or b.dep_ == "conj") and first_conjunct(a).i == first_conjunct(b).i
+    return (a.dep_ == "conj" or b.dep_ == "conj") and climb(a, ("conj",)).i == climb(b, ("conj",)).i
 
 
 def reciprocal(extractor: "Extractor", trigger: Token) -> bool:

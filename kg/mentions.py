@@ -25,7 +25,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from kg.extraction import read_yaml
-from kg.gazetteer import Gazetteer
+from kg.gazetteer import Entry, Gazetteer
 
 MENTIONS_PATH = Path(__file__).with_name("data") / "mentions.yaml"
 KINDS = ("named", "generic_force", "demonym_force", "place", "pronoun")
@@ -264,14 +264,19 @@ class _Detector:
                 return ent.ent_id_ or ent.id_ or None
         return None
 
+    def entry(self, ent: Span) -> Entry | None:
+        """The gazetteer entry an entity was matched to, if any."""
+        entry_id = ent.ent_id_ or ent.id_ or None
+        return self.gaz.get(entry_id) if self.gaz and entry_id else None
+
     def is_place_name(self, ent: Span) -> bool:
-        entry = self.gaz.get(ent.ent_id_ or ent.id_) if self.gaz and (ent.ent_id_ or ent.id_) else None
+        entry = self.entry(ent)
         return entry.is_place if entry is not None else ent.label_ in ("GPE", "LOC", "FAC")
 
     def is_town(self, ent: Span) -> bool:
         """A place that cannot act, not even for a state: a town or region, not a country or a
         capital ("Moscow" acts for Russia)."""
-        entry = self.gaz.get(ent.ent_id_ or ent.id_) if self.gaz and (ent.ent_id_ or ent.id_) else None
+        entry = self.entry(ent)
         if entry is not None:
             return entry.is_place and not entry.is_actor and not entry.stands_for
         return ent.label_ in ("GPE", "LOC", "FAC")
@@ -342,7 +347,7 @@ class _Detector:
     def named(self, ent: Span) -> OpenMention:
         span = ent[1:] if ent[0].lower_ == "the" and len(ent) > 1 else ent
         entry_id = ent.ent_id_ or ent.id_ or None
-        entry = self.gaz.get(entry_id) if self.gaz and entry_id else None
+        entry = self.entry(ent)
         place = ent.label_ in self.w.place_labels or (ent.label_ == "GPE" and (entry is None or not entry.is_actor))
         return OpenMention(
             span.start, span.end, span.start_char, span.end_char, span.text, "place" if place else "named",
