@@ -55,13 +55,20 @@ def located(extractor: "Extractor", mention: Mention) -> bool:
     places and states: a group after "in" may still act ("the largest group in Jaysh al-Fateh, the
     coalition that took control of Idlib"). A place's possessive on another place or a place noun
     (``located_heads``) only locates too ("Syria's Homs", "Syria's northern province"), while
-    "Syria's army" still acts."""
+    "Syria's army" still acts. So does a demonym that only describes a place noun ("the Syrian
+    province of Idlib", "the Turkish border"), while "Syrian jets" still act."""
+    if mention.label in ("NORP", "GPE"):
+        root = mention_root(extractor, mention)
+        if root is not None and root.dep_ == "amod" and root.head.i != root.i and extractor.lemma(root.head) in extractor.located_heads:
+            return True
     token = mention_root(extractor, mention) if mention.label in PLACE_LABELS else None
     if token is None:
         return False
     token = climb(token, ("conj", "appos"))
     if token.dep_ == "poss" and (token.head.ent_type_ in PLACE_LABELS or extractor.lemma(token.head) in extractor.located_heads):
         return True  # "a car bomb in Syria's Homs", "Syria's northern province": where, not who
+    if token.dep_ == "poss" and token.head.ent_type_ == "ORG":
+        return True  # "Sudan's Rapid Support Forces shelled …": the named group acts, not the state
     return token.dep_ == "pobj" and token.head.lower_ in extractor.place_preps
 
 
@@ -93,14 +100,21 @@ def landmark(extractor: "Extractor", mention: Mention) -> bool:
 def helper(extractor: "Extractor", mention: Mention) -> bool:
     """The mention only helps whoever acts: "The U.S. and Britain, with support from Australia
     and the Netherlands, struck 18 Houthi targets" (``helper_nouns`` of backs, with "from" or
-    "of"). It backs them; it does not strike."""
+    "of"; "with US air support"), or backs the one who acts ("Syrian troops, backed by Russian
+    airpower, have captured …"). It backs them; it does not strike."""
     token = clause_role(extractor, mention)
     if token is None:
         return False
     token = climb(token, ("conj", "appos"))
+    helper_nouns = extractor.lex.rel_set("backs", "helper_nouns")
+    if token.dep_ == "pobj" and token.head.lower_ == "with" and extractor.lemma(token) in helper_nouns:
+        return True  # "Iraqi forces, with US air support, recaptured Mosul"
+    if token.dep_ == "pobj" and token.head.dep_ == "agent":
+        backed = token.head.head  # "Syrian troops, backed by Russian airpower, captured …"
+        return backed.dep_ in ("acl", "advcl") and extractor.lemma(backed) in extractor.lex.rel_set("backs", "verbs")
     if token.dep_ != "pobj" or token.head.lower_ not in ("from", "of"):
         return False
-    return extractor.lemma(token.head.head) in extractor.lex.rel_set("backs", "helper_nouns")
+    return extractor.lemma(token.head.head) in helper_nouns
 
 
 def destination(extractor: "Extractor", mention: Mention) -> bool:
@@ -118,6 +132,18 @@ def destination(extractor: "Extractor", mention: Mention) -> bool:
     if token.head.lower_ == "for":  # "fled Mahas for Beledweyne": "for" after a verb of leaving
         return extractor.lemma(token.head.head) in extractor.lex.rel_set("evacuates", "verbs")
     return token.head.lower_ in extractor.destination_preps
+
+
+def left_elsewhere(extractor: "Extractor", mention: Mention, trigger: Token) -> bool:
+    """The trigger names where people leave ("from" on the verb or noun) and the mention is not
+    in that phrase: "strikes on rebel-held Idlib two days after the evacuation of rebels from
+    their last pocket in Aleppo" is no evacuation of Idlib."""
+    token = mention_root(extractor, mention)
+    sources = [c for c in trigger.children if c.dep_ == "prep" and c.lower_ == "from"
+               and not any(o.dep_ == "pobj" and o.pos_ == "PRON" for o in c.children)]  # "withdrew from it" stands for a place
+    if token is None or not sources:
+        return False
+    return not any(token in source.subtree for source in sources)
 
 
 def launched_from(extractor: "Extractor", mention: Mention, whole: bool = True) -> bool:
@@ -190,7 +216,8 @@ def reports_only(extractor: "Extractor", subject: Mention, trigger: Token, relat
     if token.dep_ != "nsubj" or extractor.lemma(token.head) not in extractor.reporting:
         return False
     for clause in token.head.children:
-        if clause.dep_ == "ccomp" and (clause == trigger or clause in trigger.ancestors):
+        if clause.dep_ == "ccomp" and (clause == trigger or clause in trigger.ancestors or trigger == token.head):
+            # the reporting verb itself stands for the event where the sentence has no trigger word
             # "there" of "said there had been 29 raids" leaves the reporter out of the event too
             return any((c.dep_ in ("nsubj", "nsubjpass") and not is_pronoun(c)) or c.dep_ == "expl" for c in clause.children)
     return False
@@ -229,11 +256,16 @@ def another_subject(extractor: "Extractor", subject: Mention, obj: Mention, trig
     pronouns do not; a relative pronoun is the noun its clause modifies ("Russia, which
     struck Idlib" is Russia's strike; "aid to the Afghan government, which is battling the
     Taliban" is no Russian battle); but an object that only says where the clause's noun is stays
-    the trigger's: "struck the school, which was sheltering families in Al-Tuffah"."""
+    the trigger's: "struck the school, which was sheltering families in Al-Tuffah". Likewise the
+    noun a participle modifies ("Washington armed Kurdish forces fighting IS" is no US attack)."""
     root = mention_root(extractor, subject)
     if root is None:
         return False
-    verbs = [v for v in (trigger, object_verb(extractor, obj, root.i), controlling_verb(extractor, trigger)) if v is not None and v.pos_ == "VERB"]
+    control = controlling_verb(extractor, trigger)  # a copula too ("the army was able to take Aleppo")
+    verbs = [v for v in (trigger, object_verb(extractor, obj, root.i)) if v is not None and v.pos_ == "VERB"]
+    verbs += [control] if control is not None and control.pos_ in ("VERB", "AUX") else []
+    if trigger.dep_ == "acl" and trigger.tag_ == "VBG" and trigger.head.i != trigger.i and not _relative_holds(extractor, trigger, root):
+        return True  # the noun a participle modifies is its subject: "Washington armed Kurdish forces fighting IS"
     for verb in verbs:
         passive = verb.tag_ == "VBN" or any(c.dep_ == "nsubj" and extractor.lemma(c) in extractor.weapon_means for c in verb.children)
         if passive and any(c.dep_ == "agent" and c.left_edge.i <= root.i <= c.right_edge.i for c in verb.children):
@@ -281,12 +313,17 @@ def controlling_verb(extractor: "Extractor", verb: Token) -> Token | None:
     and retook the village" (a conjunct), "Syrian jets struck Idlib, killing 20" (a clause), "the
     regime dealt a blow to the opposition by seizing Yabrud", after ``subject_control_preps``; not
     "accused Russia of striking"). Not an infinitive complement, whose subject may be the object
-    ("helped Assad retake Aleppo")."""
+    ("helped Assad retake Aleppo"), but an infinitive after a verb with no object or after an
+    adjective ("was able to take") is its subject's."""
     if any(child.dep_ in ("nsubj", "nsubjpass", "expl", "auxpass", "agent") for child in verb.children):
         return None  # its own subject, or a passive ("… and was backed by Russia"): the shared subject is no agent
     for _ in range(3):
         if verb.dep_ in ("conj", "advcl") and verb.head.i != verb.i:
             verb = verb.head
+        elif verb.dep_ == "xcomp" and verb.head.pos_ == "ADJ" and verb.head.dep_ == "acomp" and verb.head.head.i != verb.head.i:
+            verb = verb.head.head  # "the army was able to take Aleppo": the copula's subject takes it
+        elif verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX") and not any(c.dep_ in ("dobj", "iobj", "dative") for c in verb.head.children):
+            verb = verb.head  # subject control ("the army managed to retake Aleppo"); not "helped Assad retake"
         elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in extractor.subject_control_preps and verb.head.head.i != verb.head.i:
             verb = verb.head.head
         else:

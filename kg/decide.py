@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from spacy.tokens import Span, Token
 
-from kg.agency import alongside, another_subject, attacked, coordinated, destination, helper, landmark, launched_from, located, reciprocal, reports_only, undergoes
+from kg.agency import alongside, another_subject, attacked, coordinated, destination, helper, landmark, launched_from, left_elsewhere, located, reciprocal, reports_only, undergoes
 from kg.coref import pronoun_antecedents
 from kg.extraction import Event, Extraction, Mention, iter_core
 
@@ -102,17 +102,21 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
       negation, denial, condition, plan, threat or order, a hedged event noun, question, a report
       called false, the habitual present); the scorer sees these cues only as features, which a
       strong trigger outweighs ("Russia denied striking the hospital");
-    - a pair whose subject only reports, repels or suffers the event (``reports_only``), whose
-      trigger verb, object's verb or controlling verb has a subject of its own that is not the
-      pair's, a subject pronoun read as another mention included (``another_subject``), or that names
-      where the event happens (``located``: "In Syria, coalition forces conducted 23 strikes"),
+    - a pair whose subject only reports, repels or suffers the event (``reports_only``; the
+      reporting verb itself where the sentence has no trigger word), whose trigger verb, object's
+      verb or controlling verb (a copula or objectless verb before an infinitive included: "the
+      army was able to take Aleppo after Russia conducted raids") has a subject of its own that is
+      not the pair's, a subject pronoun read as another mention included (``another_subject``), or
+      that names where the event happens (``located``: "In Syria, coalition forces conducted 23
+      strikes", "the Syrian province of Idlib"),
       or that its own trigger verb acts on or is aimed at (``undergoes``: "the rebels were
       bombed near Idlib", "fired rockets at an Israeli army base"), or whose object only says
       where another place is (``landmark``: "east of Idlib");
     - a ``backs`` pair whose object is attacked in its clause (``attacked``); an ``evacuates``
-      pair whose object is where they go (``destination``: "fled Ariha toward Afrin"); a
-      ``strikes``, ``attacks`` or ``captures`` pair whose subject only helps (``helper``: "with
-      support from Australia"); a ``strikes`` or ``attacks`` pair whose object one fights beside
+      pair whose object is where they go (``destination``: "fled Ariha toward Afrin") or lies
+      outside the trigger's own "from" (``left_elsewhere``); a ``strikes``, ``attacks`` or
+      ``captures`` pair whose subject only helps (``helper``: "with support from Australia", "with
+      US air support", "troops, backed by Russian airpower, captured"); a ``strikes`` or ``attacks`` pair whose object one fights beside
       (``alongside``) or that names where the weapon or aircraft set out from (``launched_from``:
       "drones launched from Russia's Kursk region", "Typhoons flying from Cyprus");
     - a pair whose arguments are conjuncts of one phrase (``coordinated``: "attacks on IS and the
@@ -140,7 +144,7 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
             continue
         if pair.relation == "backs" and attacked(extractor, obj, hostile):
             continue
-        if pair.relation == "evacuates" and destination(extractor, obj):
+        if pair.relation == "evacuates" and (destination(extractor, obj) or left_elsewhere(extractor, obj, token)):
             continue
         if pair.relation in ("strikes", "attacks", "captures") and helper(extractor, subject):
             continue

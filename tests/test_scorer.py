@@ -329,6 +329,31 @@ CONTEXT_CASES = [
     ("On Sunday regime air strikes on the areas of Mesraba and Madira killed 17 civilians.", "regime", "Madira", True, "strikes"),
     ("They bombed the rebels near Idlib on Monday.", "rebels", "Idlib", False),
     ("Russian jets bombed the rebels near Idlib on Monday.", "Russian", "Idlib", True),
+    # An infinitive after an adjective or an objectless verb is its subject's deed, not that of
+    # a subordinate clause's subject; an object-control verb's object still acts.
+    ("The army was able to retake Palmyra after Russia carried out dozens of raids.", "Russia", "Palmyra", False, "captures"),
+    ("The army was able to retake Palmyra after Russia carried out dozens of raids.", "army", "Palmyra", True, "captures"),
+    ("Kurdish fighters managed to recapture Kobani after American jets pounded the town.", "American", "Kobani", False, "captures"),
+    ("Iran helped Assad retake the city of Aleppo.", "Assad", "Aleppo", True, "captures"),
+    # The noun a participle modifies is its subject.
+    ("Washington has armed Kurdish forces fighting Islamic State in Raqqa.", "Washington", "Islamic", False, "attacks"),
+    ("Washington has armed Kurdish forces fighting Islamic State in Raqqa.", "Kurdish", "Islamic", True, "attacks"),
+    # A state's possessive on a named group: the group acts.
+    ("Sudan's Rapid Support Forces shelled the Abu Shouk camp on Friday.", "Sudan", "Abu", False, "strikes"),
+    ("Sudan's Rapid Support Forces shelled the Abu Shouk camp on Friday.", "Rapid", "Abu", True, "strikes"),
+    # A demonym that only describes a place noun does not act.
+    ("Shelling hit Saraqeb, a town in the northwestern Syrian province of Idlib.", "Syrian", "Idlib", False, "strikes"),
+    ("Syrian jets struck Saraqeb in Idlib province on Monday.", "Syrian", "Saraqeb", True, "strikes"),
+    # A reporter is not the actor where the sentence has no trigger word of the relation.
+    ("The Iraqi army said twelve of its soldiers had been killed in the fighting in Ramadi.", "Iraqi", "Ramadi", False, "attacks"),
+    # Where people leave is the trigger's "from", when it has one.
+    ("Jets hit towns in Idlib province a day after the evacuation of rebels from their last pocket in Aleppo.", "rebels", "Idlib", False, "evacuates"),
+    ("Jets hit towns in Idlib province a day after the evacuation of rebels from their last pocket in Aleppo.", "rebels", "Aleppo", True, "evacuates"),
+    ("The army entered the town of Tessalit after the rebels withdrew from it.", "rebels", "Tessalit", True, "evacuates"),
+    # Who backs the one who acts, or lends air support, does not do it.
+    ("Iraqi troops, backed by Iranian militias, recaptured Tikrit in March.", "Iranian", "Tikrit", False, "captures"),
+    ("Iraqi troops, backed by Iranian militias, recaptured Tikrit in March.", "Iraqi", "Tikrit", True, "captures"),
+    ("Kurdish forces, with American air support, retook the town of Manbij.", "American", "Manbij", False, "captures"),
     # Nor whom one is "against", whoever one supports.
     ("Iran is supporting Assad against opposition forces seeking to overthrow him.", "Iran", "opposition", False),
     ("Iran is supporting Assad against opposition forces seeking to overthrow him.", "Iran", "Assad", True),
