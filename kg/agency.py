@@ -257,14 +257,16 @@ def another_subject(extractor: "Extractor", subject: Mention, obj: Mention, trig
     struck Idlib" is Russia's strike; "aid to the Afghan government, which is battling the
     Taliban" is no Russian battle); but an object that only says where the clause's noun is stays
     the trigger's: "struck the school, which was sheltering families in Al-Tuffah". Likewise the
-    noun a participle modifies ("Washington armed Kurdish forces fighting IS" is no US attack)."""
+    actor a participle modifies ("Washington armed Kurdish forces fighting IS" is no US attack;
+    "the group scored a victory overrunning Ramadi" is still the group's)."""
     root = mention_root(extractor, subject)
     if root is None:
         return False
     control = controlling_verb(extractor, trigger)  # a copula too ("the army was able to take Aleppo")
     verbs = [v for v in (trigger, object_verb(extractor, obj, root.i)) if v is not None and v.pos_ == "VERB"]
     verbs += [control] if control is not None and control.pos_ in ("VERB", "AUX") else []
-    if trigger.dep_ == "acl" and trigger.tag_ == "VBG" and trigger.head.i != trigger.i and not _relative_holds(extractor, trigger, root):
+    actor_noun = trigger.head.ent_type_ in ("ORG", "NORP", "GPE", "PERSON") or extractor.lemma(trigger.head) in extractor.generic_words
+    if trigger.dep_ == "acl" and trigger.tag_ == "VBG" and actor_noun and not _relative_holds(extractor, trigger, root):
         return True  # the noun a participle modifies is its subject: "Washington armed Kurdish forces fighting IS"
     for verb in verbs:
         passive = verb.tag_ == "VBN" or any(c.dep_ == "nsubj" and extractor.lemma(c) in extractor.weapon_means for c in verb.children)
