@@ -7,10 +7,10 @@ Russian strikes"), repels it ("government forces repelled an ISIS attack on Hadi
 it ("a soldier was wounded in an attack"), or stands beside a verb that has a subject of its own
 ("… after rebels attacked Idlib", "aid to the Afghan government, which is battling the Taliban",
 "IS, which fought the Syrian army, … since it seized Mosul", "the regime dealt a blow to the
-opposition by seizing Yabrud"), or names where the event happens ("In Syria, coalition forces
-conducted 23 strikes"); a pair whose object is a landmark ("swept into Aleppo, east of Idlib");
-a ``backs`` pair when its object is attacked in its clause; and a strike or attack on whom one
-fights beside. Word lists come from the lexicon, through the extractor.
+opposition by seizing Yabrud"), or only helps or backs whoever acts ("troops, backed by Russian
+airpower, captured …"); a ``backs`` pair when its object is attacked in its clause or is not the
+one its "backed by" modifies; and a strike or attack on whom one fights beside. Whether a place
+mention only says where is ``kg.places``'. Word lists come from the lexicon, through the extractor.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Token
 
 from kg.extraction import Mention
-from kg.extraction.tokens import PLACE_LABELS, is_pronoun
+from kg.extraction.tokens import is_pronoun
 
 if TYPE_CHECKING:
     from kg.extraction import Extractor
@@ -47,56 +47,6 @@ def clause_role(extractor: "Extractor", mention: Mention) -> Token | None:
     return climb(token, ("amod", "compound", "poss", "nmod"))
 
 
-def located(extractor: "Extractor", mention: Mention) -> bool:
-    """The mention is a place name that says where, not who: it is governed by a preposition of
-    place (``place_preps``), itself or through the name it is conjoined or apposed to ("In Syria,
-    coalition forces conducted 23 strikes", "in Iraq and Syria", "near Palmyra, Syria"). Its own
-    root is read, not the noun it modifies ("killed in Russian airstrikes" keeps Russia), and only
-    places and states: a group after "in" may still act ("the largest group in Jaysh al-Fateh, the
-    coalition that took control of Idlib"). A place's possessive on another place or a place noun
-    (``located_heads``) only locates too ("Syria's Homs", "Syria's northern province"), while
-    "Syria's army" still acts. So does a demonym that only describes a place noun ("the Syrian
-    province of Idlib", "the Turkish border"), while "Syrian jets" still act."""
-    if mention.label in ("NORP", "GPE"):
-        root = mention_root(extractor, mention)
-        if root is not None and root.dep_ == "amod" and root.head.i != root.i and extractor.lemma(root.head) in extractor.located_heads:
-            return True
-    token = mention_root(extractor, mention) if mention.label in PLACE_LABELS else None
-    if token is None:
-        return False
-    token = climb(token, ("conj", "appos"))
-    if token.dep_ == "poss" and (token.head.ent_type_ in PLACE_LABELS or extractor.lemma(token.head) in extractor.located_heads):
-        return True  # "a car bomb in Syria's Homs", "Syria's northern province": where, not who
-    if token.dep_ == "poss" and token.head.ent_type_ == "ORG":
-        return True  # "Sudan's Rapid Support Forces shelled …": the named group acts, not the state
-    return token.dep_ == "pobj" and token.head.lower_ in extractor.place_preps
-
-
-def landmark(extractor: "Extractor", mention: Mention) -> bool:
-    """The mention is a place named only to say where another is (``landmark_directions``,
-    ``distance_nouns``): "Insurgents swept into Aleppo, east of Idlib", "Kafar Naya, 25 kilometres
-    north of Aleppo", "Zabadani, to the west of Damascus", "30 km from the border town of Tal
-    Abyad". Not "the east of Idlib" or "in the west of Aleppo": a part of the place, which is hit
-    where its part is."""
-    token = mention_root(extractor, mention) if mention.label in PLACE_LABELS else None
-    if token is None:
-        return False
-    token = climb(token, ("conj", "appos", "compound"))
-    while token.dep_ == "pobj" and token.head.lower_ == "of" and extractor.lemma(token.head.head) in extractor.container \
-            and extractor.lemma(token.head.head) not in extractor.landmark_directions and token.head.head.head.i != token.head.head.i:
-        token = token.head.head  # "north of the city of Aleppo": the container stands for the place
-    if token.dep_ != "pobj":
-        return False
-    word, head = token.head.lower_, token.head.head
-    if word == "from":  # "30 km from X": the distance hangs from "from" or heads it
-        return any(extractor.lemma(t) in extractor.distance_nouns for t in (head, *token.head.children))
-    if word != "of" or extractor.lemma(head) not in extractor.landmark_directions:
-        return False
-    if any(child.dep_ == "det" for child in head.children):
-        return head.dep_ == "pobj" and head.head.lower_ == "to"  # "to the west of", not "the west of"
-    return True
-
-
 def helper(extractor: "Extractor", mention: Mention) -> bool:
     """The mention only helps whoever acts: "The U.S. and Britain, with support from Australia
     and the Netherlands, struck 18 Houthi targets" (``helper_nouns`` of backs, with "from" or
@@ -117,54 +67,21 @@ def helper(extractor: "Extractor", mention: Mention) -> bool:
     return extractor.lemma(token.head.head) in helper_nouns
 
 
-def destination(extractor: "Extractor", mention: Mention) -> bool:
-    """The mention is where people go, not where they leave: "Tens of thousands have fled Ariha,
-    heading north toward Afrin and Azaz", "fled Zamzam camp, most of them towards Tawila",
-    "retreating toward the village of Gaskindé", "fled Mahas for Beledweyne"."""
-    token = mention_root(extractor, mention)
-    if token is None:
+def backed_elsewhere(extractor: "Extractor", obj: Mention, trigger: Token) -> bool:
+    """A "backed by" participle backs the noun it modifies, not another mention of the clause:
+    "Daesh has been beaten back, with Iraqi forces aided by U.S.-led coalition airstrikes …" is
+    no coalition backing of Daesh."""
+    root = mention_root(extractor, obj)
+    if root is None or trigger.dep_ != "acl" or trigger.tag_ != "VBN" or trigger.head.i == trigger.i:
         return False
-    token = climb(token, ("conj", "appos", "compound"))
-    if token.dep_ == "pobj" and token.head.lower_ == "of" and extractor.lemma(token.head.head) in extractor.container:
-        token = token.head.head  # "toward the village of Gaskindé"
-    if token.dep_ != "pobj":
-        return False
-    if token.head.lower_ == "for":  # "fled Mahas for Beledweyne": "for" after a verb of leaving
-        return extractor.lemma(token.head.head) in extractor.lex.rel_set("evacuates", "verbs")
-    return token.head.lower_ in extractor.destination_preps
+    if extractor.lemma(trigger) not in extractor.lex.rel_set("backs", "verbs") or not actor_noun(extractor, trigger.head):
+        return False  # "an assault backed by coalition air strikes" backs whoever made the assault
+    return not _relative_holds(extractor, trigger, root)
 
 
-def left_elsewhere(extractor: "Extractor", mention: Mention, trigger: Token) -> bool:
-    """The trigger names where people leave ("from" on the verb or noun) and the mention is not
-    in that phrase: "strikes on rebel-held Idlib two days after the evacuation of rebels from
-    their last pocket in Aleppo" is no evacuation of Idlib."""
-    token = mention_root(extractor, mention)
-    sources = [c for c in trigger.children if c.dep_ == "prep" and c.lower_ == "from"
-               and not any(o.dep_ == "pobj" and o.pos_ == "PRON" for o in c.children)]  # "withdrew from it" stands for a place
-    if token is None or not sources:
-        return False
-    return not any(token in source.subtree for source in sources)
-
-
-def launched_from(extractor: "Extractor", mention: Mention, whole: bool = True) -> bool:
-    """The mention is the place a weapon was fired or launched from, or aircraft set out from
-    (``fire_verbs`` of strikes, ``origin_verbs``): "Shahed drones launched from Russia's Kursk
-    region", "a rocket fired from Lebanon struck a field near Haifa", "Typhoons flying from
-    Cyprus". Where an attack comes from is neither its target nor, as a place, its agent. With
-    ``whole`` (a target) a name that modifies the origin is the origin too ("Russia's Kursk and
-    Bryansk regions"); an agent must be the origin itself, since the owner of what fires is who
-    fires ("missiles fired from US warships")."""
-    token = mention_root(extractor, mention) if mention.label in PLACE_LABELS else None
-    if token is None:
-        return False
-    token = climb(token, ("conj", "appos", "compound", "amod", "poss") if whole else ("conj", "appos"))
-    if token.dep_ != "pobj" or token.head.lower_ != "from":
-        return False
-    verb = token.head.head
-    lemma = extractor.lemma(verb)
-    if any(c.dep_ == "prt" for c in verb.children):
-        lemma = "_".join([lemma, *(c.lower_ for c in verb.children if c.dep_ == "prt")])  # "took off" → take_off
-    return lemma in extractor.origin_verbs
+def actor_noun(extractor: "Extractor", token: Token) -> bool:
+    """The noun names an actor: a named one, or a force, group or civilian word."""
+    return token.ent_type_ in ("ORG", "NORP", "GPE", "PERSON") or extractor.lemma(token) in extractor.generic_words
 
 
 def alongside(extractor: "Extractor", mention: Mention) -> bool:
@@ -265,8 +182,7 @@ def another_subject(extractor: "Extractor", subject: Mention, obj: Mention, trig
     control = controlling_verb(extractor, trigger)  # a copula too ("the army was able to take Aleppo")
     verbs = [v for v in (trigger, object_verb(extractor, obj, root.i)) if v is not None and v.pos_ == "VERB"]
     verbs += [control] if control is not None and control.pos_ in ("VERB", "AUX") else []
-    actor_noun = trigger.head.ent_type_ in ("ORG", "NORP", "GPE", "PERSON") or extractor.lemma(trigger.head) in extractor.generic_words
-    if trigger.dep_ == "acl" and trigger.tag_ == "VBG" and actor_noun and not _relative_holds(extractor, trigger, root):
+    if trigger.dep_ == "acl" and trigger.tag_ == "VBG" and actor_noun(extractor, trigger.head) and not _relative_holds(extractor, trigger, root):
         return True  # the noun a participle modifies is its subject: "Washington armed Kurdish forces fighting IS"
     for verb in verbs:
         passive = verb.tag_ == "VBN" or any(c.dep_ == "nsubj" and extractor.lemma(c) in extractor.weapon_means for c in verb.children)

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Sequence
 
 from spacy.tokens import Span, Token
 
-from kg.agency import alongside, another_subject, attacked, coordinated, destination, helper, landmark, launched_from, left_elsewhere, located, reciprocal, reports_only, undergoes
+from kg.agency import alongside, another_subject, attacked, backed_elsewhere, coordinated, helper, reciprocal, reports_only, undergoes
+from kg.places import destination, landmark, launched_from, left_elsewhere, located
 from kg.coref import pronoun_antecedents
 from kg.extraction import Event, Extraction, Mention, iter_core
 
@@ -112,7 +113,8 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
       or that its own trigger verb acts on or is aimed at (``undergoes``: "the rebels were
       bombed near Idlib", "fired rockets at an Israeli army base"), or whose object only says
       where another place is (``landmark``: "east of Idlib");
-    - a ``backs`` pair whose object is attacked in its clause (``attacked``); an ``evacuates``
+    - a ``backs`` pair whose object is attacked in its clause (``attacked``) or is not the noun
+      its "backed by" participle modifies (``backed_elsewhere``); an ``evacuates``
       pair whose object is where they go (``destination``: "fled Ariha toward Afrin") or lies
       outside the trigger's own "from" (``left_elsewhere``); a ``strikes``, ``attacks`` or
       ``captures`` pair whose subject only helps (``helper``: "with support from Australia", "with
@@ -142,7 +144,7 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
             continue
         if not pair.cross and pair.relation != "evacuates" and undergoes(extractor, subject, token):
             continue
-        if pair.relation == "backs" and attacked(extractor, obj, hostile):
+        if pair.relation == "backs" and (attacked(extractor, obj, hostile) or backed_elsewhere(extractor, obj, token)):
             continue
         if pair.relation == "evacuates" and (destination(extractor, obj) or left_elsewhere(extractor, obj, token)):
             continue
