@@ -91,6 +91,21 @@ def alongside(extractor: "Extractor", mention: Mention) -> bool:
     return token is not None and token.dep_ == "pobj" and token.head.lower_ == "alongside"
 
 
+def fired(extractor: "Extractor", obj: Mention) -> bool:
+    """The object names what is fired, not what is hit: a weapon (``fire_objects``) that is the
+    object of a firing verb (``fire_verbs`` of strikes), itself or through "a salvo of":
+    "Hezbollah launched a salvo of Katyusha rockets at the Israeli army's base" is no attack on
+    Katyusha."""
+    token = clause_role(extractor, obj)
+    if token is None:
+        return False
+    if extractor.lemma(token) not in extractor.lex.rel_set("strikes", "fire_objects"):
+        return False  # "shot dead five civilians": whom one shoots is hit
+    if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.dep_ == "dobj":
+        token = token.head.head  # "a salvo of Katyusha rockets", "dozens of Grad rockets"
+    return token.dep_ == "dobj" and extractor.lemma(token.head) in extractor.lex.rel_set("strikes", "fire_verbs")
+
+
 def attacked(extractor: "Extractor", mention: Mention, hostile: frozenset[str] | set[str]) -> bool:
     """The mention is the object of a ``hostile`` verb or noun ("crush the insurgency", "killed 400
     insurgents", "the fight against IS"), or of "against" under any word ("supporting Assad against

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from spacy.tokens import Span, Token
 
-from kg.agency import alongside, another_subject, attacked, backed_elsewhere, coordinated, helper, reciprocal, reports_only, undergoes
+from kg.agency import alongside, another_subject, attacked, backed_elsewhere, coordinated, fired, helper, reciprocal, reports_only, undergoes
 from kg.places import destination, landmark, launched_from, left_elsewhere, located
 from kg.coref import pronoun_antecedents
 from kg.extraction import Event, Extraction, Mention, iter_core
@@ -118,8 +118,9 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
       pair whose object is where they go (``destination``: "fled Ariha toward Afrin") or lies
       outside the trigger's own "from" (``left_elsewhere``); a ``strikes``, ``attacks`` or
       ``captures`` pair whose subject only helps (``helper``: "with support from Australia", "with
-      US air support", "troops, backed by Russian airpower, captured"); a ``strikes`` or ``attacks`` pair whose object one fights beside
-      (``alongside``) or that names where the weapon or aircraft set out from (``launched_from``:
+      US air support", "troops, backed by Russian airpower, captured"); a ``strikes`` or
+      ``attacks`` pair whose object is what is fired (``fired``: "launched a salvo of Katyusha
+      rockets at …"), one fights beside (``alongside``) or that names where the weapon or aircraft set out from (``launched_from``:
       "drones launched from Russia's Kursk region", "Typhoons flying from Cyprus");
     - a pair whose arguments are conjuncts of one phrase (``coordinated``: "attacks on IS and the
       PKK"), unless the trigger holds both sides ("fighting between X and Y");
@@ -150,7 +151,7 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
             continue
         if pair.relation in ("strikes", "attacks", "captures") and helper(extractor, subject):
             continue
-        if pair.relation in ("strikes", "attacks") and (alongside(extractor, obj) or launched_from(extractor, obj) or launched_from(extractor, subject, whole=False)):
+        if pair.relation in ("strikes", "attacks") and (alongside(extractor, obj) or fired(extractor, obj) or launched_from(extractor, obj) or launched_from(extractor, subject, whole=False)):
             continue
         if not pair.cross and coordinated(extractor, subject, obj) and not reciprocal(extractor, token):
             continue

@@ -335,6 +335,9 @@ CONTEXT_CASES = [
     ("The army was able to retake Palmyra after Russia carried out dozens of raids.", "army", "Palmyra", True, "captures"),
     ("Kurdish fighters managed to recapture Kobani after American jets pounded the town.", "American", "Kobani", False, "captures"),
     ("Iran helped Assad retake the city of Aleppo.", "Assad", "Aleppo", True, "captures"),
+    # What is fired is not what is hit; whom one shoots is.
+    ("Hamas fired a salvo of Qassam rockets at Sderot on Monday.", "Hamas", "Qassam", False, "strikes"),
+    ("Hamas fired a salvo of Qassam rockets at Sderot on Monday.", "Hamas", "Sderot", True, "strikes"),
     # A "backed by" participle backs the actor it modifies, not another mention of the clause;
     # an event noun's backer backs whoever made the event.
     ("Islamic State was driven out of Ramadi by Iraqi forces aided by coalition airstrikes.", "coalition", "Islamic", False, "backs"),
