@@ -194,11 +194,11 @@ def another_subject(extractor: "Extractor", subject: Mention, obj: Mention, trig
     root = mention_root(extractor, subject)
     if root is None:
         return False
+    if trigger.dep_ == "acl" and trigger.tag_ == "VBG" and actor_noun(extractor, trigger.head) and not _relative_holds(extractor, trigger, root):
+        return True  # the noun a participle modifies is its subject: "Washington armed Kurdish forces fighting IS"
     control = controlling_verb(extractor, trigger)  # a copula too ("the army was able to take Aleppo")
     verbs = [v for v in (trigger, object_verb(extractor, obj, root.i)) if v is not None and v.pos_ == "VERB"]
     verbs += [control] if control is not None and control.pos_ in ("VERB", "AUX") else []
-    if trigger.dep_ == "acl" and trigger.tag_ == "VBG" and actor_noun(extractor, trigger.head) and not _relative_holds(extractor, trigger, root):
-        return True  # the noun a participle modifies is its subject: "Washington armed Kurdish forces fighting IS"
     for verb in verbs:
         passive = verb.tag_ == "VBN" or any(c.dep_ == "nsubj" and extractor.lemma(c) in extractor.weapon_means for c in verb.children)
         if passive and any(c.dep_ == "agent" and c.left_edge.i <= root.i <= c.right_edge.i for c in verb.children):

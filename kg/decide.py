@@ -109,10 +109,9 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
       army was able to take Aleppo after Russia conducted raids") has a subject of its own that is
       not the pair's, a subject pronoun read as another mention included (``another_subject``), or
       that names where the event happens (``located``: "In Syria, coalition forces conducted 23
-      strikes", "the Syrian province of Idlib"),
-      or that its own trigger verb acts on or is aimed at (``undergoes``: "the rebels were
-      bombed near Idlib", "fired rockets at an Israeli army base"), or whose object only says
-      where another place is (``landmark``: "east of Idlib");
+      strikes", "the Syrian province of Idlib"), or that its own trigger verb acts on or is aimed
+      at (``undergoes``: "the rebels were bombed near Idlib", "fired rockets at an Israeli army
+      base"), or whose object only says where another place is (``landmark``: "east of Idlib");
     - a ``backs`` pair whose object is attacked in its clause (``attacked``) or is not the noun
       its "backed by" participle modifies (``backed_elsewhere``); an ``evacuates``
       pair whose object is where they go (``destination``: "fled Ariha toward Afrin") or lies
@@ -120,8 +119,9 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
       ``captures`` pair whose subject only helps (``helper``: "with support from Australia", "with
       US air support", "troops, backed by Russian airpower, captured"); a ``strikes`` or
       ``attacks`` pair whose object is what is fired (``fired``: "launched a salvo of Katyusha
-      rockets at …"), one fights beside (``alongside``) or that names where the weapon or aircraft set out from (``launched_from``:
-      "drones launched from Russia's Kursk region", "Typhoons flying from Cyprus");
+      rockets at …"), one fights beside (``alongside``) or that names where the weapon or
+      aircraft set out from (``launched_from``: "drones launched from Russia's Kursk region",
+      "Typhoons flying from Cyprus");
     - a pair whose arguments are conjuncts of one phrase (``coordinated``: "attacks on IS and the
       PKK"), unless the trigger holds both sides ("fighting between X and Y");
     - a pair that reads an argument of the rules' event it joins in another role

@@ -32,18 +32,18 @@ def located(extractor: "Extractor", mention: Mention) -> bool:
     (``located_heads``) only locates too ("Syria's Homs", "Syria's northern province"), while
     "Syria's army" still acts. A demonym that only describes a place noun ("the Syrian province
     of Idlib", "the Turkish border") only locates too, while "Syrian jets" still act."""
-    if mention.label in ("NORP", "GPE"):
-        root = mention_root(extractor, mention)
-        if root is not None and root.dep_ == "amod" and root.head.i != root.i and extractor.lemma(root.head) in extractor.located_heads:
-            return True
-    token = mention_root(extractor, mention) if mention.label in PLACE_LABELS else None
-    if token is None:
+    root = mention_root(extractor, mention) if mention.label in PLACE_LABELS or mention.label == "NORP" else None
+    if root is None:
         return False
-    token = climb(token, ("conj", "appos"))
-    if token.dep_ == "poss" and (token.head.ent_type_ in PLACE_LABELS or extractor.lemma(token.head) in extractor.located_heads):
-        return True  # "a car bomb in Syria's Homs", "Syria's northern province": where, not who
-    if token.dep_ == "poss" and token.head.ent_type_ == "ORG":
-        return True  # "Sudan's Rapid Support Forces shelled …": the named group acts, not the state
+    if mention.label in ("NORP", "GPE") and root.dep_ == "amod" and root.head.i != root.i and extractor.lemma(root.head) in extractor.located_heads:
+        return True  # "the Syrian province of Idlib": a demonym describing a place noun
+    if mention.label not in PLACE_LABELS:
+        return False
+    token = climb(root, ("conj", "appos"))
+    if token.dep_ == "poss" and (token.head.ent_type_ in (*PLACE_LABELS, "ORG") or extractor.lemma(token.head) in extractor.located_heads):
+        # "a car bomb in Syria's Homs", "Syria's northern province": where, not who; "Sudan's Rapid
+        # Support Forces shelled …": the named group acts, not the state
+        return True
     return token.dep_ == "pobj" and token.head.lower_ in extractor.place_preps
 
 
