@@ -9,6 +9,7 @@ import pytest
 from kg.corpora.common import read_json_lines
 from kg.extraction import CORE
 from kg.train import pool
+from kg.train.dataset import Settings
 
 SHARED_DEV = pool.SHARED / "eval" / "dev"
 
@@ -112,5 +113,17 @@ def test_later_rounds_are_gold_sets_for_kg_eval_and_no_training_article(tmp_path
         text = (folder / "texts" / g.doc).read_text(encoding="utf-8")
         assert all(piece in text for piece in g.evidence.split(" ... ")), g
         assert g.s in known and g.o in known, g
-    trained = {line.doc for line in pool.read_lines()}
-    assert not trained & {line.doc for line in pool.read_lines(labels / "gold.jsonl")}
+    trained = {line.doc for line in pool.read_rounds(Settings().pool_rounds)}
+    assert round_name in Settings().pool_rounds or not trained & {line.doc for line in pool.read_lines(labels / "gold.jsonl")}
+
+
+def test_rounds_read_together_and_never_share_an_article(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``read_rounds`` joins rounds of labels; two rounds that label one article are an error."""
+    line = {"doc": "a1", "s": "russia", "p": "strikes", "o": "idlib", "tier": "explicit", "spans": [[0, 5]]}
+    for name, docs in (("r1", ["a1"]), ("r2", ["a2"]), ("r3", ["a1"])):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "gold.jsonl").write_text("".join(json.dumps(line | {"doc": d}) + "\n" for d in docs), encoding="utf-8")
+    monkeypatch.setattr(pool, "EVAL", tmp_path)
+    assert [line.doc for line in pool.read_rounds(("r1", "r2"))] == ["a1", "a2"]
+    with pytest.raises(ValueError, match="share articles: a1"):
+        pool.read_rounds(("r1", "r2", "r3"))

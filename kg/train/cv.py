@@ -61,8 +61,8 @@ def load_material(settings: Settings = Settings()) -> Material:
     m2e2 = prepare_m2e2()
     voa = {name: doc for doc, name in dev_doc_map(SHARED / "eval" / "dev" / "texts").items()}
     pool_data: list[ArticleData] = []
-    if pool.available():
-        articles, gold, index = pool.pool_articles(pool.read_lines())
+    if pool.available() and settings.pool_weight > 0:
+        articles, gold, index = pool.pool_articles(pool.read_rounds(settings.pool_rounds), settings.pool_rounds)
         pool_data = prepare_articles(articles, "pool", GoldSet(gold, index), res)
     extra = prepare_articles(written_articles(), "written", written_gold(), res) if settings.written_weight > 0 else []
     return Material(dev, seeds, m2e2, voa, pool_data, extra)

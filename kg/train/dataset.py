@@ -117,6 +117,8 @@ class Settings:
     seeds_weight: float = 1.0
     pool_weight: float = 1.0  # kg's own labelled FA-KES pool articles (eval/fakes-pool/); 0 leaves them out
     tune_on_pool: bool = True  # thresholds also from held-out scores of the pool articles (inner folds)
+    # Rounds of pool labels trained on (``eval/<round>/``); the later rounds are test sets otherwise.
+    pool_rounds: tuple[str, ...] = ("fakes-pool",)
     # Articles written for hard constructions (eval/written/): training only, never held out nor
     # tuned on, since their texts are kg's own and not news. 1 and 0.3 gave `make cv` −0.005 and
     # +0.003 over two seeds (2026-12-06), not shown to differ: off (0 does not even parse them).
@@ -175,6 +177,8 @@ def add_settings_arguments(parser: "argparse.ArgumentParser", model: str = Setti
     parser.add_argument("--m2e2-weight", type=float, default=Settings.m2e2_weight)
     parser.add_argument("--seeds-weight", type=float, default=Settings.seeds_weight)
     parser.add_argument("--pool-weight", type=float, default=Settings.pool_weight, help="weight of the labelled FA-KES pool articles (0: not used)")
+    parser.add_argument("--pool-rounds", type=lambda text: tuple(t for t in text.split(",") if t), default=Settings.pool_rounds,
+                        help="comma-separated rounds of pool labels to train on (eval/fakes-pool, eval/fakes-pool-2, …)")
     parser.add_argument("--tune-on-pool", action=argparse.BooleanOptionalAction, default=Settings.tune_on_pool, help="tune thresholds on held-out pool articles too")
     parser.add_argument("--written-weight", type=float, default=Settings.written_weight, help="weight of the articles written for hard constructions, eval/written/ (0: not used)")
     parser.add_argument("--none-weight", type=float, default=Settings.none_weight)
@@ -193,7 +197,7 @@ def add_settings_arguments(parser: "argparse.ArgumentParser", model: str = Setti
 def settings_from(args: "argparse.Namespace") -> Settings:
     return Settings(
         model=args.model, trees=args.trees, learning_rate=args.learning_rate, leaves=args.leaves, colsample=args.colsample, tree_seed=args.tree_seed, ensemble=args.ensemble,
-        C=args.C, m2e2_weight=args.m2e2_weight, seeds_weight=args.seeds_weight, pool_weight=args.pool_weight, tune_on_pool=args.tune_on_pool, written_weight=args.written_weight, none_weight=args.none_weight,
+        C=args.C, m2e2_weight=args.m2e2_weight, seeds_weight=args.seeds_weight, pool_weight=args.pool_weight, pool_rounds=args.pool_rounds, tune_on_pool=args.tune_on_pool, written_weight=args.written_weight, none_weight=args.none_weight,
         min_count=args.min_count, shared_threshold=args.shared_threshold, beta=args.beta, threshold_tolerance=args.threshold_tolerance, threshold_floor=args.threshold_floor,
         threshold_smoothing=args.threshold_smoothing, threshold_centre=args.threshold_centre, min_child_samples=args.min_child_samples, l2=args.l2, tree_min_count=args.tree_min_count,
     )

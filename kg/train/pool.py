@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from kg.corpora.common import read_json_lines
 from kg.evaluate import EntityIndex, GoldLine, load_entities, norm
@@ -45,6 +46,20 @@ def read_lines(path: Path = LABELS / "gold.jsonl") -> list[PoolLine]:
     return [PoolLine(r["doc"], r["s"], r["p"], r["o"], r["tier"], tuple((int(a), int(b)) for a, b in r["spans"])) for r in read_json_lines(path)]
 
 
+def read_rounds(rounds: Sequence[str]) -> list[PoolLine]:
+    """The labels of several rounds (``eval/<round>/gold.jsonl``); rounds share no article."""
+    lines: list[PoolLine] = []
+    seen: set[str] = set()
+    for name in rounds:
+        these = read_lines(EVAL / name / "gold.jsonl")
+        docs = {line.doc for line in these}
+        if docs & seen:
+            raise ValueError(f"pool rounds {', '.join(rounds)} share articles: {', '.join(sorted(docs & seen)[:3])}")
+        seen |= docs
+        lines += these
+    return lines
+
+
 def pool_texts(ids: set[str]) -> dict[str, str]:
     """The pool record text of each id (the whole pool file is small: 1.6 MB)."""
     return {r["id"]: r["text"] for r in read_json_lines(POOL) if r["id"] in ids}
@@ -65,7 +80,11 @@ def gold_lines(lines: list[PoolLine], texts: dict[str, str]) -> list[GoldLine]:
 def entity_index(base: Path, extra: Path = LABELS / "entities.jsonl") -> EntityIndex:
     """The dev inventory at ``base`` (read as ``kg eval`` reads it) with the pool labels'
     entities and surface forms merged in; a line for a dev id carries aliases only."""
-    index = load_entities(base)
+    return merge_entities(load_entities(base), extra)
+
+
+def merge_entities(index: EntityIndex, extra: Path) -> EntityIndex:
+    """``index`` with the labels and aliases of an ``entities.jsonl`` of pool labels added."""
     for record in read_json_lines(extra):
         if record.get("label"):
             index.labels[norm(record["label"])].add(record["id"])
@@ -103,11 +122,15 @@ def labelled_texts(lines: list[PoolLine]) -> dict[str, str]:
     return texts
 
 
-def pool_articles(lines: list[PoolLine]) -> tuple[list[Article], list[GoldLine], EntityIndex]:
-    """The labelled pool articles, parsed as ``kg build`` parses them, their gold and index."""
+def pool_articles(lines: list[PoolLine], rounds: Sequence[str] = ("fakes-pool",)) -> tuple[list[Article], list[GoldLine], EntityIndex]:
+    """The labelled pool articles, parsed as ``kg build`` parses them, their gold and index (the
+    dev inventory with every round's entities merged in)."""
     texts = labelled_texts(lines)
     articles = load_articles(pool_folder(texts), "pool")
-    return articles, gold_lines(lines, texts), entity_index(SHARED / "eval" / "dev" / "entities.jsonl")
+    index = load_entities(SHARED / "eval" / "dev" / "entities.jsonl")
+    for name in rounds:
+        index = merge_entities(index, EVAL / name / "entities.jsonl")
+    return articles, gold_lines(lines, texts), index
 
 
 def write_gold_set(labels: Path, out: Path, base: Path = SHARED / "eval" / "dev" / "entities.jsonl") -> Path:

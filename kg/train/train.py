@@ -37,7 +37,7 @@ def shipped_model(material: Material, settings: Settings) -> StageA:
     linear = settings.model == "linear"
     scorer.meta = {
         "trained_on": "kg dev set (36 articles), seed articles (5), M2E2 attack/transport sentences (VOA)"
-        + (f", kg's labels for {len(material.pool)} FA-KES pool articles (eval/fakes-pool)" if material.pool and settings.pool_weight > 0 else "")
+        + (f", kg's labels for {len(material.pool)} FA-KES pool articles ({', '.join('eval/' + r for r in settings.pool_rounds)})" if material.pool and settings.pool_weight > 0 else "")
         + (f", {len(material.written)} articles written for hard constructions (eval/written)" if material.written and settings.written_weight > 0 else ""),
         "licences": "M2E2: VOA text public domain, annotation licence not stated; dev and pool FA-KES texts (CC BY 4.0 dataset) and WikiEvents texts keep their publishers' copyright (in-project use)"
         + ("; eval/written: kg's own (MIT)" if material.written and settings.written_weight > 0 else ""),
