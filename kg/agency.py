@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Token
 
 from kg.extraction import Mention
-from kg.extraction.tokens import is_pronoun
+from kg.extraction.tokens import ACTOR_LABELS, is_pronoun
 
 if TYPE_CHECKING:
     from kg.extraction import Extractor
@@ -81,7 +81,7 @@ def backed_elsewhere(extractor: "Extractor", obj: Mention, trigger: Token) -> bo
 
 def actor_noun(extractor: "Extractor", token: Token) -> bool:
     """The noun names an actor: a named one, or a force, group or civilian word."""
-    return token.ent_type_ in ("ORG", "NORP", "GPE", "PERSON") or extractor.lemma(token) in extractor.generic_words
+    return token.ent_type_ in ACTOR_LABELS or extractor.lemma(token) in extractor.generic_words
 
 
 def alongside(extractor: "Extractor", mention: Mention) -> bool:

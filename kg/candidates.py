@@ -25,10 +25,9 @@ from kg import gazetteer as gaz
 from kg.bridge import to_rule_mention
 from kg.coref import is_anchor_pronoun, pronoun_anchors
 from kg.extraction import Extraction, Extractor, Mention, load_lexicon
-from kg.extraction.tokens import SKIP_ENT_LABELS
+from kg.extraction.tokens import ACTOR_LABELS, SKIP_ENT_LABELS
 from kg.mentions import detect_mentions
 
-ACTOR_LABELS = frozenset({"ORG", "PERSON", "NORP", "GPE"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 MAX_PER_SENTENCE = 16  # arguments kept per sentence (by order): bounds pairs on list-like sentences
 # Which open mentions (kg.mentions) join the layer: "off", or one that no layer mention of the same

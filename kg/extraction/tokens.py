@@ -10,6 +10,7 @@ from spacy.tokens import Span, Token
 # Entity labels that never name an actor or a place.
 SKIP_ENT_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "LANGUAGE", "LAW", "WORK_OF_ART", "PRODUCT", "EVENT"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+ACTOR_LABELS = frozenset({"ORG", "PERSON", "NORP", "GPE"})  # entity labels that may name who acts
 SUBJECTS = {"nsubj", "csubj"}
 PASSIVE_SUBJECTS = {"nsubjpass", "csubjpass"}
 OBJECTS = {"dobj", "obj"}
