@@ -118,7 +118,7 @@ def test_later_rounds_are_gold_sets_for_kg_eval_and_no_training_article(tmp_path
 
 
 def test_rounds_read_together_and_never_share_an_article(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``read_rounds`` joins rounds of labels; two rounds that label one article are an error."""
+    """``read_rounds`` joins rounds of labels; a missing round, or two that label one article, is an error."""
     line = {"doc": "a1", "s": "russia", "p": "strikes", "o": "idlib", "tier": "explicit", "spans": [[0, 5]]}
     for name, docs in (("r1", ["a1"]), ("r2", ["a2"]), ("r3", ["a1"])):
         (tmp_path / name).mkdir()
@@ -127,3 +127,5 @@ def test_rounds_read_together_and_never_share_an_article(tmp_path: Path, monkeyp
     assert [line.doc for line in pool.read_rounds(("r1", "r2"))] == ["a1", "a2"]
     with pytest.raises(ValueError, match="share articles: a1"):
         pool.read_rounds(("r1", "r2", "r3"))
+    with pytest.raises(ValueError, match="pool round r9: .* is absent"):
+        pool.read_rounds(("r1", "r9"))

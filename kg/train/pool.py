@@ -47,10 +47,13 @@ def read_lines(path: Path = LABELS / "gold.jsonl") -> list[PoolLine]:
 
 
 def read_rounds(rounds: Sequence[str]) -> list[PoolLine]:
-    """The labels of several rounds (``eval/<round>/gold.jsonl``); rounds share no article."""
+    """The labels of several rounds (``eval/<round>/gold.jsonl``); a round that is absent or shares
+    an article with another is an error."""
     lines: list[PoolLine] = []
     seen: set[str] = set()
     for name in rounds:
+        if not (EVAL / name / "gold.jsonl").is_file():
+            raise ValueError(f"pool round {name}: {EVAL / name / 'gold.jsonl'} is absent")
         these = read_lines(EVAL / name / "gold.jsonl")
         docs = {line.doc for line in these}
         if docs & seen:
@@ -124,12 +127,14 @@ def labelled_texts(lines: list[PoolLine]) -> dict[str, str]:
 
 def pool_articles(lines: list[PoolLine], rounds: Sequence[str] = ("fakes-pool",)) -> tuple[list[Article], list[GoldLine], EntityIndex]:
     """The labelled pool articles, parsed as ``kg build`` parses them, their gold and index (the
-    dev inventory with every round's entities merged in)."""
+    dev inventory with the entities of these rounds and of the rounds before them merged in)."""
     texts = labelled_texts(lines)
     articles = load_articles(pool_folder(texts), "pool")
     index = load_entities(SHARED / "eval" / "dev" / "entities.jsonl")
-    for name in rounds:
-        index = merge_entities(index, EVAL / name / "entities.jsonl")
+    # A round reuses the ids the rounds before it minted: those inventories come first.
+    files = [f for name in rounds for f in earlier_rounds(EVAL / name) + [EVAL / name / "entities.jsonl"]]
+    for path in dict.fromkeys(files):
+        index = merge_entities(index, path)
     return articles, gold_lines(lines, texts), index
 
 
