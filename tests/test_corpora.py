@@ -42,6 +42,22 @@ def _m2e2_record(sid: str, words: list[str], start: int, entities: list[tuple[st
             "golden-event-mentions": events}
 
 
+def test_m2e2_articles_rebuilt_from_sentences_in_order(tmp_path: Path) -> None:
+    """M2E2 leaves a sentence's closing mark out of ``sentence`` (it is the last token) and writes
+    a line break as a ``-`` no token covers; a hyphen inside a word stays."""
+    first = {"sentence_id": "VOA_EN_NW_2020.01.01.1_0", "sentence_start": 0, "sentence_end": 25,
+             "sentence": "Headline-Pro-Kurdish rebels", "words": ["Headline", "Pro-Kurdish", "rebels", "."],
+             "index": [["0", "7"], ["9", "19"], ["21", "26"], ["27", "27"]]}
+    second = _m2e2_record("VOA_EN_NW_2020.01.01.1_1", ["Jets", "struck", "Tarvo", "?"], 30, [], [])
+    second["sentence"] = "Jets struck Tarvo"  # as M2E2 has it: the mark only among the words
+    other = _m2e2_record("VOA_EN_NW_2020.01.02.2_0", ["Calm", "."], 0, [], [])
+    path = _lines(tmp_path / "sentences.jsonl", [second, first, other])
+    texts = m2e2.article_texts(path, {"VOA_EN_NW_2020.01.01.1"})
+    assert texts == {"VOA_EN_NW_2020.01.01.1": "Headline\n\nPro-Kurdish rebels. Jets struck Tarvo?\n"}
+    assert m2e2.article_texts(tmp_path) == m2e2.article_texts(path)  # a folder holding the file
+    assert set(m2e2.article_texts(path)) == {"VOA_EN_NW_2020.01.01.1", "VOA_EN_NW_2020.01.02.2"}
+
+
 def test_m2e2_attack_strike_choice_direction_and_negatives(tmp_path: Path) -> None:
     # "Zorland jets bombed Kelvia in Varna ." — trigger "bombed" with Instrument jets → strikes
     words = ["Zorland", "jets", "bombed", "Kelvia", "in", "Varna", "."]

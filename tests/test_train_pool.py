@@ -85,14 +85,14 @@ def test_committed_labels_point_into_the_pool_and_name_known_entities() -> None:
         assert not any(text[:300] in dev or dev[:300] in text for dev in dev_texts)
 
 
-@pytest.mark.parametrize("round_name", ["fakes-pool-2", "fakes-pool-3"])
+@pytest.mark.parametrize("round_name", ["fakes-pool-2", "fakes-pool-3", "voa-pool"])
 def test_later_rounds_are_gold_sets_for_kg_eval_and_no_training_article(tmp_path: Path, round_name: str) -> None:
-    """eval/fakes-pool-2 and -3 (evaluation only) become folders ``kg eval --set`` reads: their
+    """eval/fakes-pool-2, -3 and voa-pool become folders ``kg eval --set`` reads: their
     quotes are in their texts, their ids in the merged inventory (each round reuses the ids of the
     rounds before), every listed article is there, those without a relation too, and none of
     their articles is a training one or one of another round."""
-    if not pool.POOL.is_file() or not (SHARED_DEV / "entities.jsonl").is_file():
-        pytest.skip(f"{pool.POOL.parent.parent} is absent: the FA-KES pool is in ../shared")
+    if not pool.POOL.is_file() or not pool.M2E2.is_file() or not (SHARED_DEV / "entities.jsonl").is_file():
+        pytest.skip(f"{pool.POOL.parent.parent} is absent: the FA-KES pool and M2E2 are in ../shared")
     from kg.evaluate import GoldSet, load_entities, load_gold
 
     labels = pool.LABELS.parent / round_name
@@ -108,11 +108,14 @@ def test_later_rounds_are_gold_sets_for_kg_eval_and_no_training_article(tmp_path
     gold = load_gold(gold_set.gold)
     index = load_entities(gold_set.entities)
     known = {i for ids in [*index.labels.values(), *index.aliases.values()] for i in ids}
-    assert len({g.doc for g in gold}) >= 90 and len(gold) == len(pool.read_lines(labels / "gold.jsonl"))
+    assert len({g.doc for g in gold}) >= 45 and len(gold) == len(pool.read_lines(labels / "gold.jsonl"))
     for g in gold:
         text = (folder / "texts" / g.doc).read_text(encoding="utf-8")
         assert all(piece in text for piece in g.evidence.split(" ... ")), g
         assert g.s in known and g.o in known, g
+    from kg.corpora.m2e2 import dev_doc_map
+
+    assert not set(dev_doc_map(SHARED_DEV / "texts")) & {g.doc.removesuffix(".txt") for g in gold}  # no VOA dev article
     trained = {line.doc for line in pool.read_rounds(Settings().pool_rounds)}
     assert round_name in Settings().pool_rounds or not trained & {line.doc for line in pool.read_lines(labels / "gold.jsonl")}
 
@@ -129,3 +132,29 @@ def test_rounds_read_together_and_never_share_an_article(tmp_path: Path, monkeyp
         pool.read_rounds(("r1", "r2", "r3"))
     with pytest.raises(ValueError, match="pool round r9: .* is absent"):
         pool.read_rounds(("r1", "r9"))
+
+
+def test_a_voa_article_labelled_to_the_standard_replaces_its_m2e2_sentences() -> None:
+    """M2E2's ACE labels know no backing or capture: where ``eval/voa-pool/`` labels a VOA article
+    to kg's standard, its M2E2 sentences leave the training data (other M2E2 sentences stay)."""
+    from types import SimpleNamespace
+
+    from kg.train.cv import Material, training_parts
+
+    labelled = SimpleNamespace(name="VOA_EN_NW_2016.01.01.1.txt", rows=[{"bias": 1.0}], labels=[("backs",)])
+    fakes = SimpleNamespace(name="fakes-1.txt", rows=[{"bias": 1.0}], labels=[("none",)])
+    ace = [SimpleNamespace(doc_id=d, rows=[{"bias": 1.0}], labels=[("none",)]) for d in ("VOA_EN_NW_2016.01.01.1", "VOA_EN_NW_2016.01.02.2")]
+    material = Material(dev=[], seeds=[], m2e2=ace, voa_docs={}, pool=[labelled, fakes])
+    parts = training_parts(material, [], [], Settings(), use_seeds=False)
+    assert [p[0] for p in parts] == [labelled.rows, fakes.rows, ace[1].rows]
+
+
+def test_voa_pool_ids_read_the_m2e2_sentences(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A VOA id (``VOA_EN_NW_…``) is an M2E2 document rebuilt from its sentences; a FA-KES id a pool record."""
+    record = {"sentence_id": "VOA_EN_NW_2016.01.01.1_0", "sentence_start": 0, "sentence_end": 17, "sentence": "Jets struck Tarvo",
+              "words": ["Jets", "struck", "Tarvo", "."], "index": [["0", "3"], ["5", "10"], ["12", "16"], ["17", "17"]]}
+    monkeypatch.setattr(pool, "M2E2", _write(tmp_path / "sentences.jsonl", [record]))
+    monkeypatch.setattr(pool, "POOL", _write(tmp_path / "articles.jsonl", [{"id": "fakes-1", "text": "Rebels shelled Hama."}]))
+    assert pool.pool_texts({"VOA_EN_NW_2016.01.01.1", "fakes-1"}) == {"VOA_EN_NW_2016.01.01.1": "Jets struck Tarvo.\n", "fakes-1": "Rebels shelled Hama."}
+    with pytest.raises(ValueError, match="sentences.jsonl: labelled articles missing from it: VOA_EN_NW_2016.09.09.9"):
+        pool.labelled_texts([pool.PoolLine("VOA_EN_NW_2016.09.09.9", "a", "strikes", "b", "explicit", ((0, 1),))])

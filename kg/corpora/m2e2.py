@@ -150,3 +150,44 @@ def load(path: Path, exclude_docs: frozenset[str] | set[str] = frozenset()) -> I
         if doc_id(record["sentence_id"]) in exclude_docs:
             continue
         yield from examples_from_record(record)
+
+
+def _sentence_text(record: dict[str, Any]) -> str:
+    """A sentence as the article had it: M2E2 leaves its closing mark out of ``sentence`` (it is
+    the last token) and writes a line break as a ``-`` that no token covers."""
+    start, text = int(record["sentence_start"]), record["sentence"]
+    covered = [False] * len(text)
+    tail = ""
+    for word, (a, b) in zip(record["words"], record["index"]):
+        a, b = int(a) - start, int(b) - start
+        if a >= len(text):
+            tail += word
+            continue
+        for i in range(max(0, a), min(len(text), b + 1)):
+            covered[i] = True
+    chars = ["\n\n" if c == "-" and not covered[i] else c for i, c in enumerate(text)]
+    return ("".join(chars) + tail).strip()
+
+
+def article_texts(path: Path, docs: set[str] | None = None) -> dict[str, str]:
+    """Each M2E2 document's text rebuilt from its sentences, in order (the sentences M2E2 kept;
+    a paragraph break where the source marks one). Deterministic: the same file gives the same
+    texts, so labels can point into them by character offsets."""
+    if path.is_dir():
+        path = path / "sentences.jsonl"
+    found: dict[str, list[tuple[int, str]]] = {}
+    for record in read_json_lines(path):
+        doc = doc_id(record["sentence_id"])
+        if docs is not None and doc not in docs:
+            continue
+        number = int(record["sentence_id"].rsplit("_", 1)[1])
+        found.setdefault(doc, []).append((number, _sentence_text(record)))
+    texts: dict[str, str] = {}
+    for doc, sentences in found.items():
+        parts: list[str] = []
+        for _, sentence in sorted(sentences):
+            if parts and not parts[-1].endswith("\n\n"):
+                parts.append(" ")
+            parts.append(sentence)
+        texts[doc] = "".join(parts).strip() + "\n"
+    return texts

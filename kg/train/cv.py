@@ -98,6 +98,9 @@ def training_parts(material: Material, train: Sequence[ArticleData], held_out: S
     seeds, the pool articles not held out and the M2E2 sentences not of a held-out VOA article.
     ``inputs`` gives each item's per-candidate inputs (feature rows by default)."""
     excluded = {material.voa_docs[a.name] for a in held_out if a.name in material.voa_docs}
+    # A VOA article labelled to kg's standard (``eval/voa-pool/``) replaces its M2E2 sentences,
+    # whose ACE labels know no backing or capture.
+    excluded |= {a.name.removesuffix(".txt") for a in material.pool if a.name.startswith(pool.VOA_PREFIX)}
     parts = [(inputs(a), a.labels, 1.0) for a in train]
     if use_seeds:
         parts += [(inputs(a), a.labels, settings.seeds_weight) for a in material.seeds]

@@ -25,8 +25,11 @@ from kg.train.corpus import CACHE, SHARED, Article, load_articles
 EVAL = Path(__file__).resolve().parents[2] / "eval"
 LABELS = EVAL / "fakes-pool"
 # The rounds of labels, oldest first: each round reuses the ids the rounds before it minted.
-ROUNDS = ("fakes-pool", "fakes-pool-2", "fakes-pool-3")
+ROUNDS = ("fakes-pool", "fakes-pool-2", "fakes-pool-3", "voa-pool")
 POOL = SHARED / "corpora" / "fakes-pool" / "articles.jsonl"
+# VOA articles rebuilt from M2E2's sentences (``kg.corpora.m2e2.article_texts``): ids ``VOA_EN_NW_…``.
+M2E2 = SHARED / "corpora" / "m2e2" / "sentences.jsonl"
+VOA_PREFIX = "VOA_"
 GAP = " ... "
 
 
@@ -64,8 +67,15 @@ def read_rounds(rounds: Sequence[str]) -> list[PoolLine]:
 
 
 def pool_texts(ids: set[str]) -> dict[str, str]:
-    """The pool record text of each id (the whole pool file is small: 1.6 MB)."""
-    return {r["id"]: r["text"] for r in read_json_lines(POOL) if r["id"] in ids}
+    """The text of each id: a FA-KES pool record's (the whole pool file is small: 1.6 MB), or
+    for an M2E2 document id the VOA article rebuilt from its sentences."""
+    from kg.corpora.m2e2 import article_texts
+
+    voa = {i for i in ids if i.startswith(VOA_PREFIX)}
+    texts = article_texts(M2E2, voa) if voa and M2E2.is_file() else {}
+    if ids - voa:
+        texts |= {r["id"]: r["text"] for r in read_json_lines(POOL) if r["id"] in ids}
+    return texts
 
 
 def file_name(record_id: str) -> str:
@@ -121,7 +131,8 @@ def labelled_texts(lines: list[PoolLine]) -> dict[str, str]:
     texts = pool_texts({line.doc for line in lines})
     missing = sorted({line.doc for line in lines} - set(texts))
     if missing:
-        raise ValueError(f"{POOL}: labelled articles missing from the pool: {', '.join(missing[:5])}")
+        source = M2E2 if missing[0].startswith(VOA_PREFIX) else POOL
+        raise ValueError(f"{source}: labelled articles missing from it: {', '.join(missing[:5])}")
     return texts
 
 
