@@ -212,6 +212,28 @@ def caption_spans(text: str) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=1)
+def _wiki_patterns() -> tuple[re.Pattern[str], frozenset[str]]:
+    from kg.extraction import read_yaml
+
+    lexicon = read_yaml(LEXICON_PATH)
+    return re.compile(lexicon["wiki_heading"]), frozenset(lexicon["wiki_tail_sections"])
+
+
+def wiki_heading_spans(text: str) -> list[tuple[int, int]]:
+    """Wiki section headings run into the text ("… 1974.==The bombing==The gang planted …"), as
+    (start, end) spans; a "See also" or "References" section is furniture to the next heading."""
+    heading, tails = _wiki_patterns()
+    matches = list(heading.finditer(text))
+    spans: list[tuple[int, int]] = []
+    for n, match in enumerate(matches):
+        end = match.end()
+        if match.group(1).strip().lower() in tails:
+            end = matches[n + 1].start() if n + 1 < len(matches) else len(text)
+        spans.append((match.start(), end))
+    return spans
+
+
+@lru_cache(maxsize=1)
 def _tag_patterns() -> tuple[re.Pattern[str], re.Pattern[str], int]:
     from kg.extraction import read_yaml
 
@@ -279,7 +301,8 @@ def furniture_spans(text: str) -> list[tuple[int, int]]:
         dateline = _DATELINE.match(line)
         if dateline:
             spans.append((start, start + dateline.end()))
-    return sorted(spans + [span for span in caption_spans(text) + tag_spans(text) if not _inside(span, spans)])
+    extra = caption_spans(text) + tag_spans(text) + wiki_heading_spans(text)
+    return sorted(spans + [span for span in extra if not _inside(span, spans)])
 
 
 def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:

@@ -41,6 +41,7 @@ class Words:
     false_words: frozenset[str]
     air: frozenset[str]
     ground: frozenset[str]
+    ground_bomb: frozenset[str]  # "car bomb", "pub bombings", "suicide bomber": on the ground
     trigger_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lemma → its relations, in CORE order
 
 
@@ -51,13 +52,13 @@ def words() -> Words:
     for relation in CORE:
         spec = lexicon.raw["relations"][relation]
         found: set[str] = set()
-        for key in ("verbs", "nouns", "fire_verbs", "control_verbs", "lose_verbs", "send_verbs", "motion_verbs"):
+        for key in ("verbs", "nouns", "fire_verbs", "control_verbs", "lose_verbs", "send_verbs", "motion_verbs", "plant_verbs"):
             found.update(w.split("_")[0] for w in spec.get(key, []))
         triggers[relation] = frozenset(found)
     return Words(
         triggers, lexicon.word_set("blocking_verbs"), lexicon.word_set("blocking_modals"), lexicon.word_set("blocking_marks"),
         lexicon.word_set("reporting_verbs"), lexicon.word_set("hearsay_nouns"), lexicon.word_set("false_words"),
-        lexicon.word_set("air_means"), lexicon.word_set("ground_means"),
+        lexicon.word_set("air_means"), lexicon.word_set("ground_means"), lexicon.rel_set("attacks", "ground_bomb_modifiers"),
         {lemma: tuple(r for r in triggers if lemma in triggers[r]) for lemma in set().union(*triggers.values())},
     )
 
@@ -94,10 +95,13 @@ class Tokens:
         self.passive = [False] * len(doc)  # a child nsubjpass or auxpass
         self.neg = [False] * len(doc)  # a child neg
         self.modal = [False] * len(doc)  # a child aux that is a blocking modal
+        self.ground_bomb = [False] * len(doc)  # a modifier that puts a bomb on the ground ("car bomb")
         for i, head in enumerate(self.head):
             if head == i:
                 continue
             dep = self.dep[i]
+            if dep in ("compound", "amod", "nmod") and self.lemma[i] in w.ground_bomb:
+                self.ground_bomb[head] = True
             if dep in ("nsubjpass", "auxpass"):
                 self.passive[head] = True
             elif dep == "neg":
@@ -179,7 +183,7 @@ class DocContext:
                     cues.add("report")
                 if lemma in w.air:
                     cues.add("air")
-                if lemma in w.ground:
+                if lemma in w.ground or tokens.ground_bomb[i]:
                     cues.add("ground")
                 for relation in w.trigger_of.get(lemma, ()):
                     cues.add(f"trig:{relation}")
@@ -326,6 +330,8 @@ def features(ctx: DocContext, candidate: Candidate, gazetteer: gaz.Gazetteer | N
             out[f"pl_trig:{relation}|{'so' if before else 'os'}"] = 1.0
         if tokens.passive[token]:
             out["passive"] = 1.0
+        if tokens.ground_bomb[token]:
+            out["path_ground_bomb"] = 1.0
         if tokens.neg[token]:
             out["path_neg"] = 1.0
         if tokens.modal[token]:

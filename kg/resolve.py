@@ -47,6 +47,11 @@ def coalition_heads() -> frozenset[str]:
     return _lexicon_words("coalition_heads")
 
 
+def attacker_heads() -> frozenset[str]:
+    """Heads of unnamed attackers ("a suicide bomber"): no state's force; a claim names them."""
+    return _lexicon_words("attacker_heads")
+
+
 def anaphoric_actor_heads() -> frozenset[str]:
     """Heads that, bare, refer back to the organisation of that name (``anaphoric_actor_heads``)."""
     return _lexicon_words("anaphoric_actor_heads")
@@ -285,6 +290,8 @@ class Resolver:
             elif mention.head in coalition_heads():
                 # "the coalition" with no coalition named: an alliance, never one state's own force
                 mention = Mention(mention.start, mention.end, mention.head.capitalize(), "named", label="ORG", head=mention.head)
+        if mention.kind == "force" and not mention.key and mention.head in attacker_heads():
+            return None  # "a suicide bomber" is nobody's force until a claim names whose
         if mention.kind == "force" and not mention.key and default_force and mention.head != "government":
             mention = Mention(mention.start, mention.end, mention.text, "force", key=default_force, head=mention.head)
         found = self._resolve(mention, role, country)

@@ -193,3 +193,18 @@ def test_html_is_stripped() -> None:
     doc = make_document("<html><body><nav>Menu</nav><p>Rebels seized <b>Sirte</b>.</p><script>x()</script></body></html>", doc_id="h", source="h.html")
     assert "Rebels seized Sirte ." in doc.text or "Rebels seized Sirte." in doc.text
     assert "Menu" not in doc.text and "x()" not in doc.text
+
+
+def test_wiki_headings_run_into_the_text_are_furniture() -> None:
+    """A flattened Wikipedia page glues its section headings to the sentences around them; the
+    heading is furniture (so "The bombing" is no subject of "planted"), and a "See also" section
+    is furniture to the next heading or the end."""
+    text = ("The attackers threw a bomb on 22 December 1974.==The bombing==The gang planted a time bomb in a pub."
+            "=== Kabul ===A second bomb went off.==See also==*Chronology of attacks\n*List of bombings")
+    spans = furniture_spans(text)
+    marked = [text[a:b] for a, b in spans]
+    assert "==The bombing==" in marked and "=== Kabul ===" in marked
+    assert "==See also==*Chronology of attacks\n*List of bombings" in marked
+    kept = "".join(" " if any(a <= i < b for a, b in spans) else c for i, c in enumerate(text))
+    assert "1974.               The gang planted" in kept and "A second bomb went off." in kept
+    assert furniture_spans("Casualties were 2 == 2 in total, officials said.") == []  # no heading without a title between

@@ -23,3 +23,22 @@ def test_secondary_rules(extract_text, text: str, expected: tuple[str, str, str]
 def test_control_is_not_read_from_a_denial(extract_text) -> None:
     found = triples(extract_text("The Houthis do not control northern Yemen."))
     assert not any(p == "controls" for _, p, _ in found), found
+
+
+@pytest.mark.parametrize("text, expected, not_expected", [
+    # A bomb set on the ground attacks where it is set; one dropped from the air strikes.
+    ("Taliban fighters detonated a car bomb outside a police station in Kabul.", ("taliban", "attacks", "kabul"), ("taliban", "strikes", "kabul")),
+    ("Islamic State militants planted explosives in a market in Mosul.", ("islamic-state", "attacks", "mosul"), ("islamic-state", "strikes", "mosul")),
+    ("An Islamic State car bomb exploded in Baghdad on Monday.", ("islamic-state", "attacks", "baghdad"), ("islamic-state", "strikes", "baghdad")),
+    ("Al-Shabaab carried out a car bombing in Mogadishu.", ("al-shabaab", "attacks", "mogadishu"), ("al-shabaab", "strikes", "mogadishu")),
+    ("Russian jets dropped bombs on Idlib.", ("russia", "strikes", "idlib"), ("russia", "attacks", "idlib")),
+    ("Syrian barrel bombs fell on Douma.", ("syrian-government", "strikes", "douma"), ("syrian-government", "attacks", "douma")),
+])
+def test_ground_bombs_are_attacks_and_dropped_bombs_strikes(extract_text, text: str, expected: tuple[str, str, str], not_expected: tuple[str, str, str]) -> None:
+    found = triples(extract_text(text))
+    assert expected in found and not_expected not in found, found
+
+
+def test_planting_needs_an_explosive_and_an_asserted_clause(extract_text) -> None:
+    assert not any(p == "attacks" for _, p, _ in triples(extract_text("Turkey planted trees in Idlib.")))
+    assert not any(p == "attacks" for _, p, _ in triples(extract_text("Islamic State militants planned to plant a bomb in Mosul.")))

@@ -56,6 +56,18 @@ def test_passive_by_agent_and_rule_vote(nlp):
     assert row.get("rule:strikes") == 1.0  # the rule extractor reads this one too
 
 
+def test_a_bomb_on_the_ground_reads_as_an_attack_trigger(nlp):
+    """"planted", "detonated" are attack triggers; a ground modifier ("car bomb") marks the path."""
+    doc, extraction = parse(nlp, "Taliban fighters detonated a car bomb outside a police station in Kabul.")
+    _, row, _ = find(doc, extraction, "Taliban", "Kabul")
+    assert row.get("pl_trig:attacks") == 1.0 and row.get("pl_trig:strikes") is None
+    assert row.get("rule:attacks") == 1.0
+    assert row.get("sent:ground") == 1.0
+    doc, extraction = parse(nlp, "The group claimed the Birmingham pub bombings, which killed 21 people in Birmingham.")
+    _, row, _ = find(doc, extraction, "group", "Birmingham")
+    assert row.get("sent:ground") == 1.0
+
+
 def test_competition_features_compare_a_pair_with_its_sentence(nlp):
     doc, extraction = parse(nlp, "Russian jets struck Idlib and Turkish troops shelled Afrin.")
     _, near, _ = find(doc, extraction, "Turkish troops", "Afrin")

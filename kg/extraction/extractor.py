@@ -5,6 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 
 from kg.extraction.arguments import ArgumentsMixin
+from kg.extraction.claims import ClaimsMixin
 from kg.extraction.clauses import ClausesMixin
 from kg.extraction.context import ContextMixin
 from kg.extraction.data import Event, Extraction, Fact
@@ -19,7 +20,7 @@ from kg.extraction.triggers import TriggersMixin
 
 class Extractor(
     ArgumentsMixin, GenericNounsMixin, ClausesMixin, ContextMixin, ParticipantsMixin, TriggersMixin, SecondaryMixin,
-    DetailsMixin,
+    ClaimsMixin, DetailsMixin,
 ):
     """One pass over one ``Doc``. Keeps mention indices stable in order of creation."""
 
@@ -50,6 +51,9 @@ class Extractor(
                     self.controlled(token, sent_index)
                 if self.lemmas[token.i] in self.secondary_noun_lemmas or lower in self.ally_adjectives:
                     self.secondary_noun(token, sent_index)  # only words it has a rule for
+                if token.dep_ == "pobj" and token.head.lower_ == "for":
+                    self.record_claim(token, sent_index)  # "claimed responsibility for the attack"
+        self.attach_claims()
         return Extraction(
             mentions=tuple(self.mentions),
             events=tuple(self.events),
@@ -75,6 +79,9 @@ class Extractor(
         targets = [t for t in dict.fromkeys(targets) if t not in agents]
         origins = list(dict.fromkeys(origins or []))
         objects = origins if relation == "evacuates" else targets
+        if (targets or places) and relation in ("strikes", "attacks") and all(self.is_unowned_force(a) for a in agents):
+            # no agent, or only "a suicide bomber", "gunmen": a claim of responsibility may name it
+            self.agentless.append((relation, trigger, targets or list(dict.fromkeys(places or [])), sent_index, list(places or [])))
         if not agents or not objects:
             return
         sent = self.sentences[sent_index]

@@ -107,6 +107,9 @@ class GenericNounsMixin(ExtractorState):
         if group_class in ("rebels", "militias", "militants"):
             qualifier = self.qualifier(token)
             return [self.add_mention(Mention(start, end, token.text, "group", head=group_class, qualifier=qualifier, phrase=phrase))]
+        if lemma in self.lex.word_set("platform_nouns") and self.ground_bomb(token):
+            # "a suicide bomber" is no aircraft and no state's: an attacker whom a claim may name
+            return [self.add_mention(Mention(start, end, token.text, "force", head="attacker"))]
         if (lemma in self.state_nouns or lemma in self.lex.word_set("platform_nouns")) and token.pos_ in ("NOUN", "PROPN"):
             alliance = self.alliance_modifier(token)
             if alliance is not None:

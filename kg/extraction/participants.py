@@ -105,6 +105,8 @@ class ParticipantsMixin(ExtractorState):
                 found, tier = self.actor_args(subj, relation)
             if not found and noun.dep_ == "appos":
                 found = self.args(noun.head)
+            if not found:  # "Jamaat-ul-Ahrar claimed responsibility for an Easter bombing in Lahore"
+                found = self.claimants(noun, relation)
         return list(dict.fromkeys(found)), tier
 
     def governing_verb(self, noun: Token) -> tuple[Token | None, str]:

@@ -22,6 +22,8 @@ class SecondaryMixin(ExtractorState):
             return  # most verbs: none of the rules below can fire
         if forms & self.lex.rel_set("strikes", "fire_verbs"):
             self.firing(verb, sent_index)
+        if forms & self.planting_verbs:
+            self.planting(verb, sent_index)
         if forms & self.lex.rel_set("backs", "alongside_verbs"):
             self.alongside(verb, sent_index)
         if forms & self.lex.word_set("control_verbs"):
@@ -72,26 +74,64 @@ class SecondaryMixin(ExtractorState):
             agents, tier = self.actor_args(subj, "strikes")
         self.add_event("strikes", verb, agents, targets, sent_index, tier, places=self.place_args(verb))
 
+    def is_explosive(self, token: Token) -> bool:
+        """A bomb, device or explosives, itself or through "of" ("a cache of explosives")."""
+        explosives = self.lex.rel_set("attacks", "plant_objects")
+        return self.word(token, explosives) in explosives or any(
+            c.dep_ == "prep" and c.lower_ == "of" and any(self.word(g, explosives) in explosives for g in c.children) for c in token.children
+        )
+
+    def ground_bomb(self, token: Token) -> bool:
+        """"a car bomb", "the pub bombings", "a suicide bomber": a modifier puts the bomb on the ground."""
+        mods = self.lex.rel_set("attacks", "ground_bomb_modifiers")
+        return any(c.dep_ in ("compound", "amod", "nmod") and self.lemma(c) in mods for c in token.children)
+
+    def planting(self, verb: Token, sent_index: int) -> None:
+        """"The gang planted a time bomb in the Caterham Arms", "detonated a car bomb at the
+        checkpoint": setting off a bomb on the ground attacks where it is set."""
+        objects = self.objects(verb) or ([c for c in verb.children if c.dep_ in PASSIVE_SUBJECTS] if self.is_passive(verb) else [])
+        if not any(self.is_explosive(o) or any(self.is_explosive(c) for c in o.conjuncts) for o in objects) or self.is_blocked(verb, "attacks"):
+            return
+        preps = self.lex.rel_set("attacks", "plant_preps")
+        targets: list[int] = []
+        for item in self.prep_objects(verb, preps) + [p for o in objects for p in self.prep_objects(o, preps)]:
+            targets.extend(self.args(item) or self.subtree_places(item))
+        if self.is_passive(verb):
+            agent = self.by_agent(verb)
+            agents, tier = self.actor_args([agent] if agent is not None else [], "attacks")
+        else:
+            subj, _ = self.subject_tokens(verb)
+            agents, tier = self.actor_args(subj, "attacks")
+        self.add_event("attacks", verb, agents, targets, sent_index, tier, places=self.place_args(verb))
+
     def landing(self, verb: Token, sent_index: int) -> None:
-        """"The regime's barrel bombs fell on Douma": the weapon's owner strikes the place."""
+        """"The regime's barrel bombs fell on Douma": the weapon's owner strikes the place. A bomb
+        that explodes rather than falls, or one on the ground ("a car bomb"), attacks it."""
         weapons = self.lex.word_set("weapon_nouns")
         subj, _ = self.subject_tokens(verb)
-        if not subj or self.word(subj[0], weapons) not in weapons or self.is_blocked(verb, "strikes"):
+        if not subj:
             return
         weapon = subj[0]
+        exploded = self.lemma(verb) in self.lex.rel_set("attacks", "plant_verbs") and self.is_explosive(weapon)
+        if self.word(weapon, weapons) not in weapons and not exploded:
+            return
+        relation = "attacks" if exploded or self.ground_bomb(weapon) else "strikes"
+        if self.is_blocked(verb, relation):
+            return
         owners: list[int] = []
         for child in weapon.children:
             if child.dep_ == "poss":
                 owners.extend(self.actor_args([child], "strikes")[0])
         for owner in self.owner_tokens(weapon):
-            owners.extend(self.generic(weapon) if owner.i in self.ent_of and self.ent_of[owner.i].label_ == "NORP" else self.actor_args([owner], "strikes")[0])
-        targets = [m for p in self.prep_objects(verb, ("on", "in", "into", "onto")) for m in self.args(p)]
+            owners.extend(self.generic(weapon) if owner.i in self.ent_of and self.ent_of[owner.i].label_ == "NORP" else self.actor_args([owner], relation)[0])
+        preps = ("on", "in", "into", "onto") + (("at", "near", "outside", "inside") if relation == "attacks" else ())
+        targets = [m for p in self.prep_objects(verb, preps) for m in self.args(p)]
         if not targets:  # "A ballistic missile hit an industrial facility in Bila Tserkva"
             targets = [m for o in self.objects(verb) for m in self.args(o) or self.subtree_places(o)]
         tier = "explicit"
         if not owners:
-            owners, tier = self.previous_event_agents(verb, "strikes"), "implicit"
-        self.add_event("strikes", verb, list(dict.fromkeys(owners)), targets, sent_index, tier)
+            owners, tier = self.previous_event_agents(verb, relation), "implicit"
+        self.add_event(relation, verb, list(dict.fromkeys(owners)), targets, sent_index, tier)
 
     def lost_to(self, verb: Token, sent_index: int) -> None:
         """"Islamic State lost the city to forces from Misrata": the forces captured it."""

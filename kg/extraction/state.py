@@ -33,6 +33,10 @@ class ExtractorState:
         self.mentions: list[Mention] = []
         self.mention_index: dict[Mention, int] = {}
         self.events: list[Event] = []
+        # Attacks that name no agent (relation, trigger, targets, sentence, places) and claims of
+        # responsibility (claimants, sentence), for kg.extraction.claims.
+        self.agentless: list[tuple[str, Token, list[int], int, list[int]]] = []
+        self.claims: list[tuple[tuple[int, ...], int]] = []
         self.facts: list[Fact] = []
         # Read once: Doc.text, Span.text and Doc.ents rebuild their result on every access, and
         # spaCy builds a new Token object on every doc[i]. Sharing these is safe: the rules' ``is``
@@ -98,7 +102,9 @@ class ExtractorState:
             lexicon.rel_set("strikes", "fire_verbs"), lexicon.rel_set("backs", "alongside_verbs"), lexicon.word_set("control_verbs"),
             lexicon.word_set("ally_verbs"), lexicon.word_set("landing_verbs"), lexicon.rel_set("captures", "lose_verbs"),
             lexicon.word_set("designate_verbs"), lexicon.word_set("repel_verbs"), lexicon.rel_set("backs", "send_verbs"), {"lead"},
+            lexicon.rel_set("attacks", "plant_verbs"), lexicon.rel_set("attacks", "placing_verbs"),
         )  # every word secondary_verb has a rule for
+        self.planting_verbs = lexicon.rel_set("attacks", "plant_verbs") | lexicon.rel_set("attacks", "placing_verbs")
         # Lemmas for which secondary_noun has a rule (besides ally adjectives, read by form)
         self.secondary_noun_lemmas = self.ally_nouns | self.leader_titles | (self.container & PLACE_NOUNS)
         self.group_force = self.group_words | self.force

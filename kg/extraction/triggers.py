@@ -242,7 +242,11 @@ class TriggersMixin(ExtractorState):
     def uses_air_means(self, agents: list[int], trigger: Token | None = None) -> bool:
         if trigger is not None and any(c.dep_ in ("compound", "nmod") and self.word(c, self.air) in self.air for c in trigger.children):
             return True  # "a drone attack", "missile attacks"
-        return any(self.mentions[a].kind == "force" and self.mentions[a].head in self.air for a in agents)
+        ground = self.lex.rel_set("attacks", "ground_bomb_modifiers")
+        return any(
+            self.mentions[a].kind == "force" and self.mentions[a].head in self.air and ground.isdisjoint(self.mentions[a].text.lower().split())
+            for a in agents
+        )  # not "a suicide bomber"
 
     def uses_ground_means(self, agents: list[int]) -> bool:
         return bool(agents) and all(
@@ -255,6 +259,13 @@ class TriggersMixin(ExtractorState):
             return relation
         if any(c.dep_ in ("compound", "amod") and c.lower_ in ("ground", "land") for c in trigger.children):
             return "attacks"  # "ground operations", "a land offensive"
+        if self.ground_bomb(trigger):
+            return "attacks"  # "the Birmingham pub bombings", "a car bomb attack"
+        if agents and all(self.mentions[a].head in self.lex.word_set("attacker_heads") for a in agents):
+            return "attacks"  # "a suicide bomber struck a police post": on the ground
+        bombings = self.lex.word_set("claimed_bombings")
+        if self.word(trigger, bombings) in bombings and self.claimants(trigger, relation):
+            return "attacks"  # a bombing a group claims was set on the ground
         if self.uses_air_means(agents, trigger):
             return "strikes"
         if self.word(trigger, self.lex.rel_set("attacks", "means_dependent")) in self.lex.rel_set("attacks", "means_dependent") and self.uses_ground_means(agents):

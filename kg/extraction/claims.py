@@ -1,0 +1,79 @@
+"""Claims of responsibility: who claims an attack is its agent.
+
+"The Taliban claimed responsibility for the attacks" names the agent of attacks that other
+sentences describe without one ("A suicide bomber struck a police training ground in
+Charikar"). The claimant is the agent of the claimed event noun in its own sentence ("Jamaat-ul-
+Ahrar claimed responsibility for an Easter bombing in Lahore"), and, when it is the article's only
+claimant, of the agentless attacks near the claim (``claim_window`` sentences), at the implicit
+tier. A claim that is denied or
+only hoped for ("no group has claimed responsibility") names nobody.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from kg.extraction.state import ExtractorState
+from kg.extraction.tokens import is_pronoun
+
+
+class ClaimsMixin(ExtractorState):
+    """Claims of responsibility and the agentless attacks they name the agent of.
+
+    Calls on ``self`` that this class does not define reach the other roles' mixins through
+    ``Extractor``."""
+
+    def claim_governor(self, noun: Token) -> Token | None:
+        """The verb of the claim whose "for" object ``noun`` is: "claimed responsibility for the
+        attack" (claim), "is responsible for the bombings" (be), or None."""
+        if noun.dep_ != "pobj" or noun.head.lower_ != "for":
+            return None
+        holder = noun.head.head
+        if self.lemma(holder) in self.lex.word_set("claim_nouns") and holder.dep_ in ("dobj", "nsubjpass"):
+            verb = holder.head
+            return verb if self.lemma(verb) in self.lex.word_set("claim_verbs") else None
+        if holder.lower_ in self.lex.word_set("claim_adjectives") and holder.dep_ in ("acomp", "oprd", "amod"):
+            return holder.head if holder.dep_ != "amod" else None
+        return None
+
+    def claimants(self, noun: Token, relation: str) -> list[int]:
+        """Who claims ``noun`` (an event noun that is a claim's "for" object), unless the claim is
+        blocked: negated, hoped for, denied."""
+        if self.word(noun, self.lex.word_set("claimed_events")) not in self.lex.word_set("claimed_events"):
+            return []
+        verb = self.claim_governor(noun)
+        if verb is None or self.is_blocked(verb, relation):
+            return []
+        subj, _ = self.subject_tokens(verb)
+        if not subj and verb.dep_ in ("ccomp", "xcomp") and self.lemma(verb.head) in self.lex.word_set("claim_verbs"):
+            subj, _ = self.subject_tokens(verb.head)  # "claimed they were responsible": they
+        found, _ = self.actor_args(subj, relation)
+        # Named actors, two at most: a flattened page's list glued to the claim's subject
+        # ("… Forces, US BombZabiullah Mujahid, the spokesperson for the Taliban, claimed …") must
+        # not make its names claimants.
+        found = [m for m in found if self.mentions[m].kind == "named" and not self.is_place_mention(m)]
+        return found if len(found) <= 2 else []
+
+    def record_claim(self, noun: Token, sent_index: int) -> None:
+        """Keep the claimants of a claimed attack for the article's agentless attacks."""
+        found = self.claimants(noun, "attacks")
+        if found:
+            self.claims.append((tuple(found), sent_index))
+
+    def attach_claims(self) -> None:
+        """The article's only claimant is the agent of the agentless attacks near its claim (and of
+        bombings the rules called strikes: a claimed bombing is set on the ground), implicit tier."""
+        keys = {tuple(sorted({self.mentions[m].key or self.mentions[m].text.lower() for m in found})) for found, _ in self.claims}
+        if len(keys) != 1:
+            return
+        claimants = list(dict.fromkeys(m for found, _ in self.claims for m in found))
+        window = int(self.lex.raw.get("claim_window", 8))
+        unclaimed = self.lex.word_set("unclaimed_triggers")
+        for relation, trigger, targets, sent_index, places in self.agentless:
+            if self.word(trigger, unclaimed) in unclaimed:
+                continue  # "launched military operations in Swat": not what a group claims
+            if not any(abs(sent_index - claim_sent) <= window for _, claim_sent in self.claims):
+                continue
+            bombings = self.lex.word_set("claimed_bombings")
+            if relation == "strikes" and self.word(trigger, bombings) not in bombings:
+                continue
+            self.add_event("attacks", trigger, claimants, targets, sent_index, "implicit", places=places)

@@ -1,0 +1,42 @@
+"""Claims of responsibility (``kg.extraction.claims``), on sentences written for these tests."""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import triples
+
+
+@pytest.mark.parametrize("text, expected", [
+    # The claimant of a claimed event noun in its own sentence.
+    ("Jamaat-ul-Ahrar claimed responsibility for an Easter bombing in Lahore in March.", ("jamaat-ul-ahrar", "attacks", "lahore")),
+    # The article's only claimant is the agent of an attack no sentence gives an agent.
+    ("A suicide bomber struck a police training ground in Kabul. The Taliban claimed responsibility for the attack.", ("taliban", "attacks", "kabul")),
+    ("A bomb exploded in a market in Baghdad, killing 20 people. Islamic State said it was responsible for the bombing.", ("islamic-state", "attacks", "baghdad")),
+])
+def test_the_claimant_is_the_agent(extract_text, text: str, expected: tuple[str, str, str]) -> None:
+    found = triples(extract_text(text))
+    assert expected in found, found
+
+
+@pytest.mark.parametrize("text", [
+    "A car bomb exploded in Kabul. No group has claimed responsibility for the attack.",
+    "A car bomb exploded in Kabul. The Taliban denied responsibility for the attack.",
+    "A car bomb exploded in Kabul. The Taliban might claim responsibility for the attack.",
+])
+def test_no_claim_names_nobody(extract_text, text: str) -> None:
+    assert not any(p in ("attacks", "strikes") for _, p, _ in triples(extract_text(text))), triples(extract_text(text))
+
+
+def test_rival_claims_name_nobody_for_the_agentless_attack(extract_text) -> None:
+    """One claim by two groups names both; two groups each claiming it apart name neither."""
+    joint = triples(extract_text("A suicide bomber struck a police post in Kabul. The Taliban and the Islamic State both claimed responsibility for the attack."))
+    assert {("taliban", "attacks", "kabul"), ("islamic-state", "attacks", "kabul")} <= joint, joint
+    rival = triples(extract_text("A suicide bomber struck a police post in Kabul. The Taliban claimed responsibility for the attack. "
+                                 "The Islamic State also claimed responsibility for the attack."))
+    assert not any(o == "kabul" for _, _, o in rival), rival
+
+
+def test_a_suicide_bomber_is_no_aircraft_and_no_state(extract_text) -> None:
+    found = triples(extract_text("A suicide bomber attacked a hotel in Kabul."))
+    assert not any(s == "afghanistan" for s, _, _ in found), found
+    assert ("russia", "strikes", "aleppo") in triples(extract_text("Russian bombers struck Aleppo."))
