@@ -236,6 +236,13 @@ class _Detector:
             kind = "place"
         elif mods.owners and self.is_demonym(mods.owners[0]):
             kind = "demonym_force" if head_class in ("force", "weapon", "owned") else "generic_force"
+        elif self.is_proper_name(start, token, mods):
+            # "The Balcombe Street Gang", "the Hamza Division": a name the NER missed, not the forces
+            # of an owner called "Balcombe Street"
+            span = self.doc[start:end]
+            core = self.doc[self.core_start(span):end]
+            return OpenMention(start, end, span.start_char, span.end_char, span.text, "named", token.i, word, "",
+                               ner_label="ORG", core_text=core.text)
         else:
             kind = "generic_force"
         span = self.doc[start:end]
@@ -330,6 +337,17 @@ class _Detector:
             primary = stacked[-1]
             owners = [primary] + [o for o in owners if o is not primary]
         return _Modifiers(owners, backer, words)
+
+    def is_proper_name(self, start: int, head: Token, mods: "_Modifiers") -> bool:
+        """A force or group word that is itself capitalised after capitalised names that are
+        neither known nor demonyms, every word title case: the phrase is one name."""
+        if head.pos_ != "PROPN" or not head.text[:1].isupper() or not mods.owners or set(mods.words) - {"the"}:
+            return False
+        if any(o.dep_ == "poss" or self.gaz_id(o) or self.is_demonym(o) or o.i in self.ent_at for o in mods.owners):
+            return False
+        words = [t for t in self.doc[start:head.i] if t.is_alpha and t.lower_ != "the"]
+        # "Government Forces", "Army Special Forces": a force word is no name of its own
+        return bool(words) and all(t.pos_ == "PROPN" and t.text[:1].isupper() and not self.is_force_word(t) and t.lower_ not in self.w.government for t in words)
 
     def separate(self, token: Token) -> None:
         """A modifier that names another referent: its own mention unless an entity covers it."""

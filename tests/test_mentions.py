@@ -66,6 +66,18 @@ def test_group_owned_fighters(mentions, gazetteer):
     assert canonical(found, "Taliban fighters", gazetteer) == "taliban"
 
 
+def test_a_capitalised_group_word_after_unknown_names_is_one_name(mentions, gazetteer):
+    """"The Balcombe Street Gang" is a name the NER missed, not the gang of someone called "Balcombe
+    Street"; a demonym, a known name or a force word before the head keeps the owner reading."""
+    found = mentions("The Balcombe Street Gang planted a time bomb in the pub.")
+    gang = find(found, "The Balcombe Street Gang")
+    assert gang.kind == "named" and gang.owner_text is None
+    assert canonical(found, "The Balcombe Street Gang", gazetteer) == "balcombe-street-gang"
+    assert find(mentions("Hezbollah Special Forces attacked the town."), "Hezbollah Special Forces").kind == "generic_force"
+    assert find(mentions("Iraqi security forces pushed into the town."), "Iraqi security forces").kind == "demonym_force"
+    assert find(mentions("Taliban fighters overran a police checkpoint."), "Taliban fighters").owner_text == "Taliban"
+
+
 def test_a_town_before_an_event_says_where_not_whose(mentions, gazetteer, extract_text):
     """"the Idlib offensive" is an offensive on Idlib, not Idlib's: no mention owns it, and no
     rule makes Idlib act; a state, or a capital that stands for one, still owns its offensive."""
