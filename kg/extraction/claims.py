@@ -5,15 +5,14 @@ sentences describe without one ("A suicide bomber struck a police training groun
 Charikar"). The claimant is the agent of the claimed event noun in its own sentence ("Jamaat-ul-
 Ahrar claimed responsibility for an Easter bombing in Lahore"), and, when it is the article's only
 claimant, of the agentless attacks near the claim (``claim_window`` sentences), at the implicit
-tier. A claim that is denied or
-only hoped for ("no group has claimed responsibility") names nobody.
+tier. A claim that is denied or only hoped for ("no group has claimed responsibility") names
+nobody.
 """
 from __future__ import annotations
 
 from spacy.tokens import Token
 
 from kg.extraction.state import ExtractorState
-from kg.extraction.tokens import is_pronoun
 
 
 class ClaimsMixin(ExtractorState):
@@ -68,12 +67,12 @@ class ClaimsMixin(ExtractorState):
         claimants = list(dict.fromkeys(m for found, _ in self.claims for m in found))
         window = int(self.lex.raw.get("claim_window", 8))
         unclaimed = self.lex.word_set("unclaimed_triggers")
+        bombings = self.lex.word_set("claimed_bombings")
         for relation, trigger, targets, sent_index, places in self.agentless:
             if self.word(trigger, unclaimed) in unclaimed:
                 continue  # "launched military operations in Swat": not what a group claims
             if not any(abs(sent_index - claim_sent) <= window for _, claim_sent in self.claims):
                 continue
-            bombings = self.lex.word_set("claimed_bombings")
             if relation == "strikes" and self.word(trigger, bombings) not in bombings:
                 continue
             self.add_event("attacks", trigger, claimants, targets, sent_index, "implicit", places=places)

@@ -47,15 +47,30 @@ class SecondaryMixin(ExtractorState):
                     for boss in self.args(leader):
                         self.add_fact("leaderOf", boss, led, verb, sent_index)
 
+    def handled_objects(self, verb: Token) -> list[Token]:
+        """What a firing or planting verb handles: its objects, or a passive's subjects."""
+        return self.objects(verb) or ([c for c in verb.children if c.dep_ in PASSIVE_SUBJECTS] if self.is_passive(verb) else [])
+
+    def names_one_of(self, token: Token, vocabulary: frozenset[str]) -> bool:
+        """The noun is a word of ``vocabulary``, itself or through "of" ("a salvo of rockets", "a
+        cache of explosives")."""
+        return self.word(token, vocabulary) in vocabulary or any(
+            c.dep_ == "prep" and c.lower_ == "of" and any(self.word(g, vocabulary) in vocabulary for g in c.children) for c in token.children
+        )
+
+    def doer(self, verb: Token, relation: str) -> tuple[list[int], str]:
+        """Who does a firing or planting verb: its subject, or a passive's "by" agent."""
+        if self.is_passive(verb):
+            agent = self.by_agent(verb)
+            return self.actor_args([agent] if agent is not None else [], relation)
+        subj, _ = self.subject_tokens(verb)
+        return self.actor_args(subj, relation)
+
     def firing(self, verb: Token, sent_index: int) -> None:
         """"Hezbollah fired rockets at a base in northern Israel": firing weapons at X strikes X."""
         weapons = self.lex.rel_set("strikes", "fire_objects")
-        objects = self.objects(verb) or ([c for c in verb.children if c.dep_ in PASSIVE_SUBJECTS] if self.is_passive(verb) else [])
-        def is_weapon(token: Token) -> bool:
-            return self.word(token, weapons) in weapons or any(
-                c.dep_ == "prep" and c.lower_ == "of" and any(self.word(g, weapons) in weapons for g in c.children) for c in token.children
-            )
-        if not any(is_weapon(o) or any(is_weapon(c) for c in o.conjuncts) for o in objects) or self.is_blocked(verb, "strikes"):
+        objects = self.handled_objects(verb)
+        if not any(self.names_one_of(t, weapons) for o in objects for t in (o, *o.conjuncts)) or self.is_blocked(verb, "strikes"):
             return
         targets: list[int] = []
         for item in self.prep_objects(verb, self.lex.rel_set("strikes", "fire_preps")):
@@ -66,20 +81,12 @@ class SecondaryMixin(ExtractorState):
         if not targets:  # "launched drones at a military headquarters in Safed"
             for item in self.prep_objects(verb, self.lex.rel_set("strikes", "fire_preps")) + [p for o in objects for p in self.prep_objects(o, self.lex.rel_set("strikes", "fire_preps"))]:
                 targets.extend(self.subtree_places(item))
-        if self.is_passive(verb):
-            agent = self.by_agent(verb)
-            agents, tier = self.actor_args([agent] if agent is not None else [], "strikes")
-        else:
-            subj, _ = self.subject_tokens(verb)
-            agents, tier = self.actor_args(subj, "strikes")
+        agents, tier = self.doer(verb, "strikes")
         self.add_event("strikes", verb, agents, targets, sent_index, tier, places=self.place_args(verb))
 
     def is_explosive(self, token: Token) -> bool:
-        """A bomb, device or explosives, itself or through "of" ("a cache of explosives")."""
-        explosives = self.lex.rel_set("attacks", "plant_objects")
-        return self.word(token, explosives) in explosives or any(
-            c.dep_ == "prep" and c.lower_ == "of" and any(self.word(g, explosives) in explosives for g in c.children) for c in token.children
-        )
+        """A bomb, device or explosives (``plant_objects``), itself or through "of"."""
+        return self.names_one_of(token, self.lex.rel_set("attacks", "plant_objects"))
 
     def ground_bomb(self, token: Token) -> bool:
         """"a car bomb", "the pub bombings", "a suicide bomber": a modifier puts the bomb on the ground."""
@@ -89,19 +96,14 @@ class SecondaryMixin(ExtractorState):
     def planting(self, verb: Token, sent_index: int) -> None:
         """"The gang planted a time bomb in the Caterham Arms", "detonated a car bomb at the
         checkpoint": setting off a bomb on the ground attacks where it is set."""
-        objects = self.objects(verb) or ([c for c in verb.children if c.dep_ in PASSIVE_SUBJECTS] if self.is_passive(verb) else [])
-        if not any(self.is_explosive(o) or any(self.is_explosive(c) for c in o.conjuncts) for o in objects) or self.is_blocked(verb, "attacks"):
+        objects = self.handled_objects(verb)
+        if not any(self.is_explosive(t) for o in objects for t in (o, *o.conjuncts)) or self.is_blocked(verb, "attacks"):
             return
         preps = self.lex.rel_set("attacks", "plant_preps")
         targets: list[int] = []
         for item in self.prep_objects(verb, preps) + [p for o in objects for p in self.prep_objects(o, preps)]:
             targets.extend(self.args(item) or self.subtree_places(item))
-        if self.is_passive(verb):
-            agent = self.by_agent(verb)
-            agents, tier = self.actor_args([agent] if agent is not None else [], "attacks")
-        else:
-            subj, _ = self.subject_tokens(verb)
-            agents, tier = self.actor_args(subj, "attacks")
+        agents, tier = self.doer(verb, "attacks")
         self.add_event("attacks", verb, agents, targets, sent_index, tier, places=self.place_args(verb))
 
     def landing(self, verb: Token, sent_index: int) -> None:
