@@ -55,6 +55,16 @@ def _context_nouns() -> frozenset[str]:
     return frozenset(lexicon.word_set("state_nouns") | lexicon.word_set("platform_nouns"))
 
 
+@lru_cache(maxsize=1)
+def _platform_nouns() -> frozenset[str]:
+    return load_lexicon().word_set("platform_nouns")
+
+
+@lru_cache(maxsize=1)
+def _ground_bomb_modifiers() -> frozenset[str]:
+    return load_lexicon().rel_set("attacks", "ground_bomb_modifiers")
+
+
 def _is_place_or_state(gazetteer: Gazetteer, entry_id: str | None) -> bool:
     entry = gazetteer.get(entry_id) if entry_id else None
     return entry is not None and (entry.is_place or "State" in entry.types or "Country" in entry.types)
@@ -86,6 +96,10 @@ def to_rule_mention(mention: OpenMention, gazetteer: Gazetteer, words: MentionWo
     if owner is not None and not _is_place_or_state(gazetteer, owner) and mention.kind != "demonym_force":
         # "Taliban fighters", "Hezbollah's rockets": the named owner acts
         return Mention(start, end, mention.owner_text or text, "named", key=owner, label="ORG")
+    if mention.head_word in _platform_nouns() and set(mention.modifiers) & _ground_bomb_modifiers():
+        # "a Pakistani suicide bomber" is a man from Pakistan, not Pakistan's aircraft: an attacker
+        # whom a claim may name (as the rules read him, ``attacker_heads``)
+        return Mention(start, end, text, "force", head="attacker")
     own_state = bool(set(mention.modifiers) & words.government)
     if cls == "force":
         group = _group_class(mention, words)

@@ -189,7 +189,10 @@ def sentence_args(doc: Doc, layer: MentionLayer, sentences: Sequence[Span] | Non
     args: list[list[Arg]] = [[] for _ in sentences]
     seen: set[tuple[int, int]] = set()
     places: list[tuple[int, int, int]] = []
+    attackers = [(m.start, m.end) for m in layer.mentions if m.kind == "force" and m.head in _attacker_heads()]
     for index, mention in enumerate(layer.mentions):
+        if mention.label == "NORP" and any(a <= mention.start and mention.end <= b for a, b in attackers):
+            continue  # "a Pakistani suicide bomber": the demonym is the man's nationality, not an actor
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
         if span is not None and len(span) > 0:
             places.append((index, span.start, span.end))
@@ -203,6 +206,11 @@ def sentence_args(doc: Doc, layer: MentionLayer, sentences: Sequence[Span] | Non
         found.sort(key=lambda a: (a.start, a.end, a.mention))
         args[sent] = found[:MAX_PER_SENTENCE]
     return args
+
+
+@lru_cache(maxsize=1)
+def _attacker_heads() -> frozenset[str]:
+    return load_lexicon().word_set("attacker_heads")
 
 
 def _overlap(a: Arg, b: Arg) -> bool:

@@ -108,3 +108,11 @@ def test_layer_keeps_rule_indices_and_adds_no_duplicates(nlp):
     assert len(set(layer.mentions)) == len(layer.mentions)
     assert any("Gharbi" in m.text for m in layer.mentions)
     assert mention_layer(doc, extraction).mentions == layer.mentions  # deterministic
+
+
+def test_a_suicide_bomber_is_an_attacker_whatever_his_nationality(bridged, gazetteer):
+    """A demonym-owned suicide bomber is no state's aircraft; a named group's is that group's."""
+    _, bomber = bridged("A Pakistani suicide bomber struck a mosque in Kabul.")["A Pakistani suicide bomber"]
+    assert bomber is not None and bomber.kind == "force" and bomber.head == "attacker" and bomber.key is None
+    _, taliban = bridged("A Taliban suicide bomber struck a base in Kabul.")["A Taliban suicide bomber"]
+    assert taliban is not None and taliban.key == "taliban"

@@ -40,3 +40,13 @@ def test_a_suicide_bomber_is_no_aircraft_and_no_state(extract_text) -> None:
     found = triples(extract_text("A suicide bomber attacked a hotel in Kabul."))
     assert not any(s == "afghanistan" for s, _, _ in found), found
     assert ("russia", "strikes", "aleppo") in triples(extract_text("Russian bombers struck Aleppo."))
+
+
+def test_a_demonym_owned_suicide_bomber_is_no_state_and_borrows_no_agent(extract_text) -> None:
+    """"A Pakistani suicide bomber" is a man from Pakistan, not Pakistan's aircraft; nor is he the
+    force of the sentence before ("Drones also struck…" would be)."""
+    found = triples(extract_text("A Pakistani suicide bomber struck a mosque in Kabul."))
+    assert not any(s == "pakistan" for s, _, _ in found), found
+    found = triples(extract_text("Russian jets struck Idlib. A suicide bomber struck a mosque in Kabul. "
+                                 "The Taliban claimed responsibility for the attack."))
+    assert ("russia", "strikes", "kabul") not in found and ("taliban", "attacks", "kabul") in found, found

@@ -42,3 +42,24 @@ def test_ground_bombs_are_attacks_and_dropped_bombs_strikes(extract_text, text: 
 def test_planting_needs_an_explosive_and_an_asserted_clause(extract_text) -> None:
     assert not any(p == "attacks" for _, p, _ in triples(extract_text("Turkey planted trees in Idlib.")))
     assert not any(p == "attacks" for _, p, _ in triples(extract_text("Islamic State militants planned to plant a bomb in Mosul.")))
+
+
+@pytest.mark.parametrize("text, expected", [
+    # The hyphened besieger attacks the place, and each place coordinated with it.
+    ("Food finally reached Zabadani, a Hezbollah-besieged town in the mountains.", ("hezbollah", "attacks", "zabadani")),
+    ("Convoys entered the rebel-besieged villages of Nubl and Zahraa.", ("syrian-rebels", "attacks", "nubl")),
+    ("Convoys entered the rebel-besieged villages of Nubl and Zahraa.", ("syrian-rebels", "attacks", "zahraa")),
+    # "lay siege to": this light verb's "to" names the target.
+    ("Islamic State fighters laid siege to Kobani in September.", ("islamic-state", "attacks", "kobani")),
+    # "exploded without warning at X": the parser hangs "at" on "warning".
+    ("An Islamic State bomb exploded without warning at a cafe in Baghdad.", ("islamic-state", "attacks", "baghdad")),
+])
+def test_sieges_and_bombs_in_other_words(extract_text, text: str, expected: tuple[str, str, str]) -> None:
+    found = triples(extract_text(text))
+    assert expected in found, found
+
+
+def test_a_besieged_place_without_a_named_besieger_is_nobodys(extract_text) -> None:
+    assert not any(p == "attacks" for _, p, _ in triples(extract_text("Food finally reached the besieged town of Zabadani."))), \
+        triples(extract_text("Food finally reached the besieged town of Zabadani."))
+    assert not any(p == "attacks" for _, p, _ in triples(extract_text("Relief workers sent aid to Madaya.")))

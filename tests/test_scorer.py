@@ -444,3 +444,16 @@ def test_a_trigger_is_read_one_way_unless_it_holds_both_sides(nlp, text, a, b, b
     use_mentions(extractor, layer.mentions)
     kept = list(asserted(extractor, layer.mentions, pairs, words().triggers))
     assert kept == (pairs if both else pairs[:1])
+
+
+def test_a_bombers_nationality_is_no_candidate_agent(nlp):
+    """"A Pakistani suicide bomber": the demonym names the man's nationality, so no pair makes
+    Pakistan the agent; the bomber himself is an argument (a claim may name whose he is)."""
+    doc, extraction = parse(nlp, "A Pakistani suicide bomber struck a mosque in Kabul.")
+    layer = mention_layer(doc, extraction)
+    subjects = {layer.mentions[c.subject.mention].text for c in candidates(doc, layer)}
+    assert "Pakistani" not in subjects, subjects
+    assert any("bomber" in s for s in subjects), subjects
+    doc, extraction = parse(nlp, "Pakistani troops struck a camp in Kunar.")
+    layer = mention_layer(doc, extraction)
+    assert any("Pakistani" in layer.mentions[c.subject.mention].text for c in candidates(doc, layer))

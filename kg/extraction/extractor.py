@@ -29,6 +29,7 @@ class Extractor(
             if ent.label_ not in SKIP_ENT_LABELS and ent.ent_id_:
                 self.named(ent)
         control_adjectives = self.lex.word_set("control_adjectives")
+        siege_adjectives = self.lex.word_set("siege_adjectives")
         for sent_index, sent in enumerate(self.sentences):
             for token in self.tokens[sent.start:sent.end]:
                 if token.is_space or token.is_punct:
@@ -49,6 +50,8 @@ class Extractor(
                     self.backed(token, sent_index)
                 if lower in control_adjectives:
                     self.controlled(token, sent_index)
+                if lower in siege_adjectives:
+                    self.hyphen_besieged(token, sent_index)
                 if self.lemmas[token.i] in self.secondary_noun_lemmas or lower in self.ally_adjectives:
                     self.secondary_noun(token, sent_index)  # only words it has a rule for
                 if token.dep_ == "pobj" and token.head.lower_ == "for":

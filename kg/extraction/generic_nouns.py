@@ -65,7 +65,10 @@ class GenericNounsMixin(ExtractorState):
                     found.append(self.named(ent) if ent is not None else self.add_mention(Mention(owner.idx, end, owner.text, "force", key=key)))
                 continue
             text = f"{owner.text} {token.text}"
-            if lemma in self.civilian:
+            if lemma in self.lex.word_set("platform_nouns") and self.ground_bomb(token):
+                # "a Pakistani suicide bomber" is a man from Pakistan, not Pakistan's aircraft
+                found.append(self.add_mention(Mention(owner.idx, end, text, "force", head="attacker")))
+            elif lemma in self.civilian:
                 found.append(self.add_mention(Mention(owner.idx, end, text, "civilians", key=key, head="civilians")))
             elif group_class in ("rebels", "militias", "militants") or (group_class == "fighters" and lemma not in self.force):
                 found.append(self.add_mention(Mention(owner.idx, end, text, "group", key=key, head=group_class or lemma, phrase=phrase, backer=backer)))

@@ -30,8 +30,10 @@ class ParticipantsMixin(ExtractorState):
                     found.extend(mentions)
                 else:
                     found.extend(m for m in self.arg(item) if not self.is_place_mention(m) or (self.mentions[m].key and self.is_actor_mention(m)))
-        if relation in CORE and found and all(self.is_unowned_force(m) for m in found) and tokens:
-            # "Drones also attacked a bus": whose drones the sentence before said.
+        attackers = self.lex.word_set("attacker_heads")
+        if relation in CORE and found and all(self.is_unowned_force(m) and self.mentions[m].head not in attackers for m in found) and tokens:
+            # "Drones also attacked a bus": whose drones the sentence before said. Not "a suicide
+            # bomber struck": he is nobody's drone; a claim may name him (``claims``).
             previous = self.previous_event_agents(next(iter(tokens)) if isinstance(tokens, list) else found and self.doc[0], relation)
             if previous:
                 return previous, "implicit"
@@ -143,7 +145,8 @@ class ParticipantsMixin(ExtractorState):
         governor, role = self.governing_verb(noun)
         if governor is not None and role == "object" and not found:
             # "staged strikes on X", "repelled an assault on Krynky": the parser hangs "on" on the verb
-            for pobj in self.prep_objects(governor, preps - ({"of"} if relation == "backs" else {"of", "to"})):
+            keep_to = relation == "backs" or self.lemma(governor) in self.lex.word_set("to_light_verbs")  # "laid siege to X"
+            for pobj in self.prep_objects(governor, preps - ({"of"} if keep_to else {"of", "to"})):
                 found.extend(self.args(pobj))
         for child in noun.children:
             if child.dep_ == "conj" and child.i in self.ent_of and self.ent_of[child.i].label_ in PLACE_LABELS:

@@ -127,7 +127,9 @@ class SecondaryMixin(ExtractorState):
         for owner in self.owner_tokens(weapon):
             owners.extend(self.generic(weapon) if owner.i in self.ent_of and self.ent_of[owner.i].label_ == "NORP" else self.actor_args([owner], relation)[0])
         preps = ("on", "in", "into", "onto") + (("at", "near", "outside", "inside") if relation == "attacks" else ())
-        targets = [m for p in self.prep_objects(verb, preps) for m in self.args(p)]
+        # "exploded without warning at the Caterham Arms": the parser hangs "at" on "warning"
+        heads = [verb] + [g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pcomp"]
+        targets = [m for h in heads for p in self.prep_objects(h, preps) for m in self.args(p) or self.subtree_places(p)]
         if not targets:  # "A ballistic missile hit an industrial facility in Bila Tserkva"
             targets = [m for o in self.objects(verb) for m in self.args(o) or self.subtree_places(o)]
         tier = "explicit"
@@ -336,12 +338,33 @@ class SecondaryMixin(ExtractorState):
                 if s != o:
                     self.add_fact("locatedIn", s, o, noun, sent_index)
 
+    def hyphen_holders(self, token: Token) -> list[int]:
+        """The actor hyphened before a participle: "rebel" in "rebel-held", "government-besieged"."""
+        if token.i < 2 or self.tokens[token.i - 1].text != "-":
+            return []
+        holder = self.tokens[token.i - 2]
+        return self.actor_args([holder], None)[0] if self.lemma(holder) not in self.lex.group_class else self.generic(holder)
+
+    def hyphen_besieged(self, token: Token, sent_index: int) -> None:
+        """"Madaya, a government-besieged town", "the rebel-besieged towns of Fuaa and Kefraya":
+        the besieger attacks the place (and each place coordinated with it)."""
+        besiegers = self.hyphen_holders(token)
+        if not besiegers or self.is_blocked(token, "attacks"):
+            return
+        head = token.head
+        places = self.named_place(head)
+        if not places and head.dep_ == "appos" and head.head.i in self.ent_of:
+            places = self.named_place(head.head)  # "Madaya, a government-besieged town"
+        for place in list(places):
+            ent = next((e for e in self.ents if self.mentions[place].start <= e.start_char < self.mentions[place].end), None)
+            if ent is not None:
+                places += [m for c in ent.root.conjuncts for m in self.named_place(c)]
+        if places:
+            self.add_event("attacks", token, besiegers, list(dict.fromkeys(places)), sent_index, "explicit")
+
     def controlled(self, token: Token, sent_index: int) -> None:
         """"rebel-held Idlib": the group controls the place."""
-        if token.i < 2 or self.tokens[token.i - 1].text != "-":
-            return
-        holder = self.tokens[token.i - 2]
-        holders, _ = self.actor_args([holder], None) if self.lemma(holder) not in self.lex.group_class else (self.generic(holder), "explicit")
+        holders = self.hyphen_holders(token)
         if not holders:
             return
         head = token.head

@@ -242,11 +242,8 @@ class TriggersMixin(ExtractorState):
     def uses_air_means(self, agents: list[int], trigger: Token | None = None) -> bool:
         if trigger is not None and any(c.dep_ in ("compound", "nmod") and self.word(c, self.air) in self.air for c in trigger.children):
             return True  # "a drone attack", "missile attacks"
-        ground = self.lex.rel_set("attacks", "ground_bomb_modifiers")
-        return any(
-            self.mentions[a].kind == "force" and self.mentions[a].head in self.air and ground.isdisjoint(self.mentions[a].text.lower().split())
-            for a in agents
-        )  # not "a suicide bomber"
+        # "a suicide bomber" is built with head "attacker", so it is never read as an aircraft here
+        return any(self.mentions[a].kind == "force" and self.mentions[a].head in self.air for a in agents)
 
     def uses_ground_means(self, agents: list[int]) -> bool:
         return bool(agents) and all(
