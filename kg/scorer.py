@@ -127,7 +127,34 @@ def candidate_rows(doc: Doc, extraction: Extraction) -> tuple[MentionLayer, list
     return layer, found, document_features(ctx, found)
 
 
+# A subject scored under this share of the best subject for the same object, relation and sentence
+# is a rival reading of that sentence, not a second agent: its score is dropped to zero before
+# thresholds (tuned with it). Coordinated agents ("Syrian and Russian jets") score alike and stay.
+# `make cv` (docs/extraction-log.md, 2026-12-07): a plateau from 0.2 to 0.4 on seed 0's folds.
+RIVAL_RATIO = 0.3
+
+
+def rivals_suppressed(found: Sequence[Candidate], proba: np.ndarray, classes: Sequence[str], ratio: float = RIVAL_RATIO) -> np.ndarray:
+    """``proba`` with each candidate's relation column set to 0 where another subject of the same
+    object in the same sentence scores over ``1 / ratio`` times as high for that relation."""
+    if ratio <= 0 or not len(found):
+        return proba
+    groups: dict[tuple[int, int], list[int]] = {}
+    for n, candidate in enumerate(found):
+        groups.setdefault((candidate.sentence, candidate.object.mention), []).append(n)
+    out = proba.copy()
+    for k, relation in enumerate(classes):
+        if relation == "none":
+            continue
+        for rows in groups.values():
+            if len(rows) > 1:
+                column = proba[rows, k]
+                out[[r for r, v in zip(rows, column) if v < ratio * column.max()], k] = 0.0
+    return out
+
+
 def pairs_from_proba(found: Sequence[Candidate], proba: np.ndarray, classes: Sequence[str], thresholds: dict[str, float]) -> list[ScoredPair]:
+    proba = rivals_suppressed(found, proba, classes)
     out: list[ScoredPair] = []
     for n, candidate in enumerate(found):
         for k, relation in enumerate(classes):

@@ -50,3 +50,15 @@ def test_a_demonym_owned_suicide_bomber_is_no_state_and_borrows_no_agent(extract
     found = triples(extract_text("Russian jets struck Idlib. A suicide bomber struck a mosque in Kabul. "
                                  "The Taliban claimed responsibility for the attack."))
     assert ("russia", "strikes", "kabul") not in found and ("taliban", "attacks", "kabul") in found, found
+
+
+def test_where_a_claimed_attack_took_place_is_its_target(extract_text) -> None:
+    """"The attack took place in X": an event noun that is the subject of an occurrence verb
+    happens where the verb says; the article's only claimant is its agent. A landmark ("near
+    the embassy") is not where."""
+    found = triples(extract_text("Two bombings shook Afghanistan on Monday. The Haqqani network claimed responsibility for the attacks. "
+                                 "The first attack took place in Jalalabad. The second bombing occurred in Kabul near the Italian embassy."))
+    assert {("haqqani-network", "attacks", "jalalabad"), ("haqqani-network", "attacks", "kabul")} <= found, found
+    assert not any(o == "italy" for _, _, o in found), found
+    found = triples(extract_text("The meeting took place in Kabul. The Haqqani network claimed responsibility for the attack."))
+    assert not any(p == "attacks" for _, p, _ in found), found

@@ -457,3 +457,28 @@ def test_a_bombers_nationality_is_no_candidate_agent(nlp):
     doc, extraction = parse(nlp, "Pakistani troops struck a camp in Kunar.")
     layer = mention_layer(doc, extraction)
     assert any("Pakistani" in layer.mentions[c.subject.mention].text for c in candidates(doc, layer))
+
+
+def test_a_rival_subject_far_below_the_best_is_dropped():
+    """For one object, relation and sentence, a subject scored under RIVAL_RATIO of the best is
+    a rival reading and scores 0; subjects that score alike (coordinated agents) both stay, and
+    other objects, sentences and relations are their own groups."""
+    from kg.candidates import Arg, Candidate
+    from kg.scorer import RIVAL_RATIO, rivals_suppressed
+
+    def cand(subject: int, obj: int, sentence: int = 0) -> Candidate:
+        return Candidate(Arg(subject, subject, subject + 1, sentence), Arg(obj, obj, obj + 1, sentence), sentence, False)
+
+    classes = ["none", "strikes", "attacks"]
+    found = [cand(0, 9), cand(1, 9), cand(2, 9), cand(3, 8), cand(4, 9, sentence=1)]
+    proba = np.array([
+        [0.2, 0.70, 0.10],  # best strikes subject of object 9
+        [0.3, 0.60, 0.10],  # scores alike: kept
+        [0.8, 0.70 * RIVAL_RATIO * 0.9, 0.10],  # far below: dropped for strikes only
+        [0.9, 0.05, 0.05],  # another object: its own group
+        [0.9, 0.05, 0.05],  # another sentence: its own group
+    ])
+    out = rivals_suppressed(found, proba, classes)
+    assert out[2, 1] == 0.0 and out[2, 2] == proba[2, 2]
+    assert (out[[0, 1, 3, 4]] == proba[[0, 1, 3, 4]]).all()
+    assert (rivals_suppressed(found, proba, classes, ratio=0.0) == proba).all()

@@ -227,6 +227,9 @@ class TriggersMixin(ExtractorState):
         governor, role = self.governing_verb(noun)
         if not places and governor is not None and role == "object":
             places = self.place_args(governor)  # "waging an offensive in Lebanon"
+        if not places and noun.dep_ in ("nsubj", "nsubjpass") and self.occurs(noun.head):
+            # "The attack took place in Charikar"; not "near the embassy": a landmark, not where
+            places = [m for p in self.prep_objects(noun.head, ("in", "at", "inside")) for m in self.args(p) if self.is_place_mention(m)]
         if not targets and relation in ("strikes", "attacks"):
             targets = places or self.subtree_places(noun) or (self.purpose_places(governor) if governor is not None and agents else [])
             if not targets:
@@ -238,6 +241,13 @@ class TriggersMixin(ExtractorState):
             tier = "implicit"
         relation = self.by_means(relation, noun, agents)
         self.add_event(relation, noun, agents, targets, sent_index, tier, places=places)
+
+    def occurs(self, verb: Token) -> bool:
+        """"took place", "occurred", "happened": a verb that says where its event happens."""
+        lemma = self.lemma(verb)
+        if lemma not in self.lex.word_set("occurrence_verbs"):
+            return False
+        return lemma != "take" or any(c.dep_ == "dobj" and c.lower_ == "place" for c in verb.children)
 
     def uses_air_means(self, agents: list[int], trigger: Token | None = None) -> bool:
         if trigger is not None and any(c.dep_ in ("compound", "nmod") and self.word(c, self.air) in self.air for c in trigger.children):

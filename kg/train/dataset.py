@@ -22,7 +22,7 @@ from kg.evaluate import TIER_RANK, EntityIndex, EvalReport, GoldLine, load_entit
 from kg.extraction import CORE
 from kg.features import Features
 from kg.resolve import DocumentResult, Resolver, enforce_roles, resolve_document
-from kg.scorer import CLASSES, DocumentScores, RelationScorer, StageA, candidate_rows, object_role, pairs_from_proba, resolve_pairs
+from kg.scorer import CLASSES, DocumentScores, RelationScorer, StageA, candidate_rows, object_role, pairs_from_proba, resolve_pairs, rivals_suppressed
 from kg.train.corpus import SHARED, WRITTEN, Article, dev_articles, m2e2_sentences, seed_articles
 from kg.train.labels import Resolved, gold_labels, m2e2_labels, resolve_candidates
 
@@ -266,6 +266,7 @@ def triple_scores(data: ArticleData, proba: np.ndarray, classes: Sequence[str]) 
     """Best score of each predicted triple (as ``kg eval`` keys predictions) in one article."""
     best: dict[tuple[str, str, frozenset[str], frozenset[str]], float] = {}
     column = {c: k for k, c in enumerate(classes)}
+    proba = rivals_suppressed(data.found, proba, classes)  # as the build decides (``pairs_from_proba``)
     for i in range(len(data.found)):
         sid = data.resolved.subject_ids[i]
         for relation in CORE:
