@@ -104,3 +104,19 @@ def test_generic_nouns_keep_their_owner_and_backer(extractor_for) -> None:
     extractor = extractor_for("Syrian rebels captured Saraqib.")
     (rebels,) = [extractor.mentions[m] for m in extractor.generic(token_of(extractor, "rebels"))]
     assert (rebels.kind, rebels.head, rebels.key) == ("group", "rebels", "syria")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A demonym coordinated with a name that holds the shared head: both own the forces.
+    ("Turkish and Kurdish forces attacked Manbij.", {("turkey", "attacks", "manbij"), ("kurds", "attacks", "manbij")}),
+    ("Iraqi and Kurdish forces stormed Bashiqa.", {("iraq", "attacks", "bashiqa"), ("kurds", "attacks", "bashiqa")}),
+])
+def test_coordinated_owners_of_a_named_force_both_act(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
+    found = triples(extract_text(text))
+    assert expected <= found, found
+
+
+def test_a_name_beside_a_demonym_still_owns_its_force(extract_text) -> None:
+    """Not coordinated: "Russian Wagner mercenaries" are Wagner's alone."""
+    found = triples(extract_text("Russian Wagner mercenaries attacked Bakhmut."))
+    assert ("wagner-group", "attacks", "bakhmut") in found and ("russia", "attacks", "bakhmut") not in found, found

@@ -78,6 +78,10 @@ class ArgumentsMixin(ExtractorState):
         if ent is not None and not (ent.label_ == "NORP" and token.dep_ in ("amod", "compound")):
             if ent.label_ == "NORP" and self.lemma(token) in self.group_force:
                 pass
+            elif token.i == ent.root.i and self.word(token, self.force) in self.force and any(
+                    not ent.start <= c.i < ent.end for c in self.doc[ent.start].conjuncts):
+                # "Iraqi and Kurdish forces": the name "Kurdish forces" shares its head with Iraq's
+                return self.generic(token) or [self.named(ent)]
             else:
                 return [self.named(ent)]
         lemma = self.word(token, self.arg_words)

@@ -40,8 +40,9 @@ class GenericNounsMixin(ExtractorState):
         backer = self.ent_key(backer_token) if backer_token is not None else None
         owners = self.owner_tokens(token)
         named_owners = [o for o in owners if o.i in self.ent_of and self.ent_of[o.i].label_ in ("ORG", "PERSON")]
-        if named_owners:
-            owners = named_owners  # "Russian Wagner mercenaries" are Wagner's
+        coordinated = any(o in n.conjuncts for n in named_owners for o in owners)
+        if named_owners and not coordinated:
+            owners = named_owners  # "Russian Wagner mercenaries" are Wagner's; "Iraqi and Kurdish forces" both
         start, end = token.idx, token.idx + len(token.text)
         phrase = self.phrase(token)
         found: list[int] = []
