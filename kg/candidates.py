@@ -27,6 +27,7 @@ from kg.coref import is_anchor_pronoun, pronoun_anchors
 from kg.extraction import Extraction, Extractor, Mention, load_lexicon
 from kg.extraction.tokens import ACTOR_LABELS, SKIP_ENT_LABELS
 from kg.mentions import detect_mentions
+from kg.resolve import attacker_heads
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 MAX_PER_SENTENCE = 16  # arguments kept per sentence (by order): bounds pairs on list-like sentences
@@ -189,7 +190,8 @@ def sentence_args(doc: Doc, layer: MentionLayer, sentences: Sequence[Span] | Non
     args: list[list[Arg]] = [[] for _ in sentences]
     seen: set[tuple[int, int]] = set()
     places: list[tuple[int, int, int]] = []
-    attackers = [(m.start, m.end) for m in layer.mentions if m.kind == "force" and m.head in _attacker_heads()]
+    heads = attacker_heads()
+    attackers = [(m.start, m.end) for m in layer.mentions if m.kind == "force" and m.head in heads]
     for index, mention in enumerate(layer.mentions):
         if mention.label == "NORP" and any(a <= mention.start and mention.end <= b for a, b in attackers):
             continue  # "a Pakistani suicide bomber": the demonym is the man's nationality, not an actor
@@ -206,11 +208,6 @@ def sentence_args(doc: Doc, layer: MentionLayer, sentences: Sequence[Span] | Non
         found.sort(key=lambda a: (a.start, a.end, a.mention))
         args[sent] = found[:MAX_PER_SENTENCE]
     return args
-
-
-@lru_cache(maxsize=1)
-def _attacker_heads() -> frozenset[str]:
-    return load_lexicon().word_set("attacker_heads")
 
 
 def _overlap(a: Arg, b: Arg) -> bool:

@@ -66,7 +66,7 @@ class GenericNounsMixin(ExtractorState):
                     found.append(self.named(ent) if ent is not None else self.add_mention(Mention(owner.idx, end, owner.text, "force", key=key)))
                 continue
             text = f"{owner.text} {token.text}"
-            if lemma in self.lex.word_set("platform_nouns") and self.ground_bomb(token):
+            if self.is_ground_bomber(token, lemma):
                 # "a Pakistani suicide bomber" is a man from Pakistan, not Pakistan's aircraft
                 found.append(self.add_mention(Mention(owner.idx, end, text, "force", head="attacker")))
             elif lemma in self.civilian:
@@ -111,7 +111,7 @@ class GenericNounsMixin(ExtractorState):
         if group_class in ("rebels", "militias", "militants"):
             qualifier = self.qualifier(token)
             return [self.add_mention(Mention(start, end, token.text, "group", head=group_class, qualifier=qualifier, phrase=phrase))]
-        if lemma in self.lex.word_set("platform_nouns") and self.ground_bomb(token):
+        if self.is_ground_bomber(token, lemma):
             # "a suicide bomber" is no aircraft and no state's: an attacker whom a claim may name
             return [self.add_mention(Mention(start, end, token.text, "force", head="attacker"))]
         if (lemma in self.state_nouns or lemma in self.lex.word_set("platform_nouns")) and token.pos_ in ("NOUN", "PROPN"):
@@ -127,6 +127,11 @@ class GenericNounsMixin(ExtractorState):
             return [self.add_mention(Mention(start, end, token.text, "force", head="government" if own or lemma in ("government", "regime") else lemma))]
         group = self.group_modifier(token)
         return [group] if group is not None else []
+
+    def is_ground_bomber(self, token: Token, lemma: str) -> bool:
+        """"a suicide bomber", "a car bomber": a platform noun that a ground modifier puts on the
+        ground is an attacker (head ``attacker``), whoever's nationality modifies it."""
+        return lemma in self.lex.word_set("platform_nouns") and self.ground_bomb(token)
 
     def owner_tokens(self, token: Token) -> list[Token]:
         """Demonyms and entities modifying a noun, with their coordinated siblings."""
