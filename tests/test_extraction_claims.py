@@ -62,3 +62,24 @@ def test_where_a_claimed_attack_took_place_is_its_target(extract_text) -> None:
     assert not any(o == "italy" for _, _, o in found), found
     found = triples(extract_text("The meeting took place in Kabul. The Haqqani network claimed responsibility for the attack."))
     assert not any(p == "attacks" for _, p, _ in found), found
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Blamed for: the one blamed is the agent (the parser may hang "for" on the one blamed).
+    ("Villagers blamed Hezbollah for the rocket attack on Kiryat Shmona.", ("hezbollah", "strikes", "kiryat-shmona")),
+    ("Residents blamed the U.S.-led coalition for the strikes that hit two villages, Tokhar and Hoshariyeh.", ("us-led-coalition", "strikes", "tokhar")),
+    # Blamed on, and a raising verb over "carried out by".
+    ("The car bombing in Mogadishu was blamed on al-Shabaab.", ("al-shabaab", "attacks", "mogadishu")),
+    ("The attack on the police station in Quetta is widely believed to have been carried out by the Baloch Liberation Army.",
+     ("baloch-liberation-army", "attacks", "quetta")),
+])
+def test_the_one_an_attack_is_blamed_on_is_its_agent(extract_text, text: str, expected: tuple[str, str, str]) -> None:
+    found = triples(extract_text(text))
+    assert expected in found, found
+
+
+def test_a_blame_that_is_denied_or_the_accuser_names_nobody(extract_text) -> None:
+    found = triples(extract_text("The government denied that it blamed Hezbollah for the rocket attack on Kiryat Shmona."))
+    assert not any(p in ("attacks", "strikes") for _, p, _ in found), found
+    found = triples(extract_text("Villagers blamed Hezbollah for the rocket attack on Kiryat Shmona."))
+    assert not any(s == "civilians" for s, _, _ in found), found

@@ -44,3 +44,18 @@ def test_gerund_with_a_demonym_is_a_noun_trigger(extractor_for) -> None:
     assert extractor.is_gerund_noun(token_of(extractor, "shelling"))
     extractor = extractor_for("Russia was shelling Kharkiv.")
     assert not extractor.is_gerund_noun(token_of(extractor, "shelling"))
+
+
+def test_an_x_backed_modifier_does_not_reach_an_earlier_conjunct(extract_text) -> None:
+    """"between the militants and US-backed fighters": only the fighters are backed; a modifier
+    before both conjuncts still backs both ("Russian-backed rebels and militias")."""
+    found = triples(extract_text("Heavy fighting raged between Islamic State militants and U.S.-backed fighters near Manbij."))
+    assert ("united-states", "backs", "islamic-state") not in found, found
+    found = triples(extract_text("Russian-backed rebels and militias attacked Mariupol."))
+    assert {("russia", "backs", "russia-backed-rebels"), ("russia", "backs", "ukrainian-militias")} <= found, found
+
+
+def test_an_event_noun_whose_relative_clause_names_what_it_hit(extract_text) -> None:
+    """"the strikes that targeted X": the relative pronoun is the noun itself, so X is the target."""
+    found = triples(extract_text("Russian air strikes that targeted the town of Maarat al-Numan killed 12 people."))
+    assert ("russia", "strikes", "maarat-al-numan") in found, found

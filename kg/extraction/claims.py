@@ -1,11 +1,12 @@
-"""Claims of responsibility: who claims an attack is its agent.
+"""Claims of responsibility: who claims an attack, or has it blamed on them, is its agent.
 
 "The Taliban claimed responsibility for the attacks" names the agent of attacks that other
 sentences describe without one ("A suicide bomber struck a police training ground in
 Charikar"). The claimant is the agent of the claimed event noun in its own sentence ("Jamaat-ul-
 Ahrar claimed responsibility for an Easter bombing in Lahore"), and, when it is the article's only
 claimant, of the agentless attacks near the claim (``claim_window`` sentences), at the implicit
-tier. A claim that is denied or only hoped for ("no group has claimed responsibility") names
+tier. An attribution counts as a claim: "residents blamed the coalition for the strikes", "the
+bombing was blamed on the ELN", "the attack is believed to have been carried out by ETA". A claim that is denied or only hoped for ("no group has claimed responsibility") names
 nobody.
 """
 from __future__ import annotations
@@ -34,17 +35,45 @@ class ClaimsMixin(ExtractorState):
             return holder.head if holder.dep_ != "amod" else None
         return None
 
+    def attribution(self, noun: Token) -> tuple[Token, list[Token]] | None:
+        """The verb that lays ``noun`` (an event noun) at someone's door, and who that is:
+        "blamed the coalition for the strikes", "the bombing was blamed on the group", "the attack
+        is believed to have been carried out by ETA" (a raising verb over a light one), or None."""
+        blame = self.lex.word_set("blame_verbs")
+        if noun.dep_ == "pobj" and noun.head.lower_ == "for":
+            holder = noun.head.head
+            if self.lemma(holder) in blame:
+                return holder, [c for c in holder.children if c.dep_ == "dobj"]
+            if holder.dep_ == "dobj" and self.lemma(holder.head) in blame:
+                return holder.head, [holder]  # the parser hangs "for" on the one blamed
+        if noun.dep_ == "nsubjpass" and self.lemma(noun.head) in blame:
+            verb = noun.head
+            return verb, [o for p in verb.children if p.dep_ == "prep" and p.lower_ == "on" for o in p.children if o.dep_ == "pobj"]
+        if noun.dep_ in ("nsubj", "nsubjpass") and self.lemma(noun.head) in self.lex.word_set("raising_verbs"):
+            for verb in noun.head.children:
+                if verb.dep_ == "xcomp" and self.forms(verb) & self.light:
+                    agent = self.by_agent(verb) or next((a for prt in verb.children if prt.dep_ == "prt" for a in [self.by_agent(prt)] if a is not None), None)
+                    if agent is not None:
+                        return noun.head, [agent]
+        return None
+
     def claimants(self, noun: Token, relation: str) -> list[int]:
-        """Who claims ``noun`` (an event noun that is a claim's "for" object), unless the claim is
-        blocked: negated, hoped for, denied."""
+        """Who claims ``noun`` (an event noun that is a claim's "for" object), or has it laid at
+        their door (``attribution``), unless the claim is blocked: negated, hoped for, denied."""
         if self.word(noun, self.lex.word_set("claimed_events")) not in self.lex.word_set("claimed_events"):
             return []
         verb = self.claim_governor(noun)
-        if verb is None or self.is_blocked(verb, relation):
+        if verb is None:
+            attributed = self.attribution(noun)
+            if attributed is None or self.is_blocked(attributed[0], relation):
+                return []
+            subj = attributed[1]
+        elif self.is_blocked(verb, relation):
             return []
-        subj, _ = self.subject_tokens(verb)
-        if not subj and verb.dep_ in ("ccomp", "xcomp") and self.lemma(verb.head) in self.lex.word_set("claim_verbs"):
-            subj, _ = self.subject_tokens(verb.head)  # "claimed they were responsible": they
+        else:
+            subj, _ = self.subject_tokens(verb)
+            if not subj and verb.dep_ in ("ccomp", "xcomp") and self.lemma(verb.head) in self.lex.word_set("claim_verbs"):
+                subj, _ = self.subject_tokens(verb.head)  # "claimed they were responsible": they
         found, _ = self.actor_args(subj, relation)
         # Named actors, two at most: a flattened page's list glued to the claim's subject
         # ("… Forces, US BombZabiullah Mujahid, the spokesperson for the Taliban, claimed …") must

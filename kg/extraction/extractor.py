@@ -54,8 +54,8 @@ class Extractor(
                     self.hyphen_besieged(token, sent_index)
                 if self.lemmas[token.i] in self.secondary_noun_lemmas or lower in self.ally_adjectives:
                     self.secondary_noun(token, sent_index)  # only words it has a rule for
-                if token.dep_ == "pobj" and token.head.lower_ == "for":
-                    self.record_claim(token, sent_index)  # "claimed responsibility for the attack"
+                if token.dep_ == "pobj" and token.head.lower_ == "for" or token.dep_ in ("nsubj", "nsubjpass"):
+                    self.record_claim(token, sent_index)  # "claimed responsibility for the attack", "was blamed on"
         self.attach_claims()
         return Extraction(
             mentions=tuple(self.mentions),

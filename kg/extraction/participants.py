@@ -156,9 +156,14 @@ class ParticipantsMixin(ExtractorState):
                 for obj in self.objects(child):
                     found.extend(self.args(obj))
         for child in noun.children:
-            if child.dep_ in ("xcomp", "relcl") and self.word(child, self.pass_through) in self.pass_through and not any(c.dep_ in SUBJECTS for c in child.children):
-                for obj in self.objects(child):
-                    found.extend(self.victims(obj, child))
+            # "strikes that targeted X": a relative pronoun subject is the noun itself
+            if child.dep_ in ("xcomp", "relcl") and self.word(child, self.pass_through) in self.pass_through and not any(
+                    c.dep_ in SUBJECTS and c.lower_ not in RELATIVE for c in child.children):
+                for obj in self.objects(child):  # not the noun's own mention ("its commanders")
+                    found.extend(m for m in self.victims(obj, child) if not self.mentions[m].start <= noun.idx < self.mentions[m].end)
+                if child.dep_ == "relcl" and relation in ("strikes", "attacks"):
+                    for pobj in self.prep_objects(child, ("on", "in", "at")):  # "a strike that killed X in Y"
+                        found.extend(self.args(pobj))
         if noun.dep_ in SUBJECTS and self.word(noun.head, self.pass_through) in self.pass_through:
             for obj in self.objects(noun.head):
                 found.extend(self.victims(obj, noun.head))

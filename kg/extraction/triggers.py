@@ -306,4 +306,12 @@ class TriggersMixin(ExtractorState):
             group = self.group_modifier(head)
             backed = [group] if group is not None else []
         backed = [m for m in backed if self.mentions[m].backer is not None or m not in backers]
+        # A modifier of a later conjunct does not reach back: in "between the militants and
+        # US-backed fighters" only the fighters are backed.
+        earlier: list[int] = []
+        conjunct = head
+        while conjunct.dep_ == "conj" and conjunct.head.i < conjunct.i:
+            conjunct = conjunct.head
+            earlier.extend(self.args(conjunct))
+        backed = [m for m in backed if m not in earlier or self.mentions[m].end > token.idx]
         self.add_event("backs", token, backers, backed, sent_index, "explicit")

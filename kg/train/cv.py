@@ -208,8 +208,15 @@ def run(settings: Settings, material: Material | None = None, verbose: bool = Tr
         "rules": summary(rule_folds), "learned": summary(learned_folds), "union": summary(union_folds), "text": lines,
         "mention_recall": [{"recall": round(r, 4), "found": f, "args": n} for r, f, n in recall],
         "misses": [[m.__dict__ for m in r.misses] for r in learned_folds],
-        "false_positives": [[{"doc": p.doc, "p": p.predicate, "s": p.relation.subject, "o": p.relation.object, "sentence": p.sentence[:200]} for p in r.false_positives] for r in learned_folds],
+        "false_positives": [_false_positives(r) for r in learned_folds],
+        "union_misses": [[m.__dict__ for m in r.misses] for r in union_folds],
+        "union_false_positives": [_false_positives(r) for r in union_folds],
     }
+
+
+def _false_positives(report: EvalReport) -> list[dict[str, str]]:
+    return [{"doc": p.doc, "p": p.predicate, "s": p.relation.subject, "o": p.relation.object, "trigger": p.relation.trigger,
+             "sentence": p.sentence[:200]} for p in report.false_positives]
 
 
 def fold_mention_recall(material: Material, folds: list[list[str]], golds: GoldSet, res: Resolver) -> list[tuple[float, int, int]]:
