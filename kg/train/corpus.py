@@ -18,6 +18,7 @@ from typing import Any, Iterator
 
 from spacy.tokens import Doc, DocBin
 
+from kg import gazetteer as gaz
 from kg.build import blank_furniture, read_documents
 from kg.documents import DEFAULT_MAX_BYTES, Document
 from kg.extraction import Extraction
@@ -26,7 +27,9 @@ from kg.nlp import FAILURE_KEY, RESULT_KEY, RULES_ONLY, build_pipeline
 SHARED = Path(os.environ.get("KG_SHARED", Path(__file__).resolve().parents[3] / "shared"))
 CACHE = Path(os.environ.get("KG_CACHE", "/tmp/kg-cache"))
 _KG = Path(__file__).resolve().parents[1]
-# What a cached parse depends on: the rule extractor and the pipeline around it.
+# What a cached parse depends on: the rule extractor and the pipeline around it, its word lists,
+# and the gazetteer (the entity ruler and the rules read it: a parse cached before a gazetteer
+# change would train and score the old names).
 _CODE = sorted((_KG / "extraction").glob("*.py")) + [_KG / name for name in ("nlp.py", "name_lists.py", "gazetteer.py", "documents.py", "build.py")]
 _DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -43,7 +46,7 @@ class Article:
 
 def _fingerprint(texts: list[str]) -> str:
     digest = hashlib.sha1()
-    for path in _CODE + sorted(_DATA.glob("*.yaml")) + sorted(_DATA.glob("*.json*")):
+    for path in _CODE + sorted(_DATA.glob("*.yaml")) + sorted(_DATA.glob("*.json*")) + [gaz.default_path()]:
         if path.name.startswith("scorer"):
             continue
         digest.update(path.read_bytes())
