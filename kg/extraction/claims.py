@@ -6,8 +6,8 @@ Charikar"). The claimant is the agent of the claimed event noun in its own sente
 Ahrar claimed responsibility for an Easter bombing in Lahore"), and, when it is the article's only
 claimant, of the agentless attacks near the claim (``claim_window`` sentences), at the implicit
 tier. An attribution counts as a claim: "residents blamed the coalition for the strikes", "the
-bombing was blamed on the ELN", "the attack is believed to have been carried out by ETA". A claim that is denied or only hoped for ("no group has claimed responsibility") names
-nobody.
+bombing was blamed on the ELN", "the attack is believed to have been carried out by ETA". A claim
+that is denied or only hoped for ("no group has claimed responsibility") names nobody.
 """
 from __future__ import annotations
 
@@ -52,7 +52,8 @@ class ClaimsMixin(ExtractorState):
         if noun.dep_ in ("nsubj", "nsubjpass") and self.lemma(noun.head) in self.lex.word_set("raising_verbs"):
             for verb in noun.head.children:
                 if verb.dep_ == "xcomp" and self.forms(verb) & self.light:
-                    agent = self.by_agent(verb) or next((a for prt in verb.children if prt.dep_ == "prt" for a in [self.by_agent(prt)] if a is not None), None)
+                    # "carried out by": the parser may hang "by" on the particle
+                    agent = self.by_agent(verb) or next(filter(None, (self.by_agent(p) for p in verb.children if p.dep_ == "prt")), None)
                     if agent is not None:
                         return noun.head, [agent]
         return None
