@@ -152,6 +152,33 @@ def split_stripped_possessives(nlp: Language, gazetteer: gaz.Gazetteer) -> None:
         nlp.tokenizer.add_special_case(word, [{ORTH: word[:-1]}, {ORTH: "s", NORM: "'s"}])
 
 
+def acronym_norms(gazetteer: gaz.Gazetteer, words: frozenset[str]) -> dict[str, str]:
+    """Each of ``words`` ("IS") with a longer form of the same acronym in its gazetteer entry
+    as its norm ("isil"); a word with no such form keeps its own."""
+    def letters(name: str) -> str:
+        return name.replace(".", "")
+
+    norms: dict[str, str] = {}
+    for entry_id in sorted(gazetteer.entries):
+        entry = gazetteer.entries[entry_id]
+        names = sorted({entry.label, *entry.alt_labels})
+        for word in sorted(words & set(names)):
+            forms = [name for name in names if name != word and name.isupper() and letters(name).startswith(letters(word))]
+            if forms and word not in norms:
+                norms[word] = min(forms, key=lambda name: (len(letters(name)), name)).lower()
+    return norms
+
+
+def read_acronyms_as_names(nlp: Language, gazetteer: gaz.Gazetteer) -> None:
+    """Give the lexicon's ``misread_acronyms`` ("IS", the Islamic State) the norm of a longer
+    form of the same acronym, as a tokenizer exception: the model reads a word through its norm,
+    and with the norm "is" it parsed "Kurdish forces attacked IS militants" as a verb with
+    "militants" its attribute, so the attack had no target. Text and offsets do not move."""
+    words = load_lexicon(LEXICON_PATH).word_set("misread_acronyms")
+    for word, norm in acronym_norms(gazetteer, words).items():
+        nlp.tokenizer.add_special_case(word, [{ORTH: word, NORM: norm}])
+
+
 @Language.factory("kg_gazetteer", default_config={"gazetteer_path": ""})
 def make_gazetteer_matcher(nlp: Language, name: str, gazetteer_path: str) -> GazetteerMatcher:
     return GazetteerMatcher(nlp, gazetteer_path)
@@ -277,7 +304,9 @@ def build_pipeline(model: str | None = None, gazetteer_path: Path | None = None,
     nlp = load_model(model)
     split_acronym_hyphens(nlp)
     path = gazetteer_path or gaz.default_path()
-    split_stripped_possessives(nlp, gaz.load(path))
+    gazetteer = gaz.load(path)
+    split_stripped_possessives(nlp, gazetteer)
+    read_acronyms_as_names(nlp, gazetteer)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("kg_line_breaks", before="parser")
     before = {"before": "ner"} if "ner" in nlp.pipe_names else {}

@@ -59,3 +59,47 @@ def test_an_event_noun_whose_relative_clause_names_what_it_hit(extract_text) -> 
     """"the strikes that targeted X": the relative pronoun is the noun itself, so X is the target."""
     found = triples(extract_text("Russian air strikes that targeted the town of Maarat al-Numan killed 12 people."))
     assert ("russia", "strikes", "maarat-al-numan") in found, found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Districts in Nangarhar have witnessed heavy fighting between IS and the Taliban.", {("islamic-state", "attacks", "taliban"), ("taliban", "attacks", "islamic-state")}),
+    ("There were clashes between Armenia and Azerbaijan in Nagorno-Karabakh.", {("armenia", "attacks", "azerbaijan"), ("azerbaijan", "attacks", "armenia")}),
+    # "between" on the verb the noun is the subject of
+    ("Fierce clashes erupted between Hezbollah and Israel near the border.", {("hezbollah", "attacks", "israel"), ("israel", "attacks", "hezbollah")}),
+])
+def test_fighting_between_two_sides_is_an_attack_each_way(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
+    assert expected <= set(triples(extract_text(text)))
+
+
+@pytest.mark.parametrize("text", [
+    "The fighting between Damascus and Aleppo killed 20 people.",  # places, not sides
+    "The two countries denied reports of fighting between Russia and Ukraine.",
+    "Talks on ending the war between Armenia and Azerbaijan resumed.",  # a war is no fighting that happened
+])
+def test_between_names_no_sides_where_it_locates_or_is_denied(extract_text, text: str) -> None:
+    assert not [t for t in triples(extract_text(text)) if t[1] == "attacks"]
+
+
+@pytest.mark.parametrize("text, expected, absent", [
+    ("Russian jets struck Kafr Nabl in Idlib province.", {("russia", "strikes", "kafr-nabl"), ("russia", "strikes", "idlib")}, set()),
+    ("Russian jets struck a hospital in Kafr Nabl in Idlib province.", {("russia", "strikes", "kafr-nabl"), ("russia", "strikes", "idlib")}, set()),
+    # a country is where, not what: "a base in Iraq" targets the base's town only
+    ("Kataib Hezbollah attacked Ain al-Asad in Iraq.", {("kataib-hezbollah", "attacks", "ain-al-asad")}, {("kataib-hezbollah", "attacks", "iraq")}),
+])
+def test_the_places_a_target_lies_in_are_targets(extract_text, text: str, expected: set[tuple[str, str, str]], absent: set[tuple[str, str, str]]) -> None:
+    found = set(triples(extract_text(text)))
+    assert expected <= found and not absent & found, found
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an armed group's bombs are set on the ground
+    ("The IRA had been carrying out bomb and gun attacks in London.", ("provisional-ira", "attacks", "london")),
+    ("IS fighters bombed two buildings inside Mosul.", ("islamic-state", "attacks", "mosul")),
+    # its aircraft, and a state's bombs, strike
+    ("LNA warplanes had bombed the outskirts of Ubari.", ("libyan-national-army", "strikes", "ubari")),
+    ("Russian jets bombed Idlib.", ("russia", "strikes", "idlib")),
+])
+def test_an_armed_groups_bombing_is_an_attack_on_the_ground(extract_text, text: str, expected: tuple[str, str, str]) -> None:
+    found = set(triples(extract_text(text)))
+    other = "strikes" if expected[1] == "attacks" else "attacks"
+    assert expected in found and (expected[0], other, expected[2]) not in found, found

@@ -30,6 +30,7 @@ class Extractor(
                 self.named(ent)
         control_adjectives = self.lex.word_set("control_adjectives")
         siege_adjectives = self.lex.word_set("siege_adjectives")
+        between_nouns = self.lex.rel_set("attacks", "between_nouns")
         for sent_index, sent in enumerate(self.sentences):
             for token in self.tokens[sent.start:sent.end]:
                 if token.is_space or token.is_punct:
@@ -46,6 +47,8 @@ class Extractor(
                         lemma = lower
                     if lemma in self.lex.noun_relation:
                         self.noun_trigger(token, self.lex.noun_relation[lemma], sent_index)
+                if self.lemmas[token.i] in between_nouns and token.pos_ in ("NOUN", "VERB"):
+                    self.between_sides(token, sent_index)
                 if lower == "backed":
                     self.backed(token, sent_index)
                 if lower in control_adjectives:
@@ -80,6 +83,8 @@ class Extractor(
     ) -> None:
         agents = [a for a in dict.fromkeys(agents) if not self.is_place_mention(a) or self.mentions[a].key]
         targets = [t for t in dict.fromkeys(targets) if t not in agents]
+        if relation in ("strikes", "attacks"):
+            targets += [c for t in list(targets) for c in self.containing_places(t) if c not in targets and c not in agents]
         origins = list(dict.fromkeys(origins or []))
         objects = origins if relation == "evacuates" else targets
         if (targets or places) and relation in ("strikes", "attacks") and all(self.is_unowned_force(a) for a in agents):

@@ -200,6 +200,33 @@ class ParticipantsMixin(ExtractorState):
             found.extend(m for m in self.args(pobj) if self.is_place_mention(m))
         return found
 
+    def containing_places(self, index: int) -> list[int]:
+        """"on al-Sabil neighborhood in Daraa city", "at the Caterham Arms in Caterham, Surrey":
+        the places below a country that a targeted place lies in are targeted too (two levels
+        at most)."""
+        mention = self.mentions[index]
+        span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None or not self.is_place_mention(index):
+            return []
+        token = span.root
+        while token.dep_ in ("compound", "amod", "nmod") and token.head.i != token.i and token.head.i >= span.end:
+            token = token.head  # "al-Sabil neighborhood": "in" hangs on the noun
+        found: list[int] = []
+        for _ in range(2):
+            inner = [m for p in self.prep_objects(token, ("in",)) for m in self.args(p) if self.is_place_mention(m)]
+            if not inner:
+                break
+            found.extend(inner)
+            last = self.mentions[inner[-1]]
+            inner_span = self.doc.char_span(last.start, last.end, alignment_mode="expand")
+            if inner_span is None:
+                break
+            token = inner_span.root
+            while token.dep_ in ("compound", "amod", "nmod") and token.head.i != token.i and token.head.i >= inner_span.end:
+                token = token.head
+        # a country is only where it happened ("a base in Iraq"): the dev calls make it optional
+        return [m for m in dict.fromkeys(found) if m != index and not self.is_actor_mention(m)]
+
     def subtree_places(self, noun: Token) -> list[int]:
         """"an assault … to gain ground in the Rashideen area": a place inside the trigger's phrase."""
         found = []

@@ -260,6 +260,21 @@ class TriggersMixin(ExtractorState):
             self.mentions[a].kind in ("force", "group") and self.mentions[a].head in self.ground_group for a in agents
         )
 
+    def bomb_only(self, trigger: Token) -> bool:
+        """The trigger is a bombing, or an attack whose only means named is a bomb."""
+        bombs = self.lex.word_set("group_bombs")
+        if self.word(trigger, bombs) in bombs:
+            return True
+        means = [c for c in trigger.children if c.dep_ in ("compound", "nmod") and self.word(c, self.air) in self.air]
+        return bool(means) and all(self.word(c, bombs) in bombs for c in means)
+
+    def flown(self, trigger: Token, agents: list[int]) -> bool:
+        """An aircraft, drone or missile is the agent ("LNA warplanes had bombed …")."""
+        if self.uses_air_means(agents):
+            return True
+        doers = self.subject_tokens(trigger)[0] + [t for t in [self.by_agent(trigger)] if t is not None] if trigger.pos_ in ("VERB", "AUX") else []
+        return any(self.word(t, self.air) in self.air for t in doers)
+
     def by_means(self, relation: str, trigger: Token, agents: list[int]) -> str:
         """A raid by jets is a strike; a raid by special forces is an attack on the ground."""
         if relation not in ("strikes", "attacks"):
@@ -273,6 +288,8 @@ class TriggersMixin(ExtractorState):
         bombings = self.lex.word_set("claimed_bombings")
         if self.word(trigger, bombings) in bombings and self.claimants(trigger, relation):
             return "attacks"  # a bombing a group claims was set on the ground
+        if agents and all(self.mentions[a].key in self.groups for a in agents) and self.bomb_only(trigger) and not self.flown(trigger, agents):
+            return "attacks"  # "the IRA's bomb and gun attacks", "the mosque bombed by IS"; not "LNA warplanes"
         if self.uses_air_means(agents, trigger):
             return "strikes"
         if self.word(trigger, self.lex.rel_set("attacks", "means_dependent")) in self.lex.rel_set("attacks", "means_dependent") and self.uses_ground_means(agents):
@@ -291,6 +308,26 @@ class TriggersMixin(ExtractorState):
         for item in subj:
             places.extend(m for m in self.args(item) if self.is_place_mention(m))
         self.add_event("captures", verb, captors, places, sent_index, "explicit")
+
+    def between_sides(self, noun: Token, sent_index: int) -> None:
+        """"fighting between IS and the Taliban", "clashes between X and Y": each side attacks
+        the other. Only where both sides are named after "between", as actors, not places."""
+        if self.is_blocked(noun, "attacks"):
+            return
+        between = self.prep_objects(noun, ("between",))
+        if not between and noun.dep_ == "nsubj":  # "clashes erupted between X and Y"
+            between = self.prep_objects(noun.head, ("between",))
+        sides: list[int] = []
+        for pobj in between:
+            sides.extend(self.actor_args([pobj], "attacks")[0])
+        sides = list(dict.fromkeys(sides))
+        keys = {self.mentions[m].key or self.mentions[m].text for m in sides}
+        if len(keys) < 2:
+            return
+        places = self.place_args(noun)
+        for side in sides:
+            others = [m for m in sides if (self.mentions[m].key or self.mentions[m].text) != (self.mentions[side].key or self.mentions[side].text)]
+            self.add_event("attacks", noun, [side], others, sent_index, "explicit", places=places)
 
     def backed(self, token: Token, sent_index: int) -> None:
         """"Iranian-backed militias", "US-backed Israel": X backs the modified noun."""
