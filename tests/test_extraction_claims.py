@@ -83,3 +83,13 @@ def test_a_blame_that_is_denied_or_the_accuser_names_nobody(extract_text) -> Non
     assert not any(p in ("attacks", "strikes") for _, p, _ in found), found
     found = triples(extract_text("Villagers blamed Hezbollah for the rocket attack on Kiryat Shmona."))
     assert not any(s == "civilians" for s, _, _ in found), found
+
+
+@pytest.mark.parametrize("claim", [
+    "Zabiullah Mujahid, the spokesperson for the Taliban, claimed they were responsible for the attack.",
+    "Taliban spokesman Zabiullah Mujahid claimed responsibility for the attack.",
+])
+def test_a_spokespersons_claim_is_the_groups(extract_text, claim: str) -> None:
+    found = set(triples(extract_text("A suicide bomber attacked a NATO convoy near Bagram. " + claim)))
+    assert ("taliban", "attacks", "nato") in found
+    assert not any(s.startswith("zabiullah") for s, _, _ in found), found

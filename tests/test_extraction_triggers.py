@@ -103,3 +103,8 @@ def test_an_armed_groups_bombing_is_an_attack_on_the_ground(extract_text, text: 
     found = set(triples(extract_text(text)))
     other = "strikes" if expected[1] == "attacks" else "attacks"
     assert expected in found and (expected[0], other, expected[2]) not in found, found
+
+
+def test_a_former_states_demonym_names_it(extract_text) -> None:
+    found = set(triples(extract_text("The Soviet withdrawal from Afghanistan ended in 1989.")))
+    assert ("soviet-union", "evacuates", "afghanistan") in found

@@ -136,6 +136,7 @@ def test_no_short_name_mixes_cases() -> None:
     ("The attack is believed to have been carried out by ETA.", "eta"),
     ("The Tamil Tigers attacked an army camp near Jaffna.", "ltte"),
     ("Shining Path guerrillas ambushed a patrol.", "shining-path"),
+    ("The USSR invaded Afghanistan in 1979.", "soviet-union"),  # a former state
 ])
 def test_armed_groups_of_other_conflicts_are_found(nlp, text: str, entity: str) -> None:  # type: ignore[no-untyped-def]
     assert entity in {e.ent_id_ for e in nlp(text).ents}

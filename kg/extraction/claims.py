@@ -80,7 +80,29 @@ class ClaimsMixin(ExtractorState):
         # ("… Forces, US BombZabiullah Mujahid, the spokesperson for the Taliban, claimed …") must
         # not make its names claimants.
         found = [m for m in found if self.mentions[m].kind == "named" and not self.is_place_mention(m)]
+        found = list(dict.fromkeys(group for m in found for group in (self.spoken_for(m) or [m])))
         return found if len(found) <= 2 else []
+
+    def spoken_for(self, index: int) -> list[int]:
+        """The group a named spokesperson speaks for: "Zabiullah Mujahid, the spokesperson for the
+        Taliban", "Taliban spokesman Zabiullah Mujahid". A spokesperson's claim is the group's."""
+        mention = self.mentions[index]
+        if mention.label != "PERSON":
+            return []
+        span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None:
+            return []
+        speakers = self.lex.word_set("spokesperson_nouns")
+        for title in span.root.children:
+            if title.dep_ not in ("appos", "compound") or self.lemma(title) not in speakers:
+                continue
+            groups = [p for p in self.prep_objects(title, ("for", "of"))]
+            groups += [c for c in title.children if c.dep_ in ("poss", "compound")]
+            groups += [c for c in span.root.children if c.dep_ == "compound" and c.i < title.i and c.i not in range(span.start, span.end)]
+            found = [m for g in groups for m in self.actor_args([g], "attacks")[0] if self.mentions[m].label != "PERSON"]
+            if found:
+                return found
+        return []
 
     def record_claim(self, noun: Token, sent_index: int) -> None:
         """Keep the claimants of a claimed attack for the article's agentless attacks."""
