@@ -96,7 +96,7 @@ class ClaimsMixin(ExtractorState):
         for title in span.root.children:
             if title.dep_ not in ("appos", "compound") or self.lemma(title) not in speakers:
                 continue
-            groups = [p for p in self.prep_objects(title, ("for", "of"))]
+            groups = self.prep_objects(title, ("for", "of"))
             groups += [c for c in title.children if c.dep_ in ("poss", "compound")]
             groups += [c for c in span.root.children if c.dep_ == "compound" and c.i < title.i and c.i not in range(span.start, span.end)]
             found = [m for g in groups for m in self.actor_args([g], "attacks")[0] if self.mentions[m].label != "PERSON"]

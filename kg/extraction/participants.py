@@ -204,28 +204,32 @@ class ParticipantsMixin(ExtractorState):
         """"on al-Sabil neighborhood in Daraa city", "at the Caterham Arms in Caterham, Surrey":
         the places below a country that a targeted place lies in are targeted too (two levels
         at most)."""
-        mention = self.mentions[index]
-        span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
-        if span is None or not self.is_place_mention(index):
+        if not self.is_place_mention(index):
             return []
-        token = span.root
-        while token.dep_ in ("compound", "amod", "nmod") and token.head.i != token.i and token.head.i >= span.end:
-            token = token.head  # "al-Sabil neighborhood": "in" hangs on the noun
         found: list[int] = []
+        current = index
         for _ in range(2):
+            token = self.phrase_head(current)
+            if token is None:
+                break
             inner = [m for p in self.prep_objects(token, ("in",)) for m in self.args(p) if self.is_place_mention(m)]
             if not inner:
                 break
             found.extend(inner)
-            last = self.mentions[inner[-1]]
-            inner_span = self.doc.char_span(last.start, last.end, alignment_mode="expand")
-            if inner_span is None:
-                break
-            token = inner_span.root
-            while token.dep_ in ("compound", "amod", "nmod") and token.head.i != token.i and token.head.i >= inner_span.end:
-                token = token.head
+            current = inner[-1]
         # a country is only where it happened ("a base in Iraq"): the dev calls make it optional
         return [m for m in dict.fromkeys(found) if m != index and not self.is_actor_mention(m)]
+
+    def phrase_head(self, index: int) -> Token | None:
+        """The noun a mention's phrase hangs on: "al-Sabil neighborhood" for the name "al-Sabil"."""
+        mention = self.mentions[index]
+        span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None:
+            return None
+        token = span.root
+        while token.dep_ in ("compound", "amod", "nmod") and token.head.i != token.i and token.head.i >= span.end:
+            token = token.head
+        return token
 
     def subtree_places(self, noun: Token) -> list[int]:
         """"an assault … to gain ground in the Rashideen area": a place inside the trigger's phrase."""

@@ -272,7 +272,12 @@ class TriggersMixin(ExtractorState):
         """An aircraft, drone or missile is the agent ("LNA warplanes had bombed …")."""
         if self.uses_air_means(agents):
             return True
-        doers = self.subject_tokens(trigger)[0] + [t for t in [self.by_agent(trigger)] if t is not None] if trigger.pos_ in ("VERB", "AUX") else []
+        if trigger.pos_ not in ("VERB", "AUX"):
+            return False
+        doers = self.subject_tokens(trigger)[0]
+        by = self.by_agent(trigger)
+        if by is not None:
+            doers = [*doers, by]
         return any(self.word(t, self.air) in self.air for t in doers)
 
     def by_means(self, relation: str, trigger: Token, agents: list[int]) -> str:
@@ -321,12 +326,15 @@ class TriggersMixin(ExtractorState):
         for pobj in between:
             sides.extend(self.actor_args([pobj], "attacks")[0])
         sides = list(dict.fromkeys(sides))
-        keys = {self.mentions[m].key or self.mentions[m].text for m in sides}
-        if len(keys) < 2:
+
+        def who(m: int) -> str:
+            return self.mentions[m].key or self.mentions[m].text
+
+        if len({who(m) for m in sides}) < 2:
             return
         places = self.place_args(noun)
         for side in sides:
-            others = [m for m in sides if (self.mentions[m].key or self.mentions[m].text) != (self.mentions[side].key or self.mentions[side].text)]
+            others = [m for m in sides if who(m) != who(side)]
             self.add_event("attacks", noun, [side], others, sent_index, "explicit", places=places)
 
     def backed(self, token: Token, sent_index: int) -> None:
