@@ -34,7 +34,7 @@ def climb(token: Token, deps: tuple[str, ...]) -> Token:
 
 def mention_root(extractor: "Extractor", mention: Mention) -> Token | None:
     """The syntactic root of the mention's tokens (None where its characters match no tokens)."""
-    span = extractor.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    span = extractor.mention_span(mention)
     return span.root if span is not None else None
 
 

@@ -89,7 +89,7 @@ class ClaimsMixin(ExtractorState):
         mention = self.mentions[index]
         if mention.label != "PERSON":
             return []
-        span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        span = self.mention_span(mention)
         if span is None:
             return []
         speakers = self.lex.word_set("spokesperson_nouns")

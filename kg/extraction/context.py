@@ -115,7 +115,7 @@ class ContextMixin(ExtractorState):
         if word in ("he", "she", "his", "her"):
             person = self.previous_person(token)
             if person is not None:
-                return [person], "explicit" if self.sent_of.get(token.i) == self.sent_of.get(self.doc.char_span(self.mentions[person].start, self.mentions[person].end, alignment_mode="expand")[0].i) else "implicit"
+                return [person], "explicit" if self.sent_of.get(token.i) == self.sent_of.get(self.mention_span(self.mentions[person])[0].i) else "implicit"
         return self.previous_event_agents(token, relation), "implicit"
 
     def previous_person(self, token: Token) -> int | None:

@@ -222,8 +222,7 @@ class ParticipantsMixin(ExtractorState):
 
     def phrase_head(self, index: int) -> Token | None:
         """The noun a mention's phrase hangs on: "al-Sabil neighborhood" for the name "al-Sabil"."""
-        mention = self.mentions[index]
-        span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        span = self.mention_span(self.mentions[index])
         if span is None:
             return None
         token = span.root

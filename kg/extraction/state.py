@@ -152,6 +152,10 @@ class ExtractorState:
             return mention.key in self.actors or not self.actors
         return mention.label in ("ORG", "PERSON", "NORP")
 
+    def mention_span(self, mention: Mention) -> Span | None:
+        """The tokens of a mention (None where its characters match no tokens)."""
+        return self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+
     def is_place_mention(self, index: int) -> bool:
         return self.mentions[index].kind == "named" and self.mentions[index].label in PLACE_LABELS | {"FAC"}
 
