@@ -141,6 +141,13 @@ def _furniture_patterns() -> tuple[list[re.Pattern[str]], re.Pattern[str], re.Pa
     return lines, header, caption
 
 
+@lru_cache(maxsize=1)
+def _credit_pattern() -> re.Pattern[str]:
+    from kg.extraction import read_yaml
+
+    return re.compile(read_yaml(LEXICON_PATH)["photo_credit"])
+
+
 # Words after which a full stop does not end a sentence: "Aug. 31", "U.S. troops", "Gen. Votel".
 _ABBREVIATIONS = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec gen col lt maj capt sgt adm cmdr dr mr mrs ms st sen rep "
@@ -208,6 +215,15 @@ def caption_spans(text: str) -> list[tuple[int, int]]:
             start += 1
         if match.end() - start <= CAPTION_LIMIT and not any(s <= start < e for s, e in spans):
             spans.append((start, match.end()))
+    for match in _credit_pattern().finditer(text):
+        # the caption is the sentence the credit closes: it starts after the sentence end before it
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        ends = [e for e in _sentence_ends(text, line_start, match.start()) if text[e:match.start()].strip()]
+        start = ends[-1] if ends else line_start
+        while start < match.start() and text[start] in " \t":
+            start += 1
+        if match.end() - start <= CAPTION_LIMIT and not any(s <= start < e for s, e in spans):
+            spans.append((start, match.end()))
     return sorted(spans)
 
 
@@ -270,6 +286,26 @@ _DATELINE = re.compile(
 )
 
 
+# After a time stamp, a dateline whose dash was stripped: capitals up to a capitalised word.
+_BARE_DATELINE = re.compile(r"\s+(?:[A-Z][A-Z'.\-]+(?:\s+[A-Z][A-Z'.\-]+){0,2}\s+(?=[A-Z][a-z]))?")
+
+
+@lru_cache(maxsize=1)
+def _stamp_patterns() -> list[re.Pattern[str]]:
+    from kg.extraction import read_yaml
+
+    return [re.compile(p) for p in read_yaml(LEXICON_PATH).get("stamp_prefixes", [])]
+
+
+def _stamp(line: str) -> int:
+    """The length of a time stamp (``stamp_prefixes``) and bare dateline opening the line, or 0."""
+    for pattern in _stamp_patterns():
+        match = pattern.match(line)
+        if match:
+            return match.end() + _BARE_DATELINE.match(line, match.end()).end() - match.end()
+    return 0
+
+
 def _is_headline_like(line: str) -> bool:
     stripped = line.strip()
     return 0 < len(stripped) <= 160 and stripped[-1] not in ".!?:\"'"
@@ -297,6 +333,10 @@ def furniture_spans(text: str) -> list[tuple[int, int]]:
         in_block = False
         if len(stripped) <= FURNITURE_LINE_LIMIT and any(p.search(stripped) for p in lines):
             spans.append((start, end))
+            continue
+        stamp = _stamp(line)
+        if stamp:
+            spans.append((start, start + stamp))
             continue
         dateline = _DATELINE.match(line)
         if dateline:

@@ -93,6 +93,27 @@ class GazetteerMatcher:
         for key in sorted(names):
             self.matcher.add(key, [nlp.make_doc(names[key][0])])
 
+    def _shared_heads(self, doc: Doc, taken: set[int]) -> list[Span]:
+        """Names that share their head noun with a coordinated modifier: in "Iraqi, Kurdish and
+        Arab forces" the name "Kurdish forces" is "Kurdish" alone, its head three words on. The
+        modifier becomes a one-word span of the name's entry (the parse is read: the gazetteer
+        runs after the parser)."""
+        out = []
+        for token in doc:
+            if token.i in taken or not token.is_title or token.dep_ not in ("amod", "compound", "conj"):
+                continue
+            first = token
+            while first.dep_ == "conj" and first.head.i < first.i:
+                first = first.head
+            head = first.head
+            if first.dep_ not in ("amod", "compound") or head.i <= token.i + 1 or head.i in taken:
+                continue
+            for pattern, label, entry_id in self.variants.get(f"{token.lower_} {head.lower_}", []):
+                if self._fits(doc[token.i:token.i + 1], pattern[:1]) and self._fits(doc[head.i:head.i + 1], pattern[1:]):
+                    out.append(Span(doc, token.i, token.i + 1, label=label, span_id=entry_id))
+                    break
+        return out
+
     @staticmethod
     def _fits(tokens: Span, pattern: list[dict[str, object]]) -> bool:
         if len(tokens) != len(pattern):
@@ -120,6 +141,8 @@ class GazetteerMatcher:
         # "Tripoli International Airport": a name that runs on into a facility's name is not the place
         spans = [s for s in spans if s.end >= len(doc) or doc[s.end].text not in facility or doc[s.end].is_sent_start]
         found = filter_spans(spans)
+        taken = {i for span in found for i in range(span.start, span.end)}
+        found += self._shared_heads(doc, taken)
         taken = {i for span in found for i in range(span.start, span.end)}
         kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
         doc.ents = sorted(kept + found, key=lambda e: e.start)
@@ -177,6 +200,18 @@ def read_acronyms_as_names(nlp: Language, gazetteer: gaz.Gazetteer) -> None:
     words = load_lexicon(LEXICON_PATH).word_set("misread_acronyms")
     for word, norm in acronym_norms(gazetteer, words).items():
         nlp.tokenizer.add_special_case(word, [{ORTH: word, NORM: norm}])
+
+
+def fix_past_forms(nlp: Language) -> None:
+    """Give the lexicon's ``misread_past_forms`` their lemma and the past tag through the model's
+    attribute ruler, which runs after the parser and before the lemmatizer; the lemmatizer keeps
+    a lemma that is already set."""
+    if "attribute_ruler" not in nlp.pipe_names:
+        return
+    table = load_lexicon(LEXICON_PATH).raw.get("misread_past_forms") or {}
+    ruler = nlp.get_pipe("attribute_ruler")
+    for form, lemma in sorted(table.items()):
+        ruler.add([[{"LOWER": str(form)}]], {"LEMMA": str(lemma), "TAG": "VBD", "MORPH": "Tense=Past|VerbForm=Fin"})
 
 
 @Language.factory("kg_gazetteer", default_config={"gazetteer_path": ""})
@@ -307,6 +342,7 @@ def build_pipeline(model: str | None = None, gazetteer_path: Path | None = None,
     gazetteer = gaz.load(path)
     split_stripped_possessives(nlp, gazetteer)
     read_acronyms_as_names(nlp, gazetteer)
+    fix_past_forms(nlp)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("kg_line_breaks", before="parser")
     before = {"before": "ner"} if "ner" in nlp.pipe_names else {}

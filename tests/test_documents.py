@@ -149,9 +149,22 @@ def test_a_tag_list_is_furniture() -> None:
     # two places, as wire and NGO copy writes them: neither is where anything happened
     ("NAIROBI/PORT SUDAN \u2013 The coalition condemns the attack.", "NAIROBI/PORT SUDAN \u2013 "),
     ("PENTAGON/WASHINGTON \u2014 A top US general said.", "PENTAGON/WASHINGTON \u2014 "),
+    # a page's time stamp and the dateline its flattened copy runs into, dash stripped
+    ("Last updated at Oct 262016 BEIRUT Air strikes in Syria killed 22 people.", "Last updated at Oct 262016 BEIRUT "),
+    ("Last updated at Apr 232017 A Syrian soldier was killed.", "Last updated at Apr 232017 "),
 ])
 def test_datelines_are_marked(line: str, dateline: str) -> None:
     assert _skipped(line) == [dateline]
+
+
+@pytest.mark.parametrize("text, caption", [
+    ("Published July 19 2016 A fighter walks in Manbij July 1 2016. (Reuters Photo) Airstrikes killed 85 civilians.",
+     "Published July 19 2016 A fighter walks in Manbij July 1 2016. (Reuters Photo)"),
+    ("Israeli jets struck Gaza. Palestinians inspect a house in Gaza City. (AP Photo/Adel Hana) Strikes went on.",
+     "Palestinians inspect a house in Gaza City. (AP Photo/Adel Hana)"),
+])
+def test_a_caption_closed_by_a_photo_credit_is_furniture(text: str, caption: str) -> None:
+    assert _skipped(text) == [caption]
 
 
 def test_sentence_starting_with_a_name_is_not_a_dateline() -> None:

@@ -25,6 +25,16 @@ def test_nothing_from_denials_threats_conditions_questions_and_furniture(extract
     assert core == set(), core
 
 
+def test_a_strike_by_workers_or_prisoners_is_blocked_and_an_air_strike_is_not(extractor_for) -> None:
+    """"the 1981 hunger strike", "a general strike": no trigger for either layer."""
+    hunger = extractor_for("Britain held firm during the 1981 hunger strike by IRA prisoners.")
+    assert hunger.is_blocked(token_of(hunger, "strike"), "strikes")
+    general = extractor_for("Unions called a general strike in Colombia.")
+    assert general.is_blocked(token_of(general, "strike"), "strikes")
+    air = extractor_for("Russian air strikes hit Kharkiv.")
+    assert not air.is_blocked(token_of(air, "strikes"), "strikes")
+
+
 def test_a_denied_strike_is_blocked_and_a_stated_one_is_not(extractor_for) -> None:
     denial = extractor_for("Russia denied striking the hospital in Kharkiv.")
     assert denial.is_blocked(token_of(denial, "striking"), "strikes")

@@ -71,6 +71,23 @@ def test_fighting_between_two_sides_is_an_attack_each_way(extract_text, text: st
     assert expected <= set(triples(extract_text(text)))
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Kurdish fighters clashed with Islamic State militants near Kobani on Monday.", {("kurds", "attacks", "islamic-state"), ("islamic-state", "attacks", "kurds")}),
+    # a participle's subject is its clause's
+    ("Houthi fighters pressed an offensive on Marib, clashing with Saudi-led coalition forces.", {("houthis", "attacks", "saudi-led-coalition"), ("saudi-led-coalition", "attacks", "houthis")}),
+])
+def test_clashing_with_someone_is_an_attack_each_way(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
+    assert expected <= set(triples(extract_text(text)))
+
+
+@pytest.mark.parametrize("text", [
+    "Protesters clashed with police in Cairo.",  # no named side
+    "Hezbollah fighters fought with the Syrian army near Qusair.",  # "fought with": against or alongside
+])
+def test_with_names_no_sides_for_unnamed_crowds_or_fighting_alongside(extract_text, text: str) -> None:
+    assert not [t for t in triples(extract_text(text)) if t[1] == "attacks"]
+
+
 @pytest.mark.parametrize("text", [
     "The fighting between Damascus and Aleppo killed 20 people.",  # places, not sides
     "The two countries denied reports of fighting between Russia and Ukraine.",
@@ -108,3 +125,56 @@ def test_an_armed_groups_bombing_is_an_attack_on_the_ground(extract_text, text: 
 def test_a_former_states_demonym_names_it(extract_text) -> None:
     found = set(triples(extract_text("The Soviet withdrawal from Afghanistan ended in 1989.")))
     assert ("soviet-union", "evacuates", "afghanistan") in found
+
+
+def test_an_irregular_past_the_model_cannot_lemmatise_is_read(extract_text) -> None:
+    """"retook" is tagged as a present-tense verb and kept as its own lemma: the lexicon's
+    ``misread_past_forms`` give it "retake" and the past tag (a present tense in running text
+    reads as a habit, no event)."""
+    text = "Fighting went on. Iraqi forces retook Ramadi from Islamic State militants in December, officials said."
+    assert ("iraq", "captures", "ramadi") in set(triples(extract_text(text)))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Government troops took back the town of Morek.", ("syrian-government", "captures", "morek")),
+    ("The Syrian army also won back the village of al-Tiba in the eastern countryside of Aleppo.", ("syrian-government", "captures", "al-tiba")),
+])
+def test_taking_or_winning_back_a_place_is_a_capture(extract_text, text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in set(triples(extract_text(text)))
+
+
+def test_taking_back_what_is_no_place_is_no_capture(extract_text) -> None:
+    assert not [t for t in triples(extract_text("The rebels took back their words, and Russia won back its influence.")) if t[1] == "captures"]
+
+
+def test_a_leaders_forces_are_what_he_leads_as_target_too(extract_text) -> None:
+    """"Assad's forces" as an object are the Syrian government's, as they are as a subject."""
+    found = set(triples(extract_text("Ahrar al-Sham is fighting President Bashar Assad's forces near Idlib.")))
+    assert ("ahrar-al-sham", "attacks", "syrian-government") in found and not any(t[2] == "bashar-al-assad" for t in found), found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The fall of Mosul to Islamic State in 2014 shocked Baghdad.", ("islamic-state", "captures", "mosul")),
+    # "to" read as the governing verb's
+    ("The violence followed last month's loss of the border town of Tal Abyad to Kurdish fighters.", ("kurds", "captures", "tal-abyad")),
+])
+def test_the_fall_or_loss_of_a_place_to_someone_is_their_capture(extract_text, text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in set(triples(extract_text(text)))
+
+
+@pytest.mark.parametrize("text", ["The rebels suffered heavy losses in Aleppo.", "The fall of Aleppo was a blow to the rebels."])
+def test_a_fall_or_loss_with_no_captor_is_no_capture(extract_text, text: str) -> None:
+    assert not [t for t in triples(extract_text(text)) if t[1] == "captures"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The convoy was carrying residents from the besieged village of al-Foua in Idlib province.", ("civilians", "evacuates", "fuaa")),
+    ("Buses carried 300 civilians out of eastern Aleppo to Idlib.", ("civilians", "evacuates", "aleppo")),
+])
+def test_people_carried_from_a_place_leave_it(extract_text, text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in set(triples(extract_text(text)))
+
+
+@pytest.mark.parametrize("text", ["Russian jets carried out strikes from Hmeimim on Idlib.", "Trucks carried aid from Turkey to Idlib."])
+def test_carrying_out_strikes_or_carrying_goods_is_no_evacuation(extract_text, text: str) -> None:
+    assert not [t for t in triples(extract_text(text)) if t[1] == "evacuates"]

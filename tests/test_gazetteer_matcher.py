@@ -167,3 +167,15 @@ def test_is_as_an_object_is_attacked(extract_text) -> None:  # type: ignore[no-u
 def test_the_word_is_keeps_its_own_norm(nlp) -> None:  # type: ignore[no-untyped-def]
     doc = nlp("The town is under siege, and Is it over? asked one resident.")
     assert [(t.norm_, t.pos_) for t in doc if t.lower_ == "is"] == [("is", "AUX"), ("is", "AUX")]
+
+
+def test_a_name_that_shares_its_head_with_coordinated_modifiers_is_found(nlp, extract_text) -> None:  # type: ignore[no-untyped-def]
+    """"Kurdish forces" inside "Iraqi, Kurdish and Arab forces": "Kurdish" alone carries the name."""
+    text = "Iraqi, Kurdish and Arab forces attacked Islamic State positions near Mosul."
+    assert ("Kurdish", "kurds") in {(e.text, e.ent_id_) for e in nlp(text).ents}
+    assert {("kurds", "attacks", "islamic-state"), ("iraq", "attacks", "islamic-state")} <= set(triples(extract_text(text)))
+
+
+def test_a_modifier_that_is_no_name_with_the_shared_head_stays_a_modifier(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("Kurdish and Arab villagers fled the fighting near Manbij.")
+    assert "kurds" not in {e.ent_id_ for e in doc.ents}

@@ -29,6 +29,8 @@ class ContextMixin(ExtractorState):
             return True
         if token.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "amod" and c.lower_ in self.hedging for c in token.children):
             return True
+        if self.lemma(token) == "strike" and any(c.dep_ in ("amod", "compound") and c.lower_ in self.peaceful_strike for c in token.children):
+            return True
         current: Token | None = token
         previous: Token | None = None
         steps = 0

@@ -62,6 +62,9 @@ class GenericNounsMixin(ExtractorState):
                     found.append(self.add_mention(Mention(owner.idx, end, f"{owner.text} {token.text}", "civilians", key=key, head="civilians")))
                 elif group_class in ("rebels", "militias", "militants") and ent is not None and ent.label_ in PLACE_LABELS:
                     found.append(self.add_mention(Mention(owner.idx, end, f"{owner.text} {token.text}", "group", key=key, head=group_class, phrase=phrase)))
+                elif ent is not None and ent.label_ == "PERSON" and key and lemma in self.force:
+                    # "Assad's forces" are the forces of what he leads, as target as well as agent
+                    found.append(self.add_mention(Mention(owner.idx, end, f"{owner.text} {token.text}", "force", key=key, head=lemma)))
                 else:
                     found.append(self.named(ent) if ent is not None else self.add_mention(Mention(owner.idx, end, owner.text, "force", key=key)))
                 continue

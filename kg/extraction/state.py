@@ -75,6 +75,7 @@ class ExtractorState:
         self.blocking_modals = lexicon.word_set("blocking_modals")
         self.ordering = lexicon.word_set("ordering_verbs")
         self.hedging = lexicon.word_set("hedging_modifiers")
+        self.peaceful_strike = lexicon.word_set("peaceful_strike_modifiers")
         self.reciprocal = lexicon.word_set("reciprocal_triggers")
         self.hostile = lexicon.word_set("hostile_verbs")
         self.reporting = lexicon.word_set("reporting_verbs")

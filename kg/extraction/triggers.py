@@ -36,7 +36,8 @@ class TriggersMixin(ExtractorState):
             if not targets_tokens:
                 return
         if relation == "captures" and lemma in set(spec.get("control_verbs", [])) and lemma not in ("seize",):
-            if not any(self.lemma(o) == "control" for o in self.objects(verb)):
+            taken_back = lemma in spec.get("back_verbs", []) and any(c.dep_ in ("prt", "advmod") and c.lower_ == "back" and c.i > verb.i for c in verb.children)
+            if not taken_back and not any(self.lemma(o) == "control" for o in self.objects(verb)):
                 takes_place = lemma == "take" and any(o.i in self.ent_of and self.ent_of[o.i].label_ in PLACE_LABELS for o in self.objects(verb))
                 if lemma in ("take", "win", "gain", "regain", "assume", "establish", "wrest") and not takes_place:
                     return  # "took part", "gained ground"; but "Israeli tanks take Rafah crossing" is a capture
@@ -115,7 +116,13 @@ class TriggersMixin(ExtractorState):
     def evacuation(self, verb: Token, relation: str, agents: list[int], tier: str, patient: list[Token], passive: bool, sent_index: int) -> None:
         lemma = self.lemma(verb)
         origins: list[int] = []
-        if lemma == "evacuate" and not passive and patient:
+        transport = lemma in self.lex.rel_set("evacuates", "transport_verbs")
+        if transport:
+            if any(c.dep_ == "prt" for c in verb.children):
+                return  # "carried out strikes"
+            # the people carried leave (``patient`` is the passive subject where the verb is passive)
+            agents, tier = [m for item in patient for m in self.args(item) if not self.is_place_mention(m)], "explicit"
+        elif lemma == "evacuate" and not passive and patient:
             # "The ICRC evacuated 300 civilians from Mariupol": the evacuees leave.
             evacuees = []
             for item in patient:
@@ -139,10 +146,10 @@ class TriggersMixin(ExtractorState):
         for item in self.prep_objects(verb, ("from", "out")):  # "from eastern Aleppo to Idlib"
             for inner in self.prep_objects(item, ("to", "into", "towards", "toward")):
                 destinations.extend(m for m in self.args(inner) if self.is_place_mention(m))
-        count = self.headcount(patient if (lemma == "evacuate") else [s for s in self.subject_tokens(verb)[0]])
+        count = self.headcount(patient if (lemma == "evacuate" or transport) else [s for s in self.subject_tokens(verb)[0]])
         if not origins and verb.dep_ == "relcl" and not patient:
             origins = [m for m in self.args(verb.head) if self.is_place_mention(m)]  # "the town troops abandoned"
-        if not origins:
+        if not origins and not transport:
             origins = self.own_location(agents, verb)
         self.add_event(relation, verb, agents, [], sent_index, tier, origins=origins, destinations=destinations, count=count)
 
@@ -210,7 +217,8 @@ class TriggersMixin(ExtractorState):
                 origins = self.nearest_place_before(noun)
             self.add_event(relation, noun, agents, [], sent_index, tier, origins=origins, destinations=destinations, count=self.headcount(evacuees))
             return
-        if relation == "captures" and lemma == "fall":
+        if relation == "captures" and lemma in self.lex.rel_set("captures", "lost_nouns"):
+            self.lost_place(noun, sent_index)
             return
         agents, tier = self.nominal_agents(noun, relation)
         targets = self.nominal_targets(noun, relation)
@@ -314,6 +322,19 @@ class TriggersMixin(ExtractorState):
             places.extend(m for m in self.args(item) if self.is_place_mention(m))
         self.add_event("captures", verb, captors, places, sent_index, "explicit")
 
+    def lost_place(self, noun: Token, sent_index: int) -> None:
+        """"the loss of the town of Tal Abyad to Kurdish fighters": the fighters captured it."""
+        lost = self.prep_objects(noun, ("of",))
+        to = self.prep_objects(noun, ("to",)) + [q for o in lost for q in self.prep_objects(o, ("to",))]
+        # "followed the loss of X to Y", "reeling from the loss of X to Y": "to" read as the verb's
+        governor = noun.head if noun.dep_ == "dobj" else noun.head.head if noun.dep_ == "pobj" else None
+        if not to and governor is not None and governor.pos_ == "VERB" and self.lemma(governor) not in self.reporting:
+            to = [q for q in self.prep_objects(governor, ("to",)) if q.i > noun.i]
+        captors = self.actor_args(to, "captures")[0]
+        places = [m for o in lost for m in self.args(o) if self.is_place_mention(m)]
+        if captors and places:
+            self.add_event("captures", noun, captors, places, sent_index, "explicit")
+
     def between_sides(self, noun: Token, sent_index: int) -> None:
         """"fighting between IS and the Taliban", "clashes between X and Y": each side attacks
         the other. Only where both sides are named after "between", as actors, not places."""
@@ -330,9 +351,17 @@ class TriggersMixin(ExtractorState):
         def who(m: int) -> str:
             return self.mentions[m].key or self.mentions[m].text
 
+        places = self.place_args(noun)
+        if not sides and noun.pos_ == "VERB" and self.lemmas[noun.i] in self.lex.rel_set("attacks", "with_verbs"):
+            # "government forces clashed with Houthi fighters": the subject against the "with" object
+            subject = self.actor_args(self.subject_tokens(noun)[0], "attacks")[0]
+            other = [m for m in self.actor_args(self.prep_objects(noun, ("with",)), "attacks")[0] if m not in subject]
+            if subject and other:
+                self.add_event("attacks", noun, subject, other, sent_index, "explicit", places=places)
+                self.add_event("attacks", noun, other, subject, sent_index, "explicit", places=places)
+            return
         if len({who(m) for m in sides}) < 2:
             return
-        places = self.place_args(noun)
         for side in sides:
             others = [m for m in sides if who(m) != who(side)]
             self.add_event("attacks", noun, [side], others, sent_index, "explicit", places=places)
