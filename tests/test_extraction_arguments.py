@@ -120,3 +120,11 @@ def test_a_name_beside_a_demonym_still_owns_its_force(extract_text) -> None:
     """Not coordinated: "Russian Wagner mercenaries" are Wagner's alone."""
     found = triples(extract_text("Russian Wagner mercenaries attacked Bakhmut."))
     assert ("wagner-group", "attacks", "bakhmut") in found and ("russia", "attacks", "bakhmut") not in found, found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ahrar al-Sham fought both Assad's forces and its rival, the Islamic State group.", ("ahrar-al-sham", "attacks", "islamic-state")),
+    ("Israel struck its enemy Hezbollah in Lebanon.", ("israel", "strikes", "hezbollah")),
+])
+def test_a_rival_or_enemy_is_the_actor_its_apposition_names(extract_text, text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in set(triples(extract_text(text)))

@@ -178,3 +178,20 @@ def test_people_carried_from_a_place_leave_it(extract_text, text: str, expected:
 @pytest.mark.parametrize("text", ["Russian jets carried out strikes from Hmeimim on Idlib.", "Trucks carried aid from Turkey to Idlib."])
 def test_carrying_out_strikes_or_carrying_goods_is_no_evacuation(extract_text, text: str) -> None:
     assert not [t for t in triples(extract_text(text)) if t[1] == "evacuates"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Iraqi forces came under attack by Islamic State militants near Mosul.", ("islamic-state", "attacks", "iraq")),
+    ("Kurdish fighters faced fierce attacks from Islamic State militants.", ("islamic-state", "attacks", "kurds")),
+    ("Iraqi and Kurdish forces contend with roadside bombs, snipers, suicide bombers, and hit-and-run attacks by the extremists of the Islamic State.", ("islamic-state", "attacks", "kurds")),
+    ("Houthi fighters came under heavy bombardment by Saudi-led coalition jets.", ("saudi-led-coalition", "strikes", "houthis")),
+])
+def test_who_comes_under_or_faces_attack_is_its_target(extract_text, text: str, expected: tuple[str, str, str]) -> None:
+    found = set(triples(extract_text(text)))
+    assert expected in found and (expected[2], expected[1], expected[0]) not in found, found
+
+
+def test_taking_on_someone_is_an_attack_not_a_capture(extract_text) -> None:
+    found = set(triples(extract_text("Kurdish forces are taking on Islamic State militants near Raqqa.")))
+    assert ("kurds", "attacks", "islamic-state") in found and not [t for t in found if t[1] == "captures"], found
+    assert not set(triples(extract_text("Iraq took on more debt.")))

@@ -72,6 +72,10 @@ class ParticipantsMixin(ExtractorState):
         by = self.by_agent(noun)
         if by is not None:
             found.extend(self.actor_args([by], relation)[0])
+        sufferer = self.sufferer(noun) if relation in ("strikes", "attacks") else None
+        if sufferer is not None:  # "came under fire from Houthi rebels": "by" or "from", on the noun or the verb
+            sources = [p for t in (noun, sufferer) for p in self.prep_objects(t, ("by", "from"))]
+            found.extend(m for m in self.actor_args(sources, relation)[0] if m not in self.actor_args(self.subject_tokens(sufferer)[0], relation)[0])
         for child in noun.children:
             if child.dep_ == "acl" and child.tag_ == "VBN":
                 agent = self.by_agent(child)
@@ -130,6 +134,20 @@ class ParticipantsMixin(ExtractorState):
             break
         return None, ""
 
+    def sufferer(self, noun: Token) -> Token | None:
+        """The verb whose subject undergoes a nominal trigger: "came under attack", "faced
+        attacks", "contend with attacks"; None for any other."""
+        head = noun.head
+        while noun.dep_ == "conj" and head.dep_ in ("pobj", "dobj", "conj"):  # "snipers, and attacks"
+            noun, head = head, head.head
+        if noun.dep_ == "pobj" and head.lower_ in ("under", "with") and head.dep_ == "prep":
+            verb = head.head
+            words = "under_verbs" if head.lower_ == "under" else "facing_verbs"
+            return verb if self.lemma(verb) in self.lex.rel_set("attacks", words) else None
+        if noun.dep_ == "dobj" and self.lemma(head) in self.lex.rel_set("attacks", "facing_verbs"):
+            return head
+        return None
+
     def nominal_targets(self, noun: Token, relation: str) -> list[int]:
         preps = self.lex.rel_set(relation, "noun_preps")
         lemma = self.word(noun, self.trigger_nouns)
@@ -151,6 +169,9 @@ class ParticipantsMixin(ExtractorState):
         for child in noun.children:
             if child.dep_ == "conj" and child.i in self.ent_of and self.ent_of[child.i].label_ in PLACE_LABELS:
                 found.extend(self.args(child))  # the parser's "strikes on X and rural Y"
+        sufferer = self.sufferer(noun) if not found and relation in ("strikes", "attacks") else None
+        if sufferer is not None:  # "Iraqi forces came under attack by IS"
+            found.extend(self.actor_args(self.subject_tokens(sufferer)[0], relation)[0])
         for child in noun.children:
             if child.dep_ == "acl" and self.lemma(child) in self.pass_through_target:
                 for obj in self.objects(child):

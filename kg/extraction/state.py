@@ -112,7 +112,7 @@ class ExtractorState:
         self.casualty_words = lexicon.word_set("killed_words") | lexicon.word_set("injured_words")
         self.pass_through_target = self.pass_through | {"target"}
         self.weapon_means = self.air | {"bomb", "missile", "rocket", "drone", "shell"}
-        self.container_group = self.container | self.group_words
+        self.container_group = self.container | self.group_words | lexicon.word_set("relational_nouns")
         self.group_civilian = self.group_words | self.civilian
         self.ground_group = self.ground | self.group_words
         self.name_preps = lexicon.word_set("container_name_preps")

@@ -28,6 +28,9 @@ class TriggersMixin(ExtractorState):
         if self.is_gerund_noun(verb):
             return
         lemma = self.word(verb, self.verb_words)
+        if relation == "captures" and lemma in self.lex.rel_set("attacks", "on_verbs") and any(
+                c.dep_ == "prt" and c.lower_ == "on" for c in verb.children):
+            relation = "attacks"  # "forces taking on IS", not a capture
         spec = self.lex.raw["relations"][relation]
         if lemma in set(spec.get("motion_verbs", [])):
             if relation != "attacks":
