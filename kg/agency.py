@@ -122,6 +122,14 @@ def attacked(extractor: "Extractor", mention: Mention, hostile: frozenset[str] |
     return False
 
 
+def supported(extractor: "Extractor", mention: Mention) -> bool:
+    """The mention is the object of a backing verb ("The Coalition supports the SDF through
+    training and airstrikes", "continues to support Iraqi forces with air strikes"): the one
+    helped in its clause, not what the strikes hit."""
+    token = clause_role(extractor, mention)
+    return token is not None and token.dep_ == "dobj" and extractor.lemma(token.head) in extractor.lex.rel_set("backs", "verbs")
+
+
 def reports_only(extractor: "Extractor", subject: Mention, trigger: Token, relation_triggers: frozenset[str] = frozenset()) -> bool:
     """The subject only reports the event, or suffers it, rather than doing it:
     - the subject of a reporting verb whose clausal complement holds the trigger and names a

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from spacy.tokens import Span, Token
 
-from kg.agency import alongside, another_subject, attacked, backed_elsewhere, coordinated, fired, helper, reciprocal, reports_only, undergoes
+from kg.agency import alongside, another_subject, attacked, backed_elsewhere, coordinated, fired, helper, reciprocal, reports_only, supported, undergoes
 from kg.places import destination, landmark, launched_from, left_elsewhere, located
 from kg.coref import pronoun_antecedents
 from kg.extraction import Event, Extraction, Mention, iter_core
@@ -119,7 +119,8 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
       ``captures`` pair whose subject only helps (``helper``: "with support from Australia", "with
       US air support", "troops, backed by Russian airpower, captured"); a ``strikes`` or
       ``attacks`` pair whose object is what is fired (``fired``: "launched a salvo of Katyusha
-      rockets at …"), one fights beside (``alongside``) or that names where the weapon or
+      rockets at …"), one fights beside (``alongside``), one backs (``supported``: "supports the
+      SDF through training and airstrikes") or that names where the weapon or
       aircraft set out from (``launched_from``: "drones launched from Russia's Kursk region",
       "Typhoons flying from Cyprus");
     - a pair whose arguments are conjuncts of one phrase (``coordinated``: "attacks on IS and the
@@ -151,7 +152,8 @@ def asserted(extractor: "Extractor", mentions: Sequence[Mention], pairs: Sequenc
             continue
         if pair.relation in ("strikes", "attacks", "captures") and helper(extractor, subject):
             continue
-        if pair.relation in ("strikes", "attacks") and (alongside(extractor, obj) or fired(extractor, obj) or launched_from(extractor, obj) or launched_from(extractor, subject, whole=False)):
+        if pair.relation in ("strikes", "attacks") and (alongside(extractor, obj) or fired(extractor, obj) or supported(extractor, obj)
+                                                        or launched_from(extractor, obj) or launched_from(extractor, subject, whole=False)):
             continue
         if not pair.cross and coordinated(extractor, subject, obj) and not reciprocal(extractor, token):
             continue

@@ -281,6 +281,9 @@ CONTEXT_CASES = [
     ("Jaish al-Fateh terrorists suffered another blow in similar strikes on their hideouts in Idlib.", "Jaish", "Idlib", False),
     # Whom one fights beside is no enemy.
     ("Central Asian fighters have also been fighting alongside the Taliban in Kunduz.", "Central", "Taliban", False),
+    # Whom one backs is not what one's strikes hit.
+    ("The United States supports the SDF through training, advice and airstrikes.", "United", "SDF", False, "strikes"),
+    ("The United States supports the SDF through training and airstrikes against the Islamic State.", "United", "Islamic", True, "strikes"),
     # A verb with a subject of its own is that subject's deed.
     ("Russia bombed Aleppo after rebels attacked Idlib.", "Russia", "Idlib", False),
     ("Russia bombed Aleppo after rebels attacked Idlib.", "Russia", "Aleppo", True),
