@@ -195,3 +195,30 @@ def test_taking_on_someone_is_an_attack_not_a_capture(extract_text) -> None:
     found = set(triples(extract_text("Kurdish forces are taking on Islamic State militants near Raqqa.")))
     assert ("kurds", "attacks", "islamic-state") in found and not [t for t in found if t[1] == "captures"], found
     assert not set(triples(extract_text("Iraq took on more debt.")))
+
+
+def test_clearing_a_town_of_fighters_captures_it_and_attacks_them(extract_text) -> None:
+    found = set(triples(extract_text("Iraqi forces cleared Ramadi of Islamic State fighters.")))
+    assert {("iraq", "captures", "ramadi"), ("iraq", "attacks", "islamic-state")} <= found, found
+
+
+@pytest.mark.parametrize("text", ["The UN cleared Israel of wrongdoing in the strike.", "Rescuers worked to clear the road to Aleppo."])
+def test_clearing_a_state_or_a_road_is_no_capture(extract_text, text: str) -> None:
+    assert not [t for t in triples(extract_text(text)) if t[1] == "captures"]
+
+
+@pytest.mark.parametrize("text, captured", [
+    # a purpose, not a deed
+    ("Turkey launched an operation to capture the towns of Jarablus and al Bab from Daesh.", False),
+    ("The army attacked in order to capture Palmyra.", False),
+    ("The army managed to capture Palmyra.", True),
+])
+def test_a_capture_that_is_only_the_purpose_of_an_operation_is_none(extract_text, text: str, captured: bool) -> None:
+    assert bool([t for t in triples(extract_text(text)) if t[1] == "captures"]) is captured
+
+
+def test_seizing_hostages_is_an_attack_where_it_happens(extract_text) -> None:
+    """And separatists are rebels, as CAMEO's REB code reads them."""
+    found = set(triples(extract_text("Chechen separatists seized hundreds of hostages in hospitals in Budyonnovsk and Kizlyar.")))
+    assert {("chechen-rebels", "attacks", "budyonnovsk"), ("chechen-rebels", "attacks", "kizlyar")} <= found, found
+    assert not [t for t in found if t[1] == "captures"], found

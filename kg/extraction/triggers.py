@@ -31,6 +31,9 @@ class TriggersMixin(ExtractorState):
         if relation == "captures" and lemma in self.lex.rel_set("attacks", "on_verbs") and any(
                 c.dep_ == "prt" and c.lower_ == "on" for c in verb.children):
             relation = "attacks"  # "forces taking on IS", not a capture
+        hostages = self.lex.rel_set("attacks", "hostage_nouns")
+        if relation == "captures" and any(self.lemma(o) in hostages or self.lemma(d) in hostages for o in self.objects(verb) for d in o.subtree):
+            relation = "attacks"  # "seized hundreds of hostages in Kizlyar"
         spec = self.lex.raw["relations"][relation]
         if lemma in set(spec.get("motion_verbs", [])):
             if relation != "attacks":
@@ -46,6 +49,8 @@ class TriggersMixin(ExtractorState):
                     return  # "took part", "gained ground"; but "Israeli tanks take Rafah crossing" is a capture
         if relation == "backs" and lemma in set(spec.get("send_verbs", [])):
             return  # handled by secondary_verb's sending rule
+        if relation == "captures" and verb.dep_ in ("acl", "advcl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            return  # a purpose, not a deed: "launched an operation to capture the towns of Jarablus and al Bab"
         if relation == "captures" and lemma in set(spec.get("fall_verbs", [])):
             self.fell(verb, sent_index)
             return
@@ -114,6 +119,13 @@ class TriggersMixin(ExtractorState):
             targets = self.args(verb.head)  # "the town (that) the army seized"
         if relation in ("strikes", "attacks") and lemma != "attack" and self.mentions and agents:
             relation = self.by_means(relation, verb, agents)
+        if relation == "captures" and lemma in spec.get("sub_state_verbs", []):
+            targets = [t for t in targets if self.mentions[t].key not in self.actors]
+            # "clear many areas in Nangarhar of IS presence": who is cleared out is attacked
+            of = [p for item in patient for p in self.prep_objects(item, ("of",))] + self.prep_objects(verb, ("of",))
+            cleared = self.actor_args(of, "attacks")[0] or [m for p in of for m in self.modifier_entities(p) if self.is_actor_mention(m)]
+            if targets and cleared:
+                self.add_event("attacks", verb, agents, cleared, sent_index, tier, places=places)
         self.add_event(relation, verb, agents, targets, sent_index, tier, places=places)
 
     def evacuation(self, verb: Token, relation: str, agents: list[int], tier: str, patient: list[Token], passive: bool, sent_index: int) -> None:
