@@ -222,3 +222,14 @@ def test_seizing_hostages_is_an_attack_where_it_happens(extract_text) -> None:
     found = set(triples(extract_text("Chechen separatists seized hundreds of hostages in hospitals in Budyonnovsk and Kizlyar.")))
     assert {("chechen-rebels", "attacks", "budyonnovsk"), ("chechen-rebels", "attacks", "kizlyar")} <= found, found
     assert not [t for t in found if t[1] == "captures"], found
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the helped are the clause's subject, and the infinitive's subject is the helped object
+    ("The U.S.-led coalition has been helping Iraqi forces fight IS in Iraq.", {("us-led-coalition", "backs", "iraq"), ("iraq", "attacks", "islamic-state")}),
+    ("The U.S.-led coalition has been helping a combination of Iraqi, Kurdish and Arab forces fight IS in Iraq.",
+     {("us-led-coalition", "backs", "kurds"), ("kurds", "attacks", "islamic-state")}),
+])
+def test_helping_someone_fight_backs_them_and_they_fight(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
+    found = set(triples(extract_text(text)))
+    assert expected <= found and ("us-led-coalition", "attacks", "islamic-state") not in found, found

@@ -22,6 +22,12 @@ class ClausesMixin(ExtractorState):
     Calls on ``self`` that this class does not define reach the other roles' mixins through
     ``Extractor``."""
 
+    def bare_infinitive(self, verb: Token) -> bool:
+        """A bare infinitive after an object-control verb's object ("helping Iraqi forces fight
+        IS"), which the small model reads as an adverbial clause and may tag as a present tense."""
+        return verb.dep_ == "advcl" and verb.tag_ in ("VB", "VBP") and self.lemma(verb.head) in OBJECT_CONTROL and any(
+            c.dep_ in OBJECTS and c.i < verb.i for c in verb.head.children)
+
     def subject_tokens(self, verb: Token, depth: int = 0) -> tuple[list[Token], bool]:
         """The subject of a verb, climbing control and coordination. Returns (tokens, passive?)."""
         if depth > 6:
@@ -50,6 +56,11 @@ class ClausesMixin(ExtractorState):
             return self.subject_tokens(head, depth + 1)
         if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
             return self.subject_tokens(verb.head, depth + 1)
+        if self.bare_infinitive(verb):
+            # "helping a combination of Iraqi and Kurdish forces fight IS", misparsed as an adverbial clause
+            for child in verb.head.children:
+                if child.dep_ in OBJECTS:
+                    return [child], False
         if verb.dep_ in ("advcl", "ccomp", "pcomp") and verb.tag_ in ("VB", "VBG"):
             return self.subject_tokens(verb.head, depth + 1)
         if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):

@@ -64,7 +64,7 @@ class ContextMixin(ExtractorState):
             return True  # bounded: a 1,000-item coordination must not make this quadratic
         if relation in ("strikes", "attacks", "captures", "evacuates") and token.pos_ == "VERB":
             # Present simple in running text states a habit or policy, not an event.
-            if token.tag_ in ("VBZ", "VBP") and not self.in_headline(token):
+            if token.tag_ in ("VBZ", "VBP") and not self.in_headline(token) and not self.bare_infinitive(token):
                 return True
         return False
 

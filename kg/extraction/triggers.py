@@ -90,6 +90,8 @@ class TriggersMixin(ExtractorState):
                 return
             agents, tier = self.actor_args(subj, relation)
             patient = self.objects(verb)
+            if relation == "backs" and not patient:  # "helping Iraqi forces fight IS": the clause's subject
+                patient = [s for c in verb.children if c.dep_ in ("ccomp", "xcomp") for s in c.children if s.dep_ == "nsubj"]
         if relation == "evacuates":
             self.evacuation(verb, relation, agents, tier, patient, passive, sent_index)
             return
