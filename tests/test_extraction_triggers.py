@@ -218,8 +218,7 @@ def test_a_capture_that_is_only_the_purpose_of_an_operation_is_none(extract_text
 
 
 def test_seizing_hostages_is_an_attack_where_it_happens(extract_text) -> None:
-    """And separatists are rebels, as CAMEO's REB code reads them."""
-    found = set(triples(extract_text("Chechen separatists seized hundreds of hostages in hospitals in Budyonnovsk and Kizlyar.")))
+    found = set(triples(extract_text("Chechen rebels seized hundreds of hostages in hospitals in Budyonnovsk and Kizlyar.")))
     assert {("chechen-rebels", "attacks", "budyonnovsk"), ("chechen-rebels", "attacks", "kizlyar")} <= found, found
     assert not [t for t in found if t[1] == "captures"], found
 
