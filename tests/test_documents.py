@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.documents import decode, furniture_spans, load_documents, make_document, normalise, tag_spans
+from kg.documents import decode, load_documents, make_document, normalise
+from kg.furniture import furniture_spans, tag_spans
 from kg.errors import InputError
 
 
