@@ -186,7 +186,8 @@ def _stamp(line: str) -> int:
     for pattern in _stamp_patterns():
         match = pattern.match(line)
         if match:
-            return match.end() + _BARE_DATELINE.match(line, match.end()).end() - match.end()
+            bare = _BARE_DATELINE.match(line, match.end())  # none where the stamp ends the line
+            return bare.end() if bare else match.end()
     return 0
 
 

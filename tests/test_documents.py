@@ -153,6 +153,7 @@ def test_a_tag_list_is_furniture() -> None:
     # a page's time stamp and the dateline its flattened copy runs into, dash stripped
     ("Last updated at Oct 262016 BEIRUT Air strikes in Syria killed 22 people.", "Last updated at Oct 262016 BEIRUT "),
     ("Last updated at Apr 232017 A Syrian soldier was killed.", "Last updated at Apr 232017 "),
+    ("Last updated at Apr 232017", "Last updated at Apr 232017"),  # a stamp alone on its line
 ])
 def test_datelines_are_marked(line: str, dateline: str) -> None:
     assert _skipped(line) == [dateline]
