@@ -6,16 +6,22 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 LEXICON_PATH = Path(__file__).with_name("data") / "lexicon.yaml"
 
 
+def _lexicon() -> dict[str, Any]:
+    """The lexicon as the extractor reads it: one parse per process, shared (``load_lexicon``
+    caches it), not one for each kind of furniture."""
+    from kg.extraction import load_lexicon
+
+    return load_lexicon(LEXICON_PATH).raw
+
+
 @lru_cache(maxsize=1)
 def _furniture_patterns() -> tuple[list[re.Pattern[str]], re.Pattern[str], re.Pattern[str]]:
-    from kg.extraction import read_yaml
-
-    lexicon = read_yaml(LEXICON_PATH)
+    lexicon = _lexicon()
     lines = [re.compile(p, re.IGNORECASE) for p in lexicon["furniture_lines"]]
     header = re.compile(lexicon["furniture_headers"], re.IGNORECASE)
     # A caption starts a line or follows a sentence end, with or without a space (a flattened page
@@ -27,9 +33,7 @@ def _furniture_patterns() -> tuple[list[re.Pattern[str]], re.Pattern[str], re.Pa
 
 @lru_cache(maxsize=1)
 def _credit_pattern() -> re.Pattern[str]:
-    from kg.extraction import read_yaml
-
-    return re.compile(read_yaml(LEXICON_PATH)["photo_credit"])
+    return re.compile(_lexicon()["photo_credit"])
 
 
 # Words after which a full stop does not end a sentence: "Aug. 31", "U.S. troops", "Gen. Votel".
@@ -113,9 +117,7 @@ def caption_spans(text: str) -> list[tuple[int, int]]:
 
 @lru_cache(maxsize=1)
 def _wiki_patterns() -> tuple[re.Pattern[str], frozenset[str]]:
-    from kg.extraction import read_yaml
-
-    lexicon = read_yaml(LEXICON_PATH)
+    lexicon = _lexicon()
     return re.compile(lexicon["wiki_heading"]), frozenset(lexicon["wiki_tail_sections"])
 
 
@@ -135,9 +137,7 @@ def wiki_heading_spans(text: str) -> list[tuple[int, int]]:
 
 @lru_cache(maxsize=1)
 def _tag_patterns() -> tuple[re.Pattern[str], re.Pattern[str], int]:
-    from kg.extraction import read_yaml
-
-    lexicon = read_yaml(LEXICON_PATH)
+    lexicon = _lexicon()
     starts = "|".join(re.escape(w) for w in lexicon["inline_tags_body_starts"])
     # The list ends after a full stop ("stop") or the comment box ("page"), before a body word.
     end = re.compile(rf"(?P<stop>[.!?](?=\s))|\b(?P<body>{starts})\b(?!-)|(?P<page>{re.escape(lexicon['inline_tags_page_end'])}[^\n]*)")
@@ -176,9 +176,7 @@ _BARE_DATELINE = re.compile(r"\s+(?:[A-Z][A-Z'.\-]+(?:\s+[A-Z][A-Z'.\-]+){0,2}\s
 
 @lru_cache(maxsize=1)
 def _stamp_patterns() -> list[re.Pattern[str]]:
-    from kg.extraction import read_yaml
-
-    return [re.compile(p) for p in read_yaml(LEXICON_PATH).get("stamp_prefixes", [])]
+    return [re.compile(p) for p in _lexicon().get("stamp_prefixes", [])]
 
 
 def _stamp(line: str) -> int:

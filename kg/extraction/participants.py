@@ -75,7 +75,8 @@ class ParticipantsMixin(ExtractorState):
         sufferer = self.sufferer(noun) if relation in ("strikes", "attacks") else None
         if sufferer is not None:  # "came under fire from Houthi rebels": "by" or "from", on the noun or the verb
             sources = [p for t in (noun, sufferer) for p in self.prep_objects(t, ("by", "from"))]
-            found.extend(m for m in self.actor_args(sources, relation)[0] if m not in self.actor_args(self.subject_tokens(sufferer)[0], relation)[0])
+            suffering = self.actor_args(self.subject_tokens(sufferer)[0], relation)[0]
+            found.extend(m for m in self.actor_args(sources, relation)[0] if m not in suffering)
         for child in noun.children:
             if child.dep_ == "acl" and child.tag_ == "VBN":
                 agent = self.by_agent(child)

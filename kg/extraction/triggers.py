@@ -32,7 +32,7 @@ class TriggersMixin(ExtractorState):
                 c.dep_ == "prt" and c.lower_ == "on" for c in verb.children):
             relation = "attacks"  # "forces taking on IS", not a capture
         hostages = self.lex.rel_set("attacks", "hostage_nouns")
-        if relation == "captures" and any(self.lemma(o) in hostages or self.lemma(d) in hostages for o in self.objects(verb) for d in o.subtree):
+        if relation == "captures" and any(self.lemma(d) in hostages for o in self.objects(verb) for d in o.subtree):
             relation = "attacks"  # "seized hundreds of hostages in Kizlyar"
         spec = self.lex.raw["relations"][relation]
         if lemma in set(spec.get("motion_verbs", [])):
