@@ -128,3 +128,27 @@ def test_a_name_beside_a_demonym_still_owns_its_force(extract_text) -> None:
 ])
 def test_a_rival_or_enemy_is_the_actor_its_apposition_names(extract_text, text: str, expected: tuple[str, str, str]) -> None:
     assert expected in set(triples(extract_text(text)))
+
+
+def test_an_apposition_hung_on_the_first_conjunct_names_the_later_one(extract_text) -> None:
+    """The parser hangs "the Islamic State group" on "forces", not on "rival" before it."""
+    found = triples(extract_text("Ahrar al-Sham is one of the most powerful Islamic groups fighting both President Bashar Assads "
+                                 "forces and its rival the Islamic State group which holds wide swaths of territory in Syria and Iraq."))
+    assert {("ahrar-al-sham", "attacks", "syrian-government"), ("ahrar-al-sham", "attacks", "islamic-state")} <= found, found
+    # where the rival holds territory is no place of the fighting
+    assert not {("ahrar-al-sham", "attacks", "syria"), ("ahrar-al-sham", "attacks", "iraq")} & found, found
+
+
+@pytest.mark.parametrize("text", [
+    "Hundreds of insurgents were granted safe passage from Madaya a government-besieged town near Damascus.",
+    "Hundreds of insurgents were granted safe passage from Madaya, a government-besieged town near Damascus.",
+])
+def test_an_apposition_describes_the_name_right_before_it(extract_text, text: str) -> None:
+    """Commas stripped, the parser hangs "a … town" on "passage": it still describes Madaya."""
+    found = triples(extract_text(text))
+    assert ("syrian-government", "attacks", "madaya") in found and ("syrian-government", "attacks", "damascus") not in found, found
+
+
+def test_forces_from_named_actors_are_theirs(extract_text) -> None:
+    found = triples(extract_text("Forces from the army and Hezbollah are engaged in heavy fighting with Nusra Front fighters near Zabadani."))
+    assert {("hezbollah", "attacks", "nusra-front"), ("nusra-front", "attacks", "hezbollah")} <= found, found

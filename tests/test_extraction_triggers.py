@@ -232,3 +232,25 @@ def test_seizing_hostages_is_an_attack_where_it_happens(extract_text) -> None:
 def test_helping_someone_fight_backs_them_and_they_fight(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
     found = set(triples(extract_text(text)))
     assert expected <= found and ("us-led-coalition", "attacks", "islamic-state") not in found, found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The army has been locked in fierce battles with IS militants in Deir al-Zor.",
+     {("syrian-government", "attacks", "islamic-state"), ("islamic-state", "attacks", "syrian-government")}),
+    ("The Kurdish militia had fierce clashes with Turkish troops near Afrin.", {("kurds", "attacks", "turkey"), ("turkey", "attacks", "kurds")}),
+])
+def test_who_is_engaged_in_fighting_with_someone_fights_them(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
+    found = triples(extract_text(text))
+    assert expected <= found, found
+
+
+def test_who_is_killed_in_clashes_does_not_fight(extract_text) -> None:
+    found = triples(extract_text("Three civilians were killed in clashes with IS fighters in Raqqa."))
+    assert not any(s == "civilians" for s, p, o in found), found
+
+
+def test_a_nominal_attack_with_a_victim_also_attacks_where_it_happens(extract_text) -> None:
+    found = triples(extract_text("At least six militants were killed in attacks by the Syrian ground forces in the provinces of Hama and Idlib."))
+    assert {("syrian-government", "attacks", "hama"), ("syrian-government", "attacks", "idlib")} <= found, found
+    found = triples(extract_text("Militants launched fresh attacks on civilians and security forces across Syria."))
+    assert not any(o == "syria" for s, p, o in found), found

@@ -91,6 +91,10 @@ class ArgumentsMixin(ExtractorState):
             owners = self.generic(token)
             if owners:
                 return owners
+        if token.dep_ == "appos" and lemma in self.container_group:
+            named = self.apposed_name(token)
+            if named is not None:
+                return self.args(named.root, depth + 1)
         if lemma in self.container or token.pos_ == "NUM" or token.like_num:
             inner = self.descend(token, depth)
             if inner:
@@ -100,10 +104,29 @@ class ArgumentsMixin(ExtractorState):
                 return owners
         if token.dep_ == "appos" and token.head.i in self.ent_of:
             return self.args(token.head, depth + 1)
-        for child in token.children:
-            if child.dep_ == "appos" and child.i in self.ent_of and lemma in self.container_group:
+        appositions = [c for c in token.children if c.dep_ == "appos"]
+        if not appositions and token.dep_ == "conj":
+            # "Assad's forces and its rival the Islamic State group": the parser hangs the
+            # apposition on the first conjunct; it names the noun it follows.
+            appositions = [c for c in token.head.children if c.dep_ == "appos" and c.left_edge.i == token.right_edge.i + 1]
+        for child in appositions:
+            if child.i in self.ent_of and lemma in self.container_group:
                 return self.args(child, depth + 1)
         return []
+
+    def apposed_name(self, token: Token) -> Ent | None:
+        """The name an apposition describes: the one right before it ("Madaya, a town"). The
+        parser often hangs the apposition on a noun further back ("safe passage from Madaya a
+        government-besieged town", commas stripped)."""
+        if token.dep_ != "appos":
+            return None
+        before = token.left_edge.i - 1
+        if before >= 0 and self.doc[before].is_punct:
+            before -= 1
+        named = self.ent_of.get(before) if before >= 0 else None
+        if named is not None and named.end == before + 1:
+            return named
+        return self.ent_of.get(token.head.i)
 
     def descend(self, token: Token, depth: int) -> list[int]:
         """"the city of Idlib", "towns in Idlib", "Kherson's Dniprovskyi district", "cities such as X".

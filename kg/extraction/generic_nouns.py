@@ -102,6 +102,11 @@ class GenericNounsMixin(ExtractorState):
                     ent = self.ent_of.get(pobj.i)
                     if pobj.dep_ == "pobj" and ent is not None and ent.label_ in PLACE_LABELS and ent.ent_id_:
                         return [self.add_mention(Mention(token.idx, pobj.idx + len(pobj.text), self.doc[token.i:pobj.i + 1].text, "group", key=ent.ent_id_, head=token.lower_))]
+                    if pobj.dep_ == "pobj" and (ent is not None and ent.label_ in ("ORG", "NORP") or ent is None and self.word(pobj, self.force) in self.force):
+                        # "forces from the regime's army and Hezbollah": the forces are theirs
+                        found = [m for m in self.args(pobj) if self.is_actor_mention(m)]
+                        if found:
+                            return found
         if lemma in self.anaphoric and any(c.lower_ == "the" for c in token.children):
             antecedent = self.previous_group(token)
             if antecedent is not None:

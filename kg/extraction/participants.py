@@ -257,7 +257,12 @@ class ParticipantsMixin(ExtractorState):
         found = []
         if noun.pos_ == "PRON" or noun.lower_ in RELATIVE:
             return []
+        # "fighting … the Islamic State group which holds territory in Syria": a relative clause
+        # says where the noun is, not where the event happens.
+        described = {t.i for c in noun.subtree if c.dep_ == "relcl" for t in c.subtree}
         for token in noun.subtree:
+            if token.i in described:
+                continue
             if token.i != noun.i and token.dep_ == "pobj" and token.head.lower_ in ("in", "into", "on"):
                 found.extend(m for m in self.args(token) if self.is_place_mention(m))
         return found[:3]

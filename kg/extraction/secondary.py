@@ -353,8 +353,9 @@ class SecondaryMixin(ExtractorState):
             return
         head = token.head
         places = self.named_place(head)
-        if not places and head.dep_ == "appos" and head.head.i in self.ent_of:
-            places = self.named_place(head.head)  # "Madaya, a government-besieged town"
+        named = self.apposed_name(head) if not places else None
+        if named is not None:
+            places = self.named_place(named.root)  # "Madaya, a government-besieged town"
         for place in list(places):
             ent = next((e for e in self.ents if self.mentions[place].start <= e.start_char < self.mentions[place].end), None)
             if ent is not None:

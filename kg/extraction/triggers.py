@@ -259,6 +259,10 @@ class TriggersMixin(ExtractorState):
             targets = places or self.subtree_places(noun) or (self.purpose_places(governor) if governor is not None and agents else [])
             if not targets:
                 targets = self.witness_target(noun)
+        elif relation in ("strikes", "attacks") and not any(self.is_place_mention(t) for t in targets):
+            # "militants were killed in attacks by the army in the provinces of Hama and Idlib": where, too
+            # (not "across Syria", "near Aleppo": an area or a landmark, not the place attacked)
+            targets += [m for p in self.prep_objects(noun, ("in", "at", "inside")) for m in self.args(p) if self.is_place_mention(m) and m not in targets]
         killed_in = noun.dep_ == "pobj" and noun.head.lower_ in ("in", "by")
         if not agents and relation in ("strikes", "attacks") and explicit_targets and not killed_in:
             # "at least eight strikes targeted Binish": the agent was named just before.
@@ -352,6 +356,19 @@ class TriggersMixin(ExtractorState):
         if captors and places:
             self.add_event("captures", noun, captors, places, sent_index, "explicit")
 
+    def engaging_verb(self, noun: Token) -> Token | None:
+        """The verb whose subject is one side of "fighting with Y": "engaged in (their 11th day
+        of) fighting with", "had clashes with"; None where the noun hangs from anything else."""
+        current = noun
+        if current.dep_ == "pobj" and current.head.lower_ == "of" and current.head.head.dep_ == "pobj":
+            current = current.head.head  # "their 11th day of heavy fighting"
+        if current.dep_ == "pobj" and current.head.lower_ == "in" and current.head.head.pos_ in ("VERB", "AUX"):
+            verb = current.head.head
+            return verb if self.lemmas[verb.i] in self.lex.rel_set("attacks", "engaged_verbs") else None
+        if current.dep_ == "dobj" and self.lemmas[current.head.i] in self.lex.rel_set("attacks", "engaged_light_verbs"):
+            return current.head
+        return None
+
     def between_sides(self, noun: Token, sent_index: int) -> None:
         """"fighting between IS and the Taliban", "clashes between X and Y": each side attacks
         the other. Only where both sides are named after "between", as actors, not places."""
@@ -376,6 +393,16 @@ class TriggersMixin(ExtractorState):
             if subject and other:
                 self.add_event("attacks", noun, subject, other, sent_index, "explicit", places=places)
                 self.add_event("attacks", noun, other, subject, sent_index, "explicit", places=places)
+            return
+        if not sides and noun.pos_ == "NOUN":
+            verb = self.engaging_verb(noun)
+            if verb is not None:
+                engaged = self.subject_tokens(verb)[0] or [c for c in verb.children if c.dep_ in PASSIVE_SUBJECTS]  # "were locked in"
+                subject = self.actor_args(engaged, "attacks")[0]
+                other = [m for m in self.actor_args(self.prep_objects(noun, ("with",)), "attacks")[0] if m not in subject]
+                if subject and other:
+                    self.add_event("attacks", noun, subject, other, sent_index, "explicit", places=places)
+                    self.add_event("attacks", noun, other, subject, sent_index, "explicit", places=places)
             return
         if len({who(m) for m in sides}) < 2:
             return
