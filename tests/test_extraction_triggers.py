@@ -254,3 +254,27 @@ def test_a_nominal_attack_with_a_victim_also_attacks_where_it_happens(extract_te
     assert {("syrian-government", "attacks", "hama"), ("syrian-government", "attacks", "idlib")} <= found, found
     found = triples(extract_text("Militants launched fresh attacks on civilians and security forces across Syria."))
     assert not any(o == "syria" for s, p, o in found), found
+
+
+def test_an_attack_with_shells_is_a_strike(extract_text) -> None:
+    found = triples(extract_text("A woman was killed in terrorist attacks with rocket shells on residential neighborhoods in Aleppo city."))
+    assert ("syrian-rebels", "strikes", "aleppo") in found and ("syrian-rebels", "attacks", "aleppo") not in found, found
+    found = triples(extract_text("A woman was killed in an attack with a car bomb on a checkpoint in Kabul by Taliban fighters."))
+    assert ("taliban", "strikes", "kabul") not in found, found
+
+
+def test_a_state_owned_airfield_is_the_state_as_target(extract_text) -> None:
+    found = triples(extract_text("US missile strikes on a Syrian airfield killed six soldiers."))
+    assert ("united-states", "strikes", "syrian-government") in found, found
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the parser reads "Sheikh Maqsoud neighborhood injuring three" as a clause after "on"
+    ("Terrorists fired rockets on Aleppo. Later, rocket shells fell on Sheikh Maqsoud neighborhood injuring three civilians.",
+     ("syrian-rebels", "strikes", "sheikh-maqsoud")),
+    # "Barrel", first in its sentence, is taken for a name: a kind of bomb, not its owner
+    ("The army shelled Douma. Barrel bombs fell on Harasta.", ("syrian-government", "strikes", "harasta")),
+])
+def test_a_landing_weapon_strikes_where_it_falls(extract_text, text: str, expected: tuple[str, str, str]) -> None:
+    found = triples(extract_text(text))
+    assert expected in found and not any(s == "barrel" for s, p, o in found), found

@@ -129,7 +129,10 @@ class ClausesMixin(ExtractorState):
         for child in token.children:
             if child.dep_ in ("prep", "agent", "dative", "prt") and child.lower_ in wanted:
                 for pobj in child.children:
-                    if pobj.dep_ in ("pobj", "pcomp"):
+                    subject = next((c for c in pobj.children if c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN")), None) if pobj.tag_ == "VBG" else None
+                    if pobj.dep_ == "pcomp" and subject is not None:
+                        found.append(subject)  # "fell on Sheikh Maqsoud neighborhood injuring three", misparsed as a clause
+                    elif pobj.dep_ in ("pobj", "pcomp"):
                         found.append(pobj)
                     elif pobj.dep_ == "prep":  # "swept through to the city"
                         found.extend(p for p in pobj.children if p.dep_ == "pobj")

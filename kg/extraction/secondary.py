@@ -125,6 +125,8 @@ class SecondaryMixin(ExtractorState):
             if child.dep_ == "poss":
                 owners.extend(self.actor_args([child], "strikes")[0])
         for owner in self.owner_tokens(weapon):
+            if self.word(owner, self.air) in self.air:
+                continue  # "Barrel bombs fell on Douma", the first word taken for a name: a kind of weapon, no owner
             owners.extend(self.generic(weapon) if owner.i in self.ent_of and self.ent_of[owner.i].label_ == "NORP" else self.actor_args([owner], relation)[0])
         preps = ("on", "in", "into", "onto") + (("at", "near", "outside", "inside") if relation == "attacks" else ())
         # "exploded without warning at the Caterham Arms": the parser hangs "at" on "warning"

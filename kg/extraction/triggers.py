@@ -281,6 +281,8 @@ class TriggersMixin(ExtractorState):
     def uses_air_means(self, agents: list[int], trigger: Token | None = None) -> bool:
         if trigger is not None and any(c.dep_ in ("compound", "nmod") and self.word(c, self.air) in self.air for c in trigger.children):
             return True  # "a drone attack", "missile attacks"
+        if trigger is not None and any(self.word(w, self.air) in self.air and not self.ground_bomb(w) for w in self.prep_objects(trigger, ("with",))):
+            return True  # "terrorist attacks with rocket shells on residential neighborhoods"; not "with a car bomb"
         # "a suicide bomber" is built with head "attacker", so it is never read as an aircraft here
         return any(self.mentions[a].kind == "force" and self.mentions[a].head in self.air for a in agents)
 
