@@ -152,3 +152,9 @@ def test_an_apposition_describes_the_name_right_before_it(extract_text, text: st
 def test_forces_from_named_actors_are_theirs(extract_text) -> None:
     found = triples(extract_text("Forces from the army and Hezbollah are engaged in heavy fighting with Nusra Front fighters near Zabadani."))
     assert {("hezbollah", "attacks", "nusra-front"), ("nusra-front", "attacks", "hezbollah")} <= found, found
+
+
+def test_the_pronoun_of_for_their_part_owns_nothing(extract_text) -> None:
+    """Commas stripped, "For their part rebels" parses as "their part rebels": not Russia's rebels."""
+    found = triples(extract_text("Russian jets bombed Idlib on Saturday, Bebars Mishal said. For their part rebels hit government-held areas of Aleppo."))
+    assert ("syrian-rebels", "strikes", "aleppo") in found and ("russia", "strikes", "aleppo") not in found, found

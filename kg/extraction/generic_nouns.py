@@ -30,6 +30,8 @@ class GenericNounsMixin(ExtractorState):
             return loyal
         for child in token.children:
             if child.dep_ == "poss" and is_pronoun(child):  # "its troops"
+                if any(c.dep_ == "compound" and c.i > child.i and self.lemma(c) in self.lex.word_set("idiom_part_nouns") for c in token.children):
+                    continue  # "For their part rebels hit …", commas stripped: the idiom's pronoun owns nothing
                 owners_of_pronoun, _ = self.resolve_pronoun(child, None)
                 if owners_of_pronoun:
                     return owners_of_pronoun
