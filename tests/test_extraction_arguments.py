@@ -158,3 +158,18 @@ def test_the_pronoun_of_for_their_part_owns_nothing(extract_text) -> None:
     """Commas stripped, "For their part rebels" parses as "their part rebels": not Russia's rebels."""
     found = triples(extract_text("Russian jets bombed Idlib on Saturday, Bebars Mishal said. For their part rebels hit government-held areas of Aleppo."))
     assert ("syrian-rebels", "strikes", "aleppo") in found and ("russia", "strikes", "aleppo") not in found, found
+
+
+def test_a_city_named_in_apposition_is_that_city_not_its_country(extract_text) -> None:
+    found = triples(extract_text("Islamic State has made rapid gains in Syria since it seized northern Iraqs largest city Mosul on June 10."))
+    assert ("islamic-state", "captures", "mosul") in found and ("islamic-state", "captures", "iraq") not in found, found
+
+
+def test_a_subject_pronoun_of_an_adverbial_clause_is_the_main_subject(extract_text) -> None:
+    found = triples(extract_text("Islamic State has made rapid gains in Syria since it seized Mosul."))
+    assert ("islamic-state", "captures", "mosul") in found, found
+
+
+def test_sunni_tribal_forces_are_a_group_of_their_own(extract_text) -> None:
+    found = triples(extract_text("Islamic State which has fought the Syrian army Kurdish militias and Sunni Muslim tribal forces has made rapid gains in Syria."))
+    assert ("islamic-state", "attacks", "sunni-tribal-forces") in found and ("islamic-state", "attacks", "iraq") not in found, found

@@ -69,3 +69,12 @@ def test_they_takes_the_agents_of_the_previous_sentence(extractor_for) -> None:
     mentions, tier = extractor.resolve_pronoun(token_of(extractor, "They"), "strikes")
     assert tier == "implicit"
     assert [(extractor.mentions[m].text, extractor.mentions[m].key) for m in mentions] == [("Russian drones", "russia")]
+
+
+def test_a_participle_on_a_planned_verbs_object_is_asserted(extract_text) -> None:
+    """"seeking to contain" plans the containing, not the fighting of the forces it names; and
+    with the comma stripped the parser reads "Daesh" as the next clause's subject."""
+    found = triples(extract_text("But Ankara is also seeking to contain the US-backed Syrian Kurdish forces fighting Daesh putting it at odds with the United States."))
+    assert ("kurds", "attacks", "islamic-state") in found, found
+    found = triples(extract_text("Ankara is seeking to attack the Kurdish forces in Afrin."))
+    assert ("turkey", "attacks", "kurds") not in found, found

@@ -140,6 +140,9 @@ class ArgumentsMixin(ExtractorState):
                     if pobj.dep_ in ("pobj", "pcomp"):
                         # "cities such as Kharkiv and Odesa amount to…" misparsed: names hang below
                         found.extend(self.args(pobj, depth + 1) or self.modifier_entities(pobj))
+        if not found:  # "northern Iraq's largest city Mosul": the apposed name is the city, Iraq only holds it
+            found = [m for c in token.children if c.dep_ == "appos" and c.i in self.ent_of and self.ent_of[c.i].label_ in PLACE_LABELS
+                     for m in self.args(c, depth + 1)]
         if not found:
             for child in token.children:
                 if child.dep_ in ("compound", "poss", "nmod") and child.i in self.ent_of and self.ent_of[child.i].label_ in PLACE_LABELS:

@@ -119,6 +119,9 @@ class ClausesMixin(ExtractorState):
                     found = self.objects(conj, depth=1)
                     if found:
                         break
+        if not found:  # "forces fighting Daesh putting it at odds…" (comma stripped): "Daesh" read as the next clause's subject
+            found = [s for c in verb.children if c.dep_ in ("ccomp", "xcomp", "advcl") and c.tag_ == "VBG" and c.i > verb.i
+                     for s in c.children if s.dep_ == "nsubj" and s.pos_ == "PROPN" and s.left_edge.i == verb.i + 1]
         if not found:  # "recaptured Mosul from …" with "Mosul" read as an adverb
             found = [c for c in verb.children if c.dep_ in ("advmod", "npadvmod", "dep") and c.i > verb.i and c.i in self.ent_of and self.ent_of[c.i].label_ in PLACE_LABELS | {"ORG"}]
         return found

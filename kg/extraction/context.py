@@ -59,6 +59,8 @@ class ContextMixin(ExtractorState):
                 break
             if current.dep_ in SCOPE_ISLANDS:
                 break  # "Sirte, which the LNA seized," is asserted whatever the main clause plans
+            if current.dep_ == "acl" and current.tag_ == "VBG":
+                break  # so is a participle's: "seeking to contain the Kurdish forces fighting Daesh"
             previous, current = current, current.head
         if any(self.is_false_hearsay(a) for a in itertools.islice(token.ancestors, 12)):
             return True  # bounded: a 1,000-item coordination must not make this quadratic
@@ -103,6 +105,12 @@ class ContextMixin(ExtractorState):
         elif word in ("they", "it", "he", "she", "we"):
             # "Rebels said they repelled…": the pronoun's clause is what the subject said.
             verb = token.head
+            if word in ("they", "it") and token.dep_ in ("nsubj", "nsubjpass") and verb.dep_ == "advcl":
+                # "Islamic State has made rapid gains since it seized Mosul": the main clause's subject
+                subj, _ = self.subject_tokens(verb.head)
+                found = [m for item in subj if not is_pronoun(item) for m in self.args(item) if self.is_actor_mention(m)]
+                if found:
+                    return found, "explicit"
             if verb.dep_ == "ccomp" and self.lemma(verb.head) in self.reporting:
                 subj, _ = self.subject_tokens(verb.head)
                 for item in subj:
