@@ -173,3 +173,12 @@ def test_a_subject_pronoun_of_an_adverbial_clause_is_the_main_subject(extract_te
 def test_sunni_tribal_forces_are_a_group_of_their_own(extract_text) -> None:
     found = triples(extract_text("Islamic State which has fought the Syrian army Kurdish militias and Sunni Muslim tribal forces has made rapid gains in Syria."))
     assert ("islamic-state", "attacks", "sunni-tribal-forces") in found and ("islamic-state", "attacks", "iraq") not in found, found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Syrian army backed by popular forces won back the village of al-Tiba.", ("pro-government-militias", "backs", "syrian-government")),
+    ("Pro-government militias attacked Homs.", ("pro-government-militias", "attacks", "homs")),
+    ("Pro-government forces attacked Homs.", ("syrian-government", "attacks", "homs")),  # the government's own
+])
+def test_pro_government_militias_are_not_the_government(extract_text, text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in triples(extract_text(text))
