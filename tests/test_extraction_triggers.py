@@ -278,3 +278,13 @@ def test_a_state_owned_airfield_is_the_state_as_target(extract_text) -> None:
 def test_a_landing_weapon_strikes_where_it_falls(extract_text, text: str, expected: tuple[str, str, str]) -> None:
     found = triples(extract_text(text))
     assert expected in found and not any(s == "barrel" for s, p, o in found), found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Putin discussed possible Russian support in the Taliban's fight against IS.", {("taliban", "attacks", "islamic-state")}),
+    ("The fight for Mosul continued.", set()),
+    ("Iraq's struggle against corruption continued.", set()),
+])
+def test_a_fight_against_someone_attacks_them(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
+    found = {t for t in triples(extract_text(text)) if t[1] == "attacks"}
+    assert found == expected, found

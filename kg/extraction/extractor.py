@@ -31,6 +31,7 @@ class Extractor(
         control_adjectives = self.lex.word_set("control_adjectives")
         siege_adjectives = self.lex.word_set("siege_adjectives")
         between_nouns = self.lex.rel_set("attacks", "between_nouns")
+        against_nouns = self.lex.rel_set("attacks", "against_nouns")
         for sent_index, sent in enumerate(self.sentences):
             for token in self.tokens[sent.start:sent.end]:
                 if token.is_space or token.is_punct:
@@ -47,6 +48,8 @@ class Extractor(
                         lemma = lower
                     if lemma in self.lex.noun_relation:
                         self.noun_trigger(token, self.lex.noun_relation[lemma], sent_index)
+                    elif self.lemmas[token.i] in against_nouns and self.prep_objects(token, ("against",)):
+                        self.noun_trigger(token, "attacks", sent_index)  # "the Taliban's fight against IS"
                 if self.lemmas[token.i] in between_nouns and token.pos_ in ("NOUN", "VERB"):
                     self.between_sides(token, sent_index)
                 if lower == "backed":
