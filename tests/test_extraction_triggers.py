@@ -288,3 +288,22 @@ def test_a_landing_weapon_strikes_where_it_falls(extract_text, text: str, expect
 def test_a_fight_against_someone_attacks_them(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
     found = {t for t in triples(extract_text(text)) if t[1] == "attacks"}
     assert found == expected, found
+
+
+@pytest.mark.parametrize("text, expected, absent", [
+    ("Iraqi forces are advancing faster than expected in the fight to retake Mosul.", ("iraq", "attacks", "mosul"), ("iraq", "captures", "mosul")),
+    ("The SDF launched the Euphrates Rage campaign to retake Raqqa last November.", ("syrian-democratic-forces", "attacks", "raqqa"),
+     ("syrian-democratic-forces", "captures", "raqqa")),
+    ("Syrian troops had been attempting to seize Aleppo for more than two years.", ("syrian-government", "attacks", "aleppo"),
+     ("syrian-government", "captures", "aleppo")),
+    ("The SDF is now fighting to recapture the town of Tabqa from Islamic State.", ("syrian-democratic-forces", "attacks", "islamic-state"),
+     ("syrian-democratic-forces", "captures", "tabqa")),
+])
+def test_a_capture_fought_for_is_an_attack(extract_text, text: str, expected: tuple[str, str, str], absent: tuple[str, str, str]) -> None:
+    found = triples(extract_text(text))
+    assert expected in found and absent not in found, found
+
+
+def test_a_planned_offensive_to_capture_is_nothing_yet(extract_text) -> None:
+    found = triples(extract_text("Turkey plans an offensive to capture Manbij."))
+    assert not found, found

@@ -49,6 +49,8 @@ class TriggersMixin(ExtractorState):
                     return  # "took part", "gained ground"; but "Israeli tanks take Rafah crossing" is a capture
         if relation == "backs" and lemma in set(spec.get("send_verbs", [])):
             return  # handled by secondary_verb's sending rule
+        if relation == "captures" and self.attempted_capture(verb, sent_index):
+            return
         if relation == "captures" and verb.dep_ in ("acl", "advcl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
             return  # a purpose, not a deed: "launched an operation to capture the towns of Jarablus and al Bab"
         if relation == "captures" and lemma in set(spec.get("fall_verbs", [])):
@@ -357,6 +359,29 @@ class TriggersMixin(ExtractorState):
         places = [m for o in lost for m in self.args(o) if self.is_place_mention(m)]
         if captors and places:
             self.add_event("captures", noun, captors, places, sent_index, "explicit")
+
+    def attempted_capture(self, verb: Token, sent_index: int) -> bool:
+        """"fighting to recapture Tabqa from the group", "an offensive to retake Mosul", "trying
+        to capture Manbij": a capture fought for, not yet made, attacks the place and whom it is
+        taken from. True where the verb is such an infinitive (its capture is then no event)."""
+        head = verb.head
+        if verb.dep_ not in ("acl", "advcl", "xcomp") or not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            return False
+        if self.lemmas[head.i] not in self.lex.rel_set("attacks", "attempt_heads") or self.is_blocked(head, "attacks"):
+            return False
+        if head.pos_ in ("NOUN", "PROPN"):
+            agents, tier = self.nominal_agents(head, "attacks")
+            clause = head.head.head if head.dep_ == "pobj" else head.head if head.dep_ in OBJECTS else None
+            if not agents and clause is not None and clause.pos_ in ("VERB", "AUX"):
+                # "SDF launched a campaign to retake Raqqa", "Iraqi forces are advancing in the fight to retake Mosul"
+                agents, tier = self.actor_args(self.subject_tokens(clause)[0], "attacks")
+        else:
+            agents, tier = self.actor_args(self.subject_tokens(verb)[0], "attacks")
+        # not a person: "efforts to seize Masharipov" is an arrest
+        targets = [m for o in self.objects(verb) for m in self.args(o) if self.mentions[m].label != "PERSON"]
+        targets += [m for p in self.prep_objects(verb, ("from",)) for m in self.args(p) if m not in targets]
+        self.add_event("attacks", verb, agents, targets, sent_index, tier)
+        return True
 
     def engaging_verb(self, noun: Token) -> Token | None:
         """The verb whose subject is one side of "fighting with Y": "engaged in (their 11th day
