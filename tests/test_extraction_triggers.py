@@ -307,3 +307,8 @@ def test_a_capture_fought_for_is_an_attack(extract_text, text: str, expected: tu
 def test_a_planned_offensive_to_capture_is_nothing_yet(extract_text) -> None:
     found = triples(extract_text("Turkey plans an offensive to capture Manbij."))
     assert not found, found
+
+
+def test_whom_a_place_fought_for_was_lost_to_is_attacked(extract_text) -> None:
+    found = triples(extract_text("Iraqi forces backed by Shiite militias have been struggling to recapture areas lost to the ISIS group."))
+    assert ("iraq", "attacks", "islamic-state") in found, found

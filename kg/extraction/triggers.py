@@ -377,9 +377,13 @@ class TriggersMixin(ExtractorState):
                 agents, tier = self.actor_args(self.subject_tokens(clause)[0], "attacks")
         else:
             agents, tier = self.actor_args(self.subject_tokens(verb)[0], "attacks")
-        # not a person: "efforts to seize Masharipov" is an arrest
-        targets = [m for o in self.objects(verb) for m in self.args(o) if self.mentions[m].label != "PERSON"]
-        targets += [m for p in self.prep_objects(verb, ("from",)) for m in self.args(p) if m not in targets]
+        targets = [m for o in self.objects(verb) for m in self.args(o)]
+        holders = self.prep_objects(verb, ("from",))
+        for obj in self.objects(verb):  # "to recapture areas lost to the ISIS group", "… held by IS"
+            for clause in obj.children:
+                if clause.dep_ == "acl" and clause.tag_ == "VBN" and self.lemmas[clause.i] in self.lex.word_set("holding_participles"):
+                    holders += self.prep_objects(clause, ("to", "by"))
+        targets += [m for p in holders for m in self.actor_args([p], "attacks")[0] if m not in targets]
         self.add_event("attacks", verb, agents, targets, sent_index, tier)
         return True
 
