@@ -203,15 +203,18 @@ def read_acronyms_as_names(nlp: Language, gazetteer: gaz.Gazetteer) -> None:
 
 
 def fix_past_forms(nlp: Language) -> None:
-    """Give the lexicon's ``misread_past_forms`` their lemma and the past tag through the model's
+    """Give the lexicon's ``misread_past_forms`` their lemma and the past tag, and its
+    ``misread_plural_nouns`` theirs and the plural noun tag, through the model's
     attribute ruler, which runs after the parser and before the lemmatizer; the lemmatizer keeps
     a lemma that is already set."""
     if "attribute_ruler" not in nlp.pipe_names:
         return
-    table = load_lexicon(LEXICON_PATH).raw.get("misread_past_forms") or {}
+    raw = load_lexicon(LEXICON_PATH).raw
     ruler = nlp.get_pipe("attribute_ruler")
-    for form, lemma in sorted(table.items()):
+    for form, lemma in sorted((raw.get("misread_past_forms") or {}).items()):
         ruler.add([[{"LOWER": str(form)}]], {"LEMMA": str(lemma), "TAG": "VBD", "MORPH": "Tense=Past|VerbForm=Fin"})
+    for form, lemma in sorted((raw.get("misread_plural_nouns") or {}).items()):
+        ruler.add([[{"LOWER": str(form)}]], {"LEMMA": str(lemma), "TAG": "NNS", "POS": "NOUN", "MORPH": "Number=Plur"})
 
 
 @Language.factory("kg_gazetteer", default_config={"gazetteer_path": ""})

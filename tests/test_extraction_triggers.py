@@ -312,3 +312,16 @@ def test_a_planned_offensive_to_capture_is_nothing_yet(extract_text) -> None:
 def test_whom_a_place_fought_for_was_lost_to_is_attacked(extract_text) -> None:
     found = triples(extract_text("Iraqi forces backed by Shiite militias have been struggling to recapture areas lost to the ISIS group."))
     assert ("iraq", "attacks", "islamic-state") in found, found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Activists reported regime airstrikes on Aleppo.", {("syrian-government", "strikes", "aleppo")}),
+    # the model tags "airstrikes" here as a present-tense verb
+    ("Aid groups condemned Russian and Assad regime airstrikes on besieged eastern Aleppo.",
+     {("russia", "strikes", "aleppo"), ("syrian-government", "strikes", "aleppo")}),
+    # a gerund with a "by" agent is a noun; where its victims were is what it hit
+    ("Shelling by the Syrian army killed at least 21 civilians in Eastern Ghouta.", {("syrian-government", "strikes", "eastern-ghouta")}),
+])
+def test_nominal_strikes_owned_by_the_state(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
+    found = triples(extract_text(text))
+    assert expected <= found, found

@@ -30,3 +30,9 @@ def test_codec_lookups_answer_as_srsly_does_and_see_new_codecs() -> None:
 
         catalogue.REGISTRY.pop(("srsly", "msgpack_decoders", "kg_test_spy"), None)
     assert "kg_test_spy" not in msgpack.msgpack_decoders.get_all()
+
+
+def test_plural_nouns_the_model_tags_as_verbs_are_nouns(nlp) -> None:
+    doc = nlp("Aid groups condemned Russian and Assad regime airstrikes on besieged eastern Aleppo.")
+    token = next(t for t in doc if t.lower_ == "airstrikes")
+    assert (token.pos_, token.tag_, token.lemma_) == ("NOUN", "NNS", "airstrike")

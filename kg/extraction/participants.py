@@ -66,6 +66,11 @@ class ParticipantsMixin(ExtractorState):
                 found.append(self.add_mention(Mention(owner.idx, noun.idx + len(noun.text), f"{owner.text} {noun.text}", "force", key=key, head=means[0] if means else head)))
             else:
                 found.extend(self.actor_args([owner], relation)[0])
+        if not found:
+            for child in noun.children:
+                # "regime airstrikes on the town", "army shelling": a state noun owns the event
+                if child.dep_ in ("compound", "nmod") and child.i < noun.i and child.i not in self.ent_of and self.lemma(child) in ("regime", "government", "army", "military"):
+                    found.extend(self.generic(child))
         group = self.group_modifier(noun)
         if group is not None:
             found.append(group)
@@ -189,6 +194,8 @@ class ParticipantsMixin(ExtractorState):
         if noun.dep_ in SUBJECTS and self.word(noun.head, self.pass_through) in self.pass_through:
             for obj in self.objects(noun.head):
                 found.extend(self.victims(obj, noun.head))
+                if relation in ("strikes", "attacks"):  # "killed at least 21 civilians in Eastern Ghouta"
+                    found.extend(m for m in self.subtree_places(obj) if m not in found)
             for pobj in self.prep_objects(noun.head, ("on", "in", "at")):
                 if relation in ("strikes", "attacks"):
                     found.extend(self.args(pobj))

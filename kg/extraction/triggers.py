@@ -21,8 +21,8 @@ class TriggersMixin(ExtractorState):
             token.tag_ == "VBG"
             and token.lower_ in self.trigger_nouns
             and not any(c.dep_ in SUBJECTS | OBJECTS for c in token.children)
-            and any(c.dep_ in ("amod", "poss", "compound", "det") for c in token.children)
-        )
+            and any(c.dep_ in ("amod", "poss", "compound", "det") or c.dep_ == "prep" and c.lower_ == "by" for c in token.children)
+        )  # "Shelling by the army killed 21 civilians": a "by" agent makes it a noun too
 
     def verb_trigger(self, verb: Token, relation: str, sent_index: int) -> None:
         if self.is_gerund_noun(verb):
