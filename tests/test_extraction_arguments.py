@@ -182,3 +182,12 @@ def test_sunni_tribal_forces_are_a_group_of_their_own(extract_text) -> None:
 ])
 def test_pro_government_militias_are_not_the_government(extract_text, text: str, expected: tuple[str, str, str]) -> None:
     assert expected in triples(extract_text(text))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The rebels captured the village of Hardatnin.", "hardatnin"),
+    ("The Syrian army said its raids had targeted the main Castello road.", "castello-road"),
+])
+def test_a_name_the_ner_missed_before_or_after_a_place_noun_is_a_place(extract_text, text: str, expected: str) -> None:
+    result = extract_text(text)
+    assert expected in {r.object for r in result.relations}, triples(result)

@@ -152,6 +152,8 @@ class ArgumentsMixin(ExtractorState):
             known = [m for m in found if self.mentions[m].key]
             found = known or found  # "Kherson's Dniprovskyi district": the gazetteer's Kherson
         if not found:
+            found = self.unrecognised_name(token)
+        if not found:
             found = self.anaphoric_place(token) + self.demonym_place(token)
         if found:
             return list(dict.fromkeys(found))
@@ -166,6 +168,28 @@ class ArgumentsMixin(ExtractorState):
                         if pobj.dep_ == "pobj":
                             found.extend(self.args(pobj, depth + 1))
         return list(dict.fromkeys(found))
+
+    def unrecognised_name(self, token: Token) -> list[int]:
+        """"Hardatnin village", "the village of Hardatnin": a proper name the NER missed, before
+        a settlement noun or after its "of", is the place's name; with a feature noun the noun
+        is part of it ("the Castello road", "Trax hill")."""
+        feature = self.word(token, self.named_place_features) in self.named_place_features  # "the Castello road"
+        if not feature and self.word(token, self.named_place_heads) not in self.named_place_heads:
+            return []
+        names: list[Token] = []
+        for child in token.children:
+            if child.dep_ == "compound" and child.i < token.i:
+                names.append(child)
+            elif child.dep_ == "prep" and child.lower_ == "of" and child.i == token.i + 1:
+                names.extend(p for p in child.children if p.dep_ == "pobj")
+        for name in names:
+            span = self.doc[name.left_edge.i:name.i + 1]
+            if name.pos_ != "PROPN" or any(t.i in self.ent_of or not (t.pos_ == "PROPN" or t.text == "-") for t in span):
+                continue
+            if feature and name.i < token.i:
+                span = self.doc[span.start:token.i + 1]
+            return [self.add_mention(Mention(span.start_char, span.end_char, span.text, "named", key=None, label="GPE"))]
+        return []
 
     def anaphoric_place(self, token: Token) -> list[int]:
         """"took control of the town": the last place named before, in this or the last sentence."""

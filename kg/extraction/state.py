@@ -69,6 +69,8 @@ class ExtractorState:
         self.owned = lexicon.word_set("owned_nouns")
         self.civilian = lexicon.word_set("civilian_nouns")
         self.state_nouns = lexicon.word_set("state_nouns")
+        self.named_place_heads = lexicon.word_set("named_place_heads")
+        self.named_place_features = lexicon.word_set("named_place_features")
         self.air = lexicon.word_set("air_means")
         self.blocking = lexicon.word_set("blocking_verbs")
         self.blocking_marks = lexicon.word_set("blocking_marks")
