@@ -325,3 +325,12 @@ def test_whom_a_place_fought_for_was_lost_to_is_attacked(extract_text) -> None:
 def test_nominal_strikes_owned_by_the_state(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
     found = triples(extract_text(text))
     assert expected <= found, found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Terrorists attacked al-Ramouseh neighborhood in Aleppo city with rockets.", ("syrian-rebels", "strikes", "ramouseh")),
+    ("Rebels attacked Hama with mortars.", ("syrian-rebels", "strikes", "hama")),
+    ("IS attacked Kobani with car bombs.", ("islamic-state", "attacks", "kobani")),
+])
+def test_attacking_with_rockets_is_a_strike(extract_text, text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in triples(extract_text(text))

@@ -123,6 +123,8 @@ class TriggersMixin(ExtractorState):
             targets = self.args(verb.head)  # "the town (that) the army seized"
         if relation in ("strikes", "attacks") and lemma != "attack" and self.mentions and agents:
             relation = self.by_means(relation, verb, agents)
+        elif relation == "attacks" and lemma == "attack" and self.uses_air_means([], verb) and not self.ground_bomb(verb):
+            relation = "strikes"  # "attacked al-Ramouseh neighborhood with rockets"
         if relation == "captures" and lemma in spec.get("sub_state_verbs", []):
             targets = [t for t in targets if self.mentions[t].key not in self.actors]
             # "clear many areas in Nangarhar of IS presence": who is cleared out is attacked
@@ -283,8 +285,12 @@ class TriggersMixin(ExtractorState):
     def uses_air_means(self, agents: list[int], trigger: Token | None = None) -> bool:
         if trigger is not None and any(c.dep_ in ("compound", "nmod") and self.word(c, self.air) in self.air for c in trigger.children):
             return True  # "a drone attack", "missile attacks"
-        if trigger is not None and any(self.word(w, self.air) in self.air and not self.ground_bomb(w) for w in self.prep_objects(trigger, ("with",))):
-            return True  # "terrorist attacks with rocket shells on residential neighborhoods"; not "with a car bomb"
+        if trigger is not None:
+            # "with" on the trigger, or misattached to the object of its preposition ("attacked
+            # al-Ramouseh neighborhood in Aleppo city with rockets")
+            holders = [trigger] + [p for p in self.prep_objects(trigger, ("in", "on", "at"))]
+            if any(self.word(w, self.air) in self.air and not self.ground_bomb(w) for h in holders for w in self.prep_objects(h, ("with",))):
+                return True  # "terrorist attacks with rocket shells on residential neighborhoods"; not "with a car bomb"
         # "a suicide bomber" is built with head "attacker", so it is never read as an aircraft here
         return any(self.mentions[a].kind == "force" and self.mentions[a].head in self.air for a in agents)
 
