@@ -334,3 +334,16 @@ def test_nominal_strikes_owned_by_the_state(extract_text, text: str, expected: s
 ])
 def test_attacking_with_rockets_is_a_strike(extract_text, text: str, expected: tuple[str, str, str]) -> None:
     assert expected in triples(extract_text(text))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Syrian army killed 30 IS militants in Hama.", {("syrian-government", "attacks", "islamic-state")}),
+    ("A soldier was killed in Aleppo.", set()),
+    ("A man dressed as an Afghan soldier killed a US general.", set()),
+    ("2 Syrians killed 5 Injured in Deir Ezzor City", set()),
+    # the shelling is the event; the man it killed a casualty of it
+    ("Russian troops shelled Kherson's Dniprovskyi district, killing a 63-year-old man.", {("russia", "strikes", "kherson")}),
+])
+def test_an_actor_that_kills_a_side_attacks_it(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
+    found = {t for t in triples(extract_text(text)) if t[1] in ("attacks", "strikes")}
+    assert found == expected, found

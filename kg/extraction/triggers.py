@@ -82,6 +82,10 @@ class TriggersMixin(ExtractorState):
                     if shared is not None:
                         agents, tier = self.actor_args([shared], relation)
                         break
+            if lemma in spec.get("kill_verbs", []):
+                agents = [a for a in agents if self.mentions[a].kind != "civilians"]
+                if not agents:
+                    return  # "a soldier was killed"
             if not agents and relation in ("strikes", "attacks"):
                 # "The port of Izmail was hit": by whoever struck in the sentence before.
                 agents = self.previous_event_agents(verb, relation)
@@ -91,12 +95,23 @@ class TriggersMixin(ExtractorState):
             if any(self.lemma(s) in self.trigger_nouns for s in subj) and relation in ("strikes", "attacks"):
                 return
             agents, tier = self.actor_args(subj, relation)
+            if lemma in spec.get("kill_verbs", []):
+                if any(c.dep_ == "nummod" for s in subj for c in s.children):
+                    return  # a headline's passive: "2 Syrians killed 5 injured in …"
+                agents = [a for a in agents if self.mentions[a].kind != "civilians"]  # "a man dressed as a soldier killed …": no side
             patient = self.objects(verb)
             if relation == "backs" and not patient:  # "helping Iraqi forces fight IS": the clause's subject
                 patient = [s for c in verb.children if c.dep_ in ("ccomp", "xcomp") for s in c.children if s.dep_ == "nsubj"]
         if relation == "evacuates":
             self.evacuation(verb, relation, agents, tier, patient, passive, sent_index)
             return
+        if lemma in spec.get("kill_verbs", []):
+            if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj", "acl"):
+                return  # "shelled Kherson's district, killing a man": the shelling is the event
+            # whom it kills as a side: civilians killed are the casualties of an event, not a side
+            patient = [p for p in patient if not any(self.mentions[m].kind == "civilians" for m in self.args(p))]
+            if not patient:
+                return
         targets: list[int] = []
         for item in patient:
             targets.extend(self.args(item) or (self.event_owner(item) if relation == "backs" else []))
