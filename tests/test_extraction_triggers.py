@@ -347,3 +347,16 @@ def test_attacking_with_rockets_is_a_strike(extract_text, text: str, expected: t
 def test_an_actor_that_kills_a_side_attacks_it(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
     found = {t for t in triples(extract_text(text)) if t[1] in ("attacks", "strikes")}
     assert found == expected, found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The war in Syria goes on. The talks were attended by regime supporters Russia and Iran.",
+     {("russia", "backs", "syrian-government"), ("iran", "backs", "syrian-government")}),
+    ("The talks were attended by Assad backers Russia and Iran.", {("russia", "backs", "syrian-government"), ("iran", "backs", "syrian-government")}),
+    ("The war in Syria goes on. The government advance was backed by fighters from the Lebanese Shiite Muslim group Hezbollah.",
+     {("hezbollah", "backs", "syrian-government")}),
+    ("The women, vocal supporters of Democratic presidential nominee Hillary Clinton, fought back tears.", set()),
+])
+def test_named_backers_and_supporters(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
+    found = {t for t in triples(extract_text(text)) if t[1] == "backs"}
+    assert found == expected, found

@@ -28,6 +28,11 @@ class GenericNounsMixin(ExtractorState):
         loyal = self.loyal_to(token)
         if loyal:
             return loyal
+        for child in token.children:  # "the Lebanese Shiite group Hezbollah": the name, not the demonym
+            ent = self.ent_of.get(child.i)
+            right_after = child.left_edge.i == token.i + 1 or child.left_edge.i == token.i + 2 and self.doc[token.i + 1].text == ","
+            if child.dep_ == "appos" and right_after and ent is not None and ent.ent_id_ and ent.label_ in ("ORG", "PERSON"):
+                return self.args(child)
         for child in token.children:
             if child.dep_ == "poss" and is_pronoun(child):  # "its troops"
                 if any(c.dep_ == "compound" and c.i > child.i and self.lemma(c) in self.lex.word_set("idiom_part_nouns") for c in token.children):
@@ -104,7 +109,8 @@ class GenericNounsMixin(ExtractorState):
                     ent = self.ent_of.get(pobj.i)
                     if pobj.dep_ == "pobj" and ent is not None and ent.label_ in PLACE_LABELS and ent.ent_id_:
                         return [self.add_mention(Mention(token.idx, pobj.idx + len(pobj.text), self.doc[token.i:pobj.i + 1].text, "group", key=ent.ent_id_, head=token.lower_))]
-                    if pobj.dep_ == "pobj" and (ent is not None and ent.label_ in ("ORG", "NORP") or ent is None and self.word(pobj, self.force) in self.force):
+                    if pobj.dep_ == "pobj" and (ent is not None and ent.label_ in ("ORG", "NORP") or ent is None and (
+                            self.word(pobj, self.force) in self.force or self.word(pobj, self.group_words) in self.group_words)):
                         # "forces from the regime's army and Hezbollah": the forces are theirs
                         found = [m for m in self.args(pobj) if self.is_actor_mention(m)]
                         if found:

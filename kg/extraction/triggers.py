@@ -256,7 +256,12 @@ class TriggersMixin(ExtractorState):
         if relation == "captures" and lemma in self.lex.rel_set("captures", "lost_nouns"):
             self.lost_place(noun, sent_index)
             return
+        if relation == "backs" and lemma in self.lex.rel_set("backs", "poss_object_nouns") and self.named_backers(noun, sent_index):
+            return
         agents, tier = self.nominal_agents(noun, relation)
+        if relation == "backs" and lemma in self.lex.rel_set("backs", "voter_nouns"):
+            # "a long-time supporter of NRM", "the women, vocal supporters of Clinton": a voter's support
+            agents = [a for a in agents if self.mentions[a].kind != "civilians" and self.mentions[a].label != "PERSON"]
         targets = self.nominal_targets(noun, relation)
         partner = noun.head if noun.dep_ == "conj" and self.word(noun.head, self.trigger_nouns) in self.trigger_nouns else None
         if partner is not None:  # "Israeli air strikes and ground operations have killed … in Gaza"
@@ -289,6 +294,21 @@ class TriggersMixin(ExtractorState):
             tier = "implicit"
         relation = self.by_means(relation, noun, agents)
         self.add_event(relation, noun, agents, targets, sent_index, tier, places=places)
+
+    def named_backers(self, noun: Token, sent_index: int) -> bool:
+        """"regime supporters Russia and Iran", "Assad backers Russia and Iran": the compound is
+        who is backed, the apposition who backs (not "the rebels' US backers", where the
+        possessive is backed and the compound backs). True where it read the phrase."""
+        if any(c.dep_ == "poss" for c in noun.children) or self.prep_objects(noun, ("of",)):
+            return False
+        named = [c for c in noun.children if c.dep_ == "appos"]
+        backed = [c for c in noun.children if c.dep_ == "compound" and c.i < noun.i
+                  and not (c.i in self.ent_of and self.ent_of[c.i].label_ in ("NORP", "GPE"))]
+        if not named or not backed:
+            return False
+        backers = self.actor_args(named, "backs")[0]
+        self.add_event("backs", noun, backers, self.actor_args(backed, "backs")[0], sent_index, "explicit")
+        return True
 
     def occurs(self, verb: Token) -> bool:
         """"took place", "occurred", "happened": a verb that says where its event happens."""
