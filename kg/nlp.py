@@ -67,6 +67,23 @@ def line_breaks(doc: Doc) -> Doc:
     return doc
 
 
+# Dependencies only a noun takes, and children only a verb has.
+NOMINAL_ROLES = {"nsubj", "nsubjpass", "dobj", "pobj"}
+VERBAL_CHILDREN = {"nsubj", "nsubjpass", "aux", "auxpass", "dobj", "neg", "prt"}
+
+
+@Language.component("kg_nominal_verbs")
+def nominal_verbs(doc: Doc) -> Doc:
+    """A plural noun the tagger read as a present-tense verb where the parser gave it a noun's
+    role ("US strikes on IS positions in Raqqa killed dozens": strikes/VBZ, the subject of
+    "killed") is a noun: its tag and part of speech follow the parse."""
+    for token in doc:
+        if token.tag_ in ("VBZ", "VBP") and token.dep_ in NOMINAL_ROLES and token.lower_.endswith("s") and not any(
+                c.dep_ in VERBAL_CHILDREN for c in token.children):
+            token.tag_, token.pos_ = "NNS", "NOUN"
+    return doc
+
+
 class GazetteerMatcher:
     """The gazetteer's names, matched on lowercase text with spaCy's PhraseMatcher, then checked
     for case: acronyms must match exactly and a name's last capitalised word must be capitalised
@@ -348,6 +365,7 @@ def build_pipeline(model: str | None = None, gazetteer_path: Path | None = None,
     fix_past_forms(nlp)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("kg_line_breaks", before="parser")
+        nlp.add_pipe("kg_nominal_verbs", after="lemmatizer" if "lemmatizer" in nlp.pipe_names else "parser")
     before = {"before": "ner"} if "ner" in nlp.pipe_names else {}
     nlp.add_pipe("kg_gazetteer", config={"gazetteer_path": str(path)}, **before)
     if "ner" in nlp.pipe_names and "parser" in nlp.pipe_names:

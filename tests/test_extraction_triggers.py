@@ -360,3 +360,13 @@ def test_an_actor_that_kills_a_side_attacks_it(extract_text, text: str, expected
 def test_named_backers_and_supporters(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
     found = {t for t in triples(extract_text(text)) if t[1] == "backs"}
     assert found == expected, found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("US strikes on IS positions in Raqqa killed dozens.", {("united-states", "strikes", "islamic-state"), ("united-states", "strikes", "raqqa")}),
+    ("The monitor reported at least five US air strikes against the group's bases and a vehicle in Idlib province.",
+     {("united-states", "strikes", "idlib")}),
+])
+def test_where_a_nominal_strikes_targets_were_is_struck(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
+    found = triples(extract_text(text))
+    assert expected <= found, found

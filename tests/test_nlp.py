@@ -36,3 +36,11 @@ def test_plural_nouns_the_model_tags_as_verbs_are_nouns(nlp) -> None:
     doc = nlp("Aid groups condemned Russian and Assad regime airstrikes on besieged eastern Aleppo.")
     token = next(t for t in doc if t.lower_ == "airstrikes")
     assert (token.pos_, token.tag_, token.lemma_) == ("NOUN", "NNS", "airstrike")
+
+
+def test_plural_nouns_in_a_nouns_role_are_nouns(nlp) -> None:
+    """The tagger reads "strikes" as a verb; the parser makes it the subject of "killed"."""
+    doc = nlp("US strikes on IS positions in Raqqa killed dozens.")
+    assert (doc[1].pos_, doc[1].tag_) == ("NOUN", "NNS")
+    doc = nlp("Russia strikes Idlib.")
+    assert doc[1].pos_ == "VERB"

@@ -287,6 +287,8 @@ class TriggersMixin(ExtractorState):
             # "militants were killed in attacks by the army in the provinces of Hama and Idlib": where, too
             # (not "across Syria", "near Aleppo": an area or a landmark, not the place attacked)
             targets += [m for p in self.prep_objects(noun, ("in", "at", "inside")) for m in self.args(p) if self.is_place_mention(m) and m not in targets]
+            # "air strikes against the group's bases and a vehicle in Idleb province": where its targets were
+            targets += [m for p in self.prep_objects(noun, ("on", "against", "at")) for m in self.subtree_places(p) if m not in targets]
         killed_in = noun.dep_ == "pobj" and noun.head.lower_ in ("in", "by")
         if not agents and relation in ("strikes", "attacks") and explicit_targets and not killed_in:
             # "at least eight strikes targeted Binish": the agent was named just before.
