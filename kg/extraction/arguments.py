@@ -134,12 +134,15 @@ class ArgumentsMixin(ExtractorState):
         A name given by a compound, "of", "including" or "such as" wins over "in Y", which only
         says where the named place is."""
         found: list[int] = []
+        settlement = self.word(token, self.named_place_heads) in self.named_place_heads
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ in self.name_preps:
                 for pobj in child.children:
                     if pobj.dep_ in ("pobj", "pcomp"):
                         # "cities such as Kharkiv and Odesa amount to…" misparsed: names hang below
-                        found.extend(self.args(pobj, depth + 1) or self.modifier_entities(pobj))
+                        named = self.args(pobj, depth + 1) or self.modifier_entities(pobj)
+                        # "the town of Maaret Alnouman", which the NER took for a person, is a place
+                        found.extend(self.as_place(m) if settlement and child.lower_ == "of" else m for m in named)
         if not found:  # "northern Iraq's largest city Mosul": the apposed name is the city, Iraq only holds it
             found = [m for c in token.children if c.dep_ == "appos" and c.i in self.ent_of and self.ent_of[c.i].label_ in PLACE_LABELS
                      for m in self.args(c, depth + 1)]
@@ -168,6 +171,13 @@ class ArgumentsMixin(ExtractorState):
                         if pobj.dep_ == "pobj":
                             found.extend(self.args(pobj, depth + 1))
         return list(dict.fromkeys(found))
+
+    def as_place(self, index: int) -> int:
+        """A named mention read as a place whatever the NER's label (a settlement's name)."""
+        mention = self.mentions[index]
+        if mention.kind != "named" or mention.label in PLACE_LABELS | {"FAC"} or mention.key:
+            return index
+        return self.add_mention(Mention(mention.start, mention.end, mention.text, "named", key=None, label="GPE"))
 
     def unrecognised_name(self, token: Token) -> list[int]:
         """"Hardatnin village", "the village of Hardatnin": a proper name the NER missed, before
