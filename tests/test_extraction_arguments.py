@@ -200,3 +200,8 @@ def test_a_name_the_ner_missed_before_or_after_a_place_noun_is_a_place(extract_t
 ])
 def test_a_settlements_name_is_a_place_whatever_the_ner_says(extract_text, text: str, expected: tuple[str, str, str]) -> None:
     assert expected in triples(extract_text(text))
+
+
+def test_a_capitalised_first_word_is_no_qualifier(extract_text) -> None:
+    found = triples(extract_text("Earlier insurgents took the strategically located town of Jisr al Shughour."))
+    assert not any(s.startswith("earlier") for s, p, o in found), found

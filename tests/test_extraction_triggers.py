@@ -370,3 +370,11 @@ def test_named_backers_and_supporters(extract_text, text: str, expected: set[tup
 def test_where_a_nominal_strikes_targets_were_is_struck(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
     found = triples(extract_text(text))
     assert expected <= found, found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The rebels took the town of Saraqeb.", {("syrian-rebels", "captures", "saraqeb")}),
+    ("The rebels took part in the talks in Saraqeb.", set()),
+])
+def test_taking_a_town_captures_it(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
+    assert {t for t in triples(extract_text(text)) if t[1] == "captures"} == expected

@@ -254,6 +254,8 @@ class GenericNounsMixin(ExtractorState):
         for child in token.children:
             if self.word(child, self.group_words) in self.lex.group_class:
                 continue  # "Rebel fighters" at the start of a sentence: a class word, not a name
+            if child.is_sent_start and child.tag_ in ("JJR", "JJS", "RB", "RBR", "RBS"):
+                continue  # "Earlier insurgents took …": capitalised only as the sentence's first word
             if child.dep_ in ("amod", "compound") and child.i < token.i and child.text[:1].isupper() and child.i not in self.ent_of:
                 return child.text
             if child.dep_ in ("amod", "compound") and child.i in self.ent_of and self.ent_of[child.i].label_ == "NORP" and not self.ent_key(child):

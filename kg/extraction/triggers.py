@@ -44,7 +44,11 @@ class TriggersMixin(ExtractorState):
         if relation == "captures" and lemma in set(spec.get("control_verbs", [])) and lemma not in ("seize",):
             taken_back = lemma in spec.get("back_verbs", []) and any(c.dep_ in ("prt", "advmod") and c.lower_ == "back" and c.i > verb.i for c in verb.children)
             if not taken_back and not any(self.lemma(o) == "control" for o in self.objects(verb)):
-                takes_place = lemma == "take" and any(o.i in self.ent_of and self.ent_of[o.i].label_ in PLACE_LABELS for o in self.objects(verb))
+                # "Israeli tanks take Rafah crossing", "insurgents took the town of Jisr al Shughour"
+                takes_place = lemma == "take" and any(
+                    o.i in self.ent_of and self.ent_of[o.i].label_ in PLACE_LABELS
+                    or self.word(o, self.named_place_heads | self.named_place_features) in self.named_place_heads | self.named_place_features
+                    and any(self.is_place_mention(m) for m in self.args(o)) for o in self.objects(verb))
                 if lemma in ("take", "win", "gain", "regain", "assume", "establish", "wrest") and not takes_place:
                     return  # "took part", "gained ground"; but "Israeli tanks take Rafah crossing" is a capture
         if relation == "backs" and lemma in set(spec.get("send_verbs", [])):
