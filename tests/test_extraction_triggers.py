@@ -378,3 +378,14 @@ def test_where_a_nominal_strikes_targets_were_is_struck(extract_text, text: str,
 ])
 def test_taking_a_town_captures_it(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
     assert {t for t in triples(extract_text(text)) if t[1] == "captures"} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("8 persons were wounded in terrorist rocket shells on al-Foaa and Kafrya in Idleb countryside.",
+     {("syrian-rebels", "strikes", "fuaa"), ("syrian-rebels", "strikes", "kafriya")}),
+    ("Russian bombs on Aleppo killed 20.", {("russia", "strikes", "aleppo")}),
+    ("The ban on cluster bombs was debated.", set()),
+])
+def test_a_weapon_on_a_place_strikes_it(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
+    found = {t for t in triples(extract_text(text)) if t[1] == "strikes"}
+    assert expected <= found and (expected or not found), found

@@ -14,7 +14,7 @@ from kg.extraction.generic_nouns import GenericNounsMixin
 from kg.extraction.lexicon import Lexicon, load_lexicon
 from kg.extraction.participants import ParticipantsMixin
 from kg.extraction.secondary import SecondaryMixin
-from kg.extraction.tokens import SKIP_ENT_LABELS
+from kg.extraction.tokens import OBJECTS, SKIP_ENT_LABELS
 from kg.extraction.triggers import TriggersMixin
 
 
@@ -32,6 +32,7 @@ class Extractor(
         siege_adjectives = self.lex.word_set("siege_adjectives")
         between_nouns = self.lex.rel_set("attacks", "between_nouns")
         against_nouns = self.lex.rel_set("attacks", "against_nouns")
+        weapon_on_nouns = self.lex.rel_set("strikes", "weapon_on_nouns")
         for sent_index, sent in enumerate(self.sentences):
             for token in self.tokens[sent.start:sent.end]:
                 if token.is_space or token.is_punct:
@@ -50,6 +51,9 @@ class Extractor(
                         self.noun_trigger(token, self.lex.noun_relation[lemma], sent_index)
                     elif self.lemmas[token.i] in against_nouns and self.prep_objects(token, ("against",)):
                         self.noun_trigger(token, "attacks", sent_index)  # "the Taliban's fight against IS"
+                    elif self.lemmas[token.i] in weapon_on_nouns and token.dep_ not in OBJECTS and self.prep_objects(token, ("on",)):
+                        # "wounded in terrorist rocket shells on al-Foaa and Kafrya"; fired ones are read from the verb
+                        self.noun_trigger(token, "strikes", sent_index)
                 if self.lemmas[token.i] in between_nouns and token.pos_ in ("NOUN", "VERB"):
                     self.between_sides(token, sent_index)
                 if lower == "backed":
