@@ -389,3 +389,9 @@ def test_taking_a_town_captures_it(extract_text, text: str, expected: set[tuple[
 def test_a_weapon_on_a_place_strikes_it(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
     found = {t for t in triples(extract_text(text)) if t[1] == "strikes"}
     assert expected <= found and (expected or not found), found
+
+
+def test_the_target_of_an_attacks_means(extract_text) -> None:
+    """"on Hadar village" hangs on the rocket shell the attack was made with."""
+    found = triples(extract_text("A person was injured in a terrorist attack with a rocket shell on Hadar village in Quneitra southern province."))
+    assert ("syrian-rebels", "strikes", "hadar") in found, found

@@ -51,7 +51,8 @@ class Extractor(
                         self.noun_trigger(token, self.lex.noun_relation[lemma], sent_index)
                     elif self.lemmas[token.i] in against_nouns and self.prep_objects(token, ("against",)):
                         self.noun_trigger(token, "attacks", sent_index)  # "the Taliban's fight against IS"
-                    elif self.lemmas[token.i] in weapon_on_nouns and token.dep_ not in OBJECTS and self.prep_objects(token, ("on",)):
+                    elif self.lemmas[token.i] in weapon_on_nouns and token.dep_ not in OBJECTS and self.prep_objects(token, ("on",)) and not (
+                            token.dep_ == "pobj" and token.head.lower_ == "with"):  # "an attack with a rocket shell on X": the attack's
                         # "wounded in terrorist rocket shells on al-Foaa and Kafrya"; fired ones are read from the verb
                         self.noun_trigger(token, "strikes", sent_index)
                 if self.lemmas[token.i] in between_nouns and token.pos_ in ("NOUN", "VERB"):

@@ -166,6 +166,11 @@ class ParticipantsMixin(ExtractorState):
         found: list[int] = []
         for pobj in self.prep_objects(noun, preps):
             found.extend(self.args(pobj) or (self.event_owner(pobj) if relation == "backs" else []))
+        if relation in ("strikes", "attacks"):
+            # "a terrorist attack with a rocket shell on Hadar village": "on" hangs on the means
+            for means in self.prep_objects(noun, ("with",)):
+                if self.word(means, self.air) in self.air:
+                    found.extend(m for p in self.prep_objects(means, ("on", "at")) for m in self.args(p) if m not in found)
         governor, role = self.governing_verb(noun)
         if governor is not None and role == "object" and not found:
             # "staged strikes on X", "repelled an assault on Krynky": the parser hangs "on" on the verb
