@@ -395,3 +395,13 @@ def test_the_target_of_an_attacks_means(extract_text) -> None:
     """"on Hadar village" hangs on the rocket shell the attack was made with."""
     found = triples(extract_text("A person was injured in a terrorist attack with a rocket shell on Hadar village in Quneitra southern province."))
     assert ("syrian-rebels", "strikes", "hadar") in found, found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The YPG captured Tel Abyad from ISIS last year.", {("ypg", "captures", "tal-abyad"), ("ypg", "attacks", "islamic-state")}),
+    # "from" hangs on the villages
+    ("Jund Al Aqsa seized over a dozen villages from local NDF militias.", {("jund-al-aqsa", "attacks", "national-defence-forces")}),
+])
+def test_whom_a_place_is_taken_from_is_attacked(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
+    found = triples(extract_text(text))
+    assert expected <= found, found

@@ -152,6 +152,12 @@ class TriggersMixin(ExtractorState):
             if targets and cleared:
                 self.add_event("attacks", verb, agents, cleared, sent_index, tier, places=places)
         self.add_event(relation, verb, agents, targets, sent_index, tier, places=places)
+        if relation == "captures":
+            # "The YPG captured Tel Abyad from ISIS": whom a place is taken from is attacked
+            froms = self.prep_objects(verb, ("from",)) + [p for o in patient for p in self.prep_objects(o, ("from",))]  # "seized villages from NDF militias"
+            holders = [m for m in self.actor_args(froms, "attacks")[0] if m not in agents]
+            if holders:
+                self.add_event("attacks", verb, agents, holders, sent_index, tier, places=places)
 
     def evacuation(self, verb: Token, relation: str, agents: list[int], tier: str, patient: list[Token], passive: bool, sent_index: int) -> None:
         lemma = self.lemma(verb)
