@@ -205,3 +205,8 @@ def test_a_settlements_name_is_a_place_whatever_the_ner_says(extract_text, text:
 def test_a_capitalised_first_word_is_no_qualifier(extract_text) -> None:
     found = triples(extract_text("Earlier insurgents took the strategically located town of Jisr al Shughour."))
     assert not any(s.startswith("earlier") for s, p, o in found), found
+
+
+def test_of_hung_on_the_first_conjunct_names_the_later_one(extract_text) -> None:
+    found = triples(extract_text("Heavy clashes then erupted between the Daesh fighters and members of the US-backed Syrian Democratic Forces."))
+    assert {("islamic-state", "attacks", "syrian-democratic-forces"), ("syrian-democratic-forces", "attacks", "islamic-state")} <= found, found
