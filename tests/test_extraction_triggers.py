@@ -405,3 +405,19 @@ def test_the_target_of_an_attacks_means(extract_text) -> None:
 def test_whom_a_place_is_taken_from_is_attacked(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
     found = triples(extract_text(text))
     assert expected <= found, found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("SDF fighters have been advancing under the cover of intense airstrikes by the U.S.-led coalition.",
+     {("us-led-coalition", "backs", "syrian-democratic-forces")}),
+    ("The Manbij area has seen intense battles between Daesh extremists and SDF fighters who have been advancing under the cover "
+     "of intense airstrikes by the U.S.-led coalition.", {("us-led-coalition", "backs", "syrian-democratic-forces")}),
+    ("Civilians took cover in basements in Aleppo.", set()),
+])
+def test_who_gives_cover_backs(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
+    assert {t for t in triples(extract_text(text)) if t[1] == "backs"} == expected
+
+
+def test_whoever_holds_an_attacked_area_is_attacked(extract_text) -> None:
+    found = triples(extract_text("Russian jets bombed areas held by the rebels in Idlib."))
+    assert ("russia", "strikes", "syrian-rebels") in found, found

@@ -151,6 +151,12 @@ class TriggersMixin(ExtractorState):
             cleared = self.actor_args(of, "attacks")[0] or [m for p in of for m in self.modifier_entities(p) if self.is_actor_mention(m)]
             if targets and cleared:
                 self.add_event("attacks", verb, agents, cleared, sent_index, tier, places=places)
+        if relation in ("strikes", "attacks"):
+            # "attacked several southern neighborhoods held by government troops": the holders too
+            for item in patient:
+                for clause in item.children:
+                    if clause.dep_ == "acl" and clause.tag_ == "VBN" and self.lemmas[clause.i] in self.lex.word_set("holding_participles"):
+                        targets += [m for m in self.actor_args(self.prep_objects(clause, ("by",)), relation)[0] if m not in targets and m not in agents]
         self.add_event(relation, verb, agents, targets, sent_index, tier, places=places)
         if relation == "captures":
             # "The YPG captured Tel Abyad from ISIS": whom a place is taken from is attacked
@@ -204,11 +210,15 @@ class TriggersMixin(ExtractorState):
             return
         lemma = self.word(noun, self.trigger_nouns)
         helper_nouns = self.lex.rel_set("backs", "helper_nouns")
-        if relation == "backs" and lemma in helper_nouns and noun.dep_ == "pobj" and noun.head.lower_ == "with":
+        under_nouns = self.lex.rel_set("backs", "under_nouns")
+        if lemma in under_nouns and not (noun.dep_ == "pobj" and noun.head.lower_ == "under"):
+            return  # "took cover"
+        if relation == "backs" and (lemma in helper_nouns and noun.head.lower_ == "with" or lemma in under_nouns) and noun.dep_ == "pobj":
             # "the army, with the help of Iranian-backed militias, took…": the helper backs the subject.
             helpers = []
             for pobj in self.prep_objects(noun, ("of", "from")):
-                helpers.extend(self.args(pobj))
+                # "under the cover of airstrikes by the U.S.-led coalition": who strikes
+                helpers.extend(self.args(pobj) or (self.nominal_agents(pobj, "strikes")[0] if self.word(pobj, self.trigger_nouns) in self.trigger_nouns else []))
             for owner in self.owner_tokens(noun):  # "with US air support"
                 helpers.extend(self.actor_args([owner], relation)[0] or ([self.demonym_state(owner)[0]] if self.demonym_state(owner) else []))
             clause = noun.head.head
@@ -216,6 +226,10 @@ class TriggersMixin(ExtractorState):
                 clause = clause.head
             subj, _ = self.subject_tokens(clause)
             helped, tier = self.actor_args(subj, relation)
+            if clause.dep_ == "relcl" and subj:
+                # "between Daesh extremists and the fighters who have been advancing under the
+                # cover of …": the clause modifies its own noun, not the nouns coordinated with it
+                helped = [m for m in self.arg(subj[0]) if self.is_actor_mention(m)]
             self.add_event(relation, noun, helpers, helped, sent_index, tier)
             return
         if relation == "backs" and lemma in helper_nouns and noun.dep_ == "pobj" and noun.head.lower_ == "in":
