@@ -189,6 +189,18 @@ def _stamp(line: str) -> int:
     return 0
 
 
+@lru_cache(maxsize=1)
+def _title_suffix_patterns() -> list[re.Pattern[str]]:
+    return [re.compile(p) for p in _lexicon().get("title_suffixes", [])]
+
+
+def _title_suffix(line: str) -> int | None:
+    """Where a headline's page or source suffix starts ("… Aleppo city _ monitor | Jordan Times"),
+    or None; never the whole line."""
+    starts = [m.start() for p in _title_suffix_patterns() for m in [p.search(line)] if m is not None and m.start() > 0]
+    return min(starts) if starts else None
+
+
 def is_headline_like(line: str) -> bool:
     stripped = line.strip()
     return 0 < len(stripped) <= 160 and stripped[-1] not in ".!?:\"'"
@@ -216,6 +228,10 @@ def furniture_spans(text: str) -> list[tuple[int, int]]:
         in_block = False
         if len(stripped) <= FURNITURE_LINE_LIMIT and any(p.search(stripped) for p in lines):
             spans.append((start, end))
+            continue
+        suffix = _title_suffix(line) if is_headline_like(stripped) else None
+        if suffix is not None:
+            spans.append((start + suffix, end))
             continue
         stamp = _stamp(line)
         if stamp:

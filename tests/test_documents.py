@@ -223,3 +223,15 @@ def test_wiki_headings_run_into_the_text_are_furniture() -> None:
     kept = "".join(" " if any(a <= i < b for a, b in spans) else c for i, c in enumerate(text))
     assert "1974.               The gang planted" in kept and "A second bomb went off." in kept
     assert furniture_spans("Casualties were 2 == 2 in total, officials said.") == []  # no heading without a title between
+
+
+@pytest.mark.parametrize("line, kept", [
+    ("Syrian and Russian aircraft step up bombing of Aleppo city \x95_ monitor | Jordan Times", "Syrian and Russian aircraft step up bombing of Aleppo city"),
+    ("Rebels seize town near Hama | Reuters", "Rebels seize town near Hama"),
+    ("Rebels seize town near Hama.", "Rebels seize town near Hama."),  # a sentence, no headline
+])
+def test_a_headlines_page_or_source_suffix_is_furniture(line: str, kept: str) -> None:
+    text = f"{line}\n\nThe army shelled the town on Sunday."
+    spans = [s for s in furniture_spans(text) if s[0] < len(line)]
+    end = spans[0][0] if spans else len(line)
+    assert text[:end].rstrip() == kept
