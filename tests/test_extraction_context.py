@@ -78,3 +78,12 @@ def test_a_participle_on_a_planned_verbs_object_is_asserted(extract_text) -> Non
     assert ("kurds", "attacks", "islamic-state") in found, found
     found = triples(extract_text("Ankara is seeking to attack the Kurdish forces in Afrin."))
     assert ("turkey", "attacks", "kurds") not in found, found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Syrian and Russian warplanes regularly bomb Idlib.", {("syrian-government", "strikes", "idlib"), ("russia", "strikes", "idlib")}),
+    ("The army attacks rebel positions whenever it can, the minister said.", set()),  # a habit, no event
+])
+def test_a_present_tense_that_repeats_reports_events(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
+    found = {t for t in triples(extract_text(text)) if t[1] in ("strikes", "attacks")}
+    assert found == expected, found

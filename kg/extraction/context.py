@@ -66,8 +66,9 @@ class ContextMixin(ExtractorState):
             return True  # bounded: a 1,000-item coordination must not make this quadratic
         if relation in ("strikes", "attacks", "captures", "evacuates") and token.pos_ == "VERB":
             # Present simple in running text states a habit or policy, not an event.
-            if token.tag_ in ("VBZ", "VBP") and not self.in_headline(token) and not self.bare_infinitive(token):
-                return True
+            if token.tag_ in ("VBZ", "VBP") and not self.in_headline(token) and not self.bare_infinitive(token) and not any(
+                    c.dep_ == "advmod" and c.lower_ in self.lex.word_set("repetition_adverbs") for c in token.children):
+                return True  # but "Syrian and Russian warplanes regularly bomb Idlib" reports strikes that happen
         return False
 
     def is_false_hearsay(self, token: Token) -> bool:
