@@ -66,6 +66,11 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
             lexicon.verb_relation.setdefault(verb, []).append(relation)
         for noun in spec.get("nouns", []):
             lexicon.noun_relation.setdefault(noun, relation)
+        # rule triggers the learned scorer's trigger words leave out (kg.features reads "verbs", "nouns")
+        for verb in spec.get("kill_verbs", []):
+            lexicon.verb_relation.setdefault(verb, []).append(relation)
+        for noun in spec.get("under_nouns", []):
+            lexicon.noun_relation.setdefault(noun, relation)
     for cls, nouns in raw["group_nouns"].items():
         for noun in nouns:
             lexicon.group_class.setdefault(noun, cls)
