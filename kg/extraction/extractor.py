@@ -6,11 +6,13 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extraction.arguments import ArgumentsMixin
 from kg.extraction.claims import ClaimsMixin
+from kg.extraction.contests import ContestsMixin
 from kg.extraction.clauses import ClausesMixin
 from kg.extraction.context import ContextMixin
 from kg.extraction.data import Event, Extraction, Fact
 from kg.extraction.details import DetailsMixin
 from kg.extraction.generic_nouns import GenericNounsMixin
+from kg.extraction.means import MeansMixin
 from kg.extraction.lexicon import Lexicon, load_lexicon
 from kg.extraction.participants import ParticipantsMixin
 from kg.extraction.secondary import SecondaryMixin
@@ -19,8 +21,8 @@ from kg.extraction.triggers import TriggersMixin
 
 
 class Extractor(
-    ArgumentsMixin, GenericNounsMixin, ClausesMixin, ContextMixin, ParticipantsMixin, TriggersMixin, SecondaryMixin,
-    ClaimsMixin, DetailsMixin,
+    ArgumentsMixin, GenericNounsMixin, ClausesMixin, ContextMixin, ParticipantsMixin, TriggersMixin, MeansMixin,
+    ContestsMixin, SecondaryMixin, ClaimsMixin, DetailsMixin,
 ):
     """One pass over one ``Doc``. Keeps mention indices stable in order of creation."""
 
