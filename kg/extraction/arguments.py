@@ -104,15 +104,20 @@ class ArgumentsMixin(ExtractorState):
                 return owners
         if token.dep_ == "appos" and token.head.i in self.ent_of:
             return self.args(token.head, depth + 1)
-        appositions = [c for c in token.children if c.dep_ == "appos"]
-        if not appositions and token.dep_ == "conj":
-            # "Assad's forces and its rival the Islamic State group": the parser hangs the
-            # apposition on the first conjunct; it names the noun it follows.
-            appositions = [c for c in token.head.children if c.dep_ == "appos" and c.left_edge.i == token.right_edge.i + 1]
+        appositions = [c for c in token.children if c.dep_ == "appos"] or self.hung_on_first_conjunct(token, "appos")
         for child in appositions:
             if child.i in self.ent_of and lemma in self.container_group:
                 return self.args(child, depth + 1)
         return []
+
+    def hung_on_first_conjunct(self, token: Token, dep: str, word: str | None = None) -> list[Token]:
+        """Dependents the parser hangs on the first conjunct that stand right after ``token``, a
+        later conjunct, and belong to it: "Assad's forces and its rival the Islamic State group"
+        (an apposition), "the Daesh fighters and members of the SDF" (an "of")."""
+        if token.dep_ != "conj":
+            return []
+        return [c for c in token.head.children
+                if c.dep_ == dep and (word is None or c.lower_ == word) and c.left_edge.i == token.right_edge.i + 1]
 
     def apposed_name(self, token: Token) -> Ent | None:
         """The name an apposition describes: the one right before it ("Madaya, a town"). The

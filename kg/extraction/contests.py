@@ -58,12 +58,10 @@ class ContestsMixin(ExtractorState):
                 agents, tier = self.actor_args(self.subject_tokens(clause)[0], "attacks")
         else:
             agents, tier = self.actor_args(self.subject_tokens(verb)[0], "attacks")
-        targets = [m for o in self.objects(verb) for m in self.args(o)]
-        holders = self.prep_objects(verb, ("from",))
-        for obj in self.objects(verb):  # "to recapture areas lost to the ISIS group", "… held by IS"
-            for clause in obj.children:
-                if clause.dep_ == "acl" and clause.tag_ == "VBN" and self.lemmas[clause.i] in self.lex.word_set("holding_participles"):
-                    holders += self.prep_objects(clause, ("to", "by"))
+        objects = self.objects(verb)
+        targets = [m for o in objects for m in self.args(o)]
+        # "from the group", "to recapture areas lost to the ISIS group", "… held by IS"
+        holders = self.prep_objects(verb, ("from",)) + self.holders(objects, ("to", "by"))
         targets += [m for p in holders for m in self.actor_args([p], "attacks")[0] if m not in targets]
         self.add_event("attacks", verb, agents, targets, sent_index, tier)
         return True
@@ -80,6 +78,15 @@ class ContestsMixin(ExtractorState):
         if current.dep_ == "dobj" and self.lemmas[current.head.i] in self.lex.rel_set("attacks", "engaged_light_verbs"):
             return current.head
         return None
+
+    def fought_with(self, trigger: Token, side: list[Token], sent_index: int, places: list[int]) -> None:
+        """``side`` and the trigger's "with" object attack each other ("clashed with", "engaged in
+        fighting with")."""
+        subject = self.actor_args(side, "attacks")[0]
+        other = [m for m in self.actor_args(self.prep_objects(trigger, ("with",)), "attacks")[0] if m not in subject]
+        if subject and other:
+            self.add_event("attacks", trigger, subject, other, sent_index, "explicit", places=places)
+            self.add_event("attacks", trigger, other, subject, sent_index, "explicit", places=places)
 
     def between_sides(self, noun: Token, sent_index: int) -> None:
         """"fighting between IS and the Taliban", "clashes between X and Y": each side attacks
@@ -100,21 +107,12 @@ class ContestsMixin(ExtractorState):
         places = self.place_args(noun)
         if not sides and noun.pos_ == "VERB" and self.lemmas[noun.i] in self.lex.rel_set("attacks", "with_verbs"):
             # "government forces clashed with Houthi fighters": the subject against the "with" object
-            subject = self.actor_args(self.subject_tokens(noun)[0], "attacks")[0]
-            other = [m for m in self.actor_args(self.prep_objects(noun, ("with",)), "attacks")[0] if m not in subject]
-            if subject and other:
-                self.add_event("attacks", noun, subject, other, sent_index, "explicit", places=places)
-                self.add_event("attacks", noun, other, subject, sent_index, "explicit", places=places)
+            self.fought_with(noun, self.subject_tokens(noun)[0], sent_index, places)
             return
         if not sides and noun.pos_ == "NOUN":
             verb = self.engaging_verb(noun)
-            if verb is not None:
-                engaged = self.subject_tokens(verb)[0] or [c for c in verb.children if c.dep_ in PASSIVE_SUBJECTS]  # "were locked in"
-                subject = self.actor_args(engaged, "attacks")[0]
-                other = [m for m in self.actor_args(self.prep_objects(noun, ("with",)), "attacks")[0] if m not in subject]
-                if subject and other:
-                    self.add_event("attacks", noun, subject, other, sent_index, "explicit", places=places)
-                    self.add_event("attacks", noun, other, subject, sent_index, "explicit", places=places)
+            if verb is not None:  # "were locked in fierce battles with": the passive subject too
+                self.fought_with(noun, self.subject_tokens(verb)[0] or [c for c in verb.children if c.dep_ in PASSIVE_SUBJECTS], sent_index, places)
             return
         if len({who(m) for m in sides}) < 2:
             return

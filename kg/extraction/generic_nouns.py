@@ -28,14 +28,12 @@ class GenericNounsMixin(ExtractorState):
         loyal = self.loyal_to(token)
         if loyal:
             return loyal
-        if token.dep_ == "conj" and not any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
-            # "between the Daesh fighters and members of the SDF": the parser hangs "of the SDF" on
-            # the first conjunct; it names the noun right before it
-            for prep in token.head.children:
-                if prep.dep_ == "prep" and prep.lower_ == "of" and prep.i == token.right_edge.i + 1:
-                    named = [m for p in prep.children if p.dep_ == "pobj" for m in self.args(p) if self.is_actor_mention(m)]
-                    if named:
-                        return named
+        if not any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
+            # "between the Daesh fighters and members of the SDF": "of the SDF" is the members'
+            for prep in self.hung_on_first_conjunct(token, "prep", "of"):
+                named = [m for p in prep.children if p.dep_ == "pobj" for m in self.args(p) if self.is_actor_mention(m)]
+                if named:
+                    return named
         for child in token.children:  # "the Lebanese Shiite group Hezbollah": the name, not the demonym
             ent = self.ent_of.get(child.i)
             right_after = child.left_edge.i == token.i + 1 or child.left_edge.i == token.i + 2 and self.doc[token.i + 1].text == ","

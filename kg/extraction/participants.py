@@ -69,7 +69,7 @@ class ParticipantsMixin(ExtractorState):
         if not found:
             for child in noun.children:
                 # "regime airstrikes on the town", "army shelling": a state noun owns the event
-                if child.dep_ in ("compound", "nmod") and child.i < noun.i and child.i not in self.ent_of and self.lemma(child) in ("regime", "government", "army", "military"):
+                if child.dep_ in ("compound", "nmod") and child.i < noun.i and child.i not in self.ent_of and self.lemma(child) in self.lex.word_set("owning_state_nouns"):
                     found.extend(self.generic(child))
         group = self.group_modifier(noun)
         if group is not None:
@@ -227,6 +227,14 @@ class ParticipantsMixin(ExtractorState):
         if self.lemma(verb) in self.casualty_words:
             return [m for m in mentions if self.mentions[m].kind != "civilians"]
         return mentions
+
+    def holders(self, objects: list[Token], preps: tuple[str, ...]) -> list[Token]:
+        """Whom the objects' places were lost to or are held by: "areas lost to the ISIS group",
+        "neighborhoods held by government troops" (the ``preps`` objects of a holding participle)."""
+        participles = self.lex.word_set("holding_participles")
+        return [p for obj in objects for clause in obj.children
+                if clause.dep_ == "acl" and clause.tag_ == "VBN" and self.lemmas[clause.i] in participles
+                for p in self.prep_objects(clause, preps)]
 
     def place_args(self, token: Token) -> list[int]:
         found = []

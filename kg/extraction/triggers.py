@@ -153,10 +153,7 @@ class TriggersMixin(ExtractorState):
                 self.add_event("attacks", verb, agents, cleared, sent_index, tier, places=places)
         if relation in ("strikes", "attacks"):
             # "attacked several southern neighborhoods held by government troops": the holders too
-            for item in patient:
-                for clause in item.children:
-                    if clause.dep_ == "acl" and clause.tag_ == "VBN" and self.lemmas[clause.i] in self.lex.word_set("holding_participles"):
-                        targets += [m for m in self.actor_args(self.prep_objects(clause, ("by",)), relation)[0] if m not in targets and m not in agents]
+            targets += [m for m in dict.fromkeys(self.actor_args(self.holders(patient, ("by",)), relation)[0]) if m not in targets and m not in agents]
         self.add_event(relation, verb, agents, targets, sent_index, tier, places=places)
         if relation == "captures":
             # "The YPG captured Tel Abyad from ISIS": whom a place is taken from is attacked
