@@ -373,6 +373,9 @@ def build_pipeline(model: str | None = None, gazetteer_path: Path | None = None,
 
         nlp.add_pipe("kg_name_list_sentences", config={"lexicon_path": str(LEXICON_PATH)}, before="parser")
         nlp.add_pipe("kg_name_lists", config={"lexicon_path": str(LEXICON_PATH)}, after="ner")
+        import kg.parse_repairs  # noqa: F401 - registers the component
+
+        nlp.add_pipe("kg_opening_subjects", after="kg_name_lists")
     nlp.add_pipe("kg_relations", config={"gazetteer_path": str(path), "lexicon_path": str(LEXICON_PATH), "scorer_path": scorer_path(scorer)})
     return nlp
 

@@ -87,3 +87,10 @@ def test_a_participle_on_a_planned_verbs_object_is_asserted(extract_text) -> Non
 def test_a_present_tense_that_repeats_reports_events(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
     found = {t for t in triples(extract_text(text)) if t[1] in ("strikes", "attacks")}
     assert found == expected, found
+
+
+def test_it_is_not_a_plural_main_subject_but_the_speaker(extract_text) -> None:
+    """"when it launched …, militants … took shelter": "it" is Pakistan, who complained, not the militants."""
+    found = triples(extract_text("Pakistan has often complained that when it launched military operations in Swat and South Waziristan in 2009, militants belonging to Pakistani Taliban took shelter in Afghanistan."))
+    assert {("pakistan", "attacks", "swat"), ("pakistan", "attacks", "south-waziristan")} <= found, found
+    assert not any(s == "tehrik-i-taliban-pakistan" for s, _, _ in found), found

@@ -63,3 +63,20 @@ def test_a_besieged_place_without_a_named_besieger_is_nobodys(extract_text) -> N
     assert not any(p == "attacks" for _, p, _ in triples(extract_text("Food finally reached the besieged town of Zabadani."))), \
         triples(extract_text("Food finally reached the besieged town of Zabadani."))
     assert not any(p == "attacks" for _, p, _ in triples(extract_text("Relief workers sent aid to Madaya.")))
+
+
+def test_a_vehicle_laden_with_explosives_is_a_bomb(extract_text) -> None:
+    found = triples(extract_text("ISIS militants detonated an explosives-laden truck in Hassakeh."))
+    assert ("islamic-state", "attacks", "hasakah") in found, found
+    found = triples(extract_text("Rebels detonated a truck packed with explosives at a checkpoint in Homs."))
+    assert ("syrian-rebels", "attacks", "homs") in found, found
+
+
+def test_a_laden_vehicle_without_explosives_is_no_bomb(extract_text) -> None:
+    found = triples(extract_text("Rebels detonated a truck laden with flour in Homs."))
+    assert not found, found
+
+
+def test_the_subject_swallowed_by_an_opening_phrase_still_acts(extract_text) -> None:
+    found = triples(extract_text("In the remote northeastern city of Hassakeh ISIS suicide bombers detonated an explosives-laden truck near a main power plant Sunday."))
+    assert ("islamic-state", "attacks", "hasakah") in found, found

@@ -44,3 +44,21 @@ def test_plural_nouns_in_a_nouns_role_are_nouns(nlp) -> None:
     assert (doc[1].pos_, doc[1].tag_) == ("NOUN", "NNS")
     doc = nlp("Russia strikes Idlib.")
     assert doc[1].pos_ == "VERB"
+
+
+def test_a_subject_run_into_an_opening_phrase_is_split_off(nlp) -> None:
+    """Commas stripped: "In the city of Hassakeh ISIS suicide bombers detonated" parses the subject
+    as part of "of Hassakeh"; the repair makes "bombers" the subject and "Hassakeh" the place."""
+    doc = nlp("In the remote northeastern city of Hassakeh ISIS suicide bombers detonated a truck bomb near a power plant Sunday.")
+    bombers = next(t for t in doc if t.text == "bombers")
+    hassakeh = next(t for t in doc if t.text == "Hassakeh")
+    assert (bombers.dep_, bombers.head.text) == ("nsubj", "detonated")
+    assert (hassakeh.dep_, hassakeh.head.text) == ("pobj", "of")
+
+
+def test_an_opening_phrase_that_is_all_place_is_left_as_parsed(nlp) -> None:
+    doc = nlp("In Aleppo province Turkish jets struck Kurdish positions.")
+    jets = next(t for t in doc if t.text == "jets")
+    assert (jets.dep_, jets.head.text) == ("nsubj", "struck")
+    doc = nlp("In the city of Aleppo the army shelled rebel positions.")
+    assert [t.i for t in doc if t.dep_ == "ROOT"] == [next(t.i for t in doc if t.text == "shelled")]

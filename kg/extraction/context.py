@@ -108,10 +108,17 @@ class ContextMixin(ExtractorState):
             verb = token.head
             if word in ("they", "it") and token.dep_ in ("nsubj", "nsubjpass") and verb.dep_ == "advcl":
                 # "Islamic State has made rapid gains since it seized Mosul": the main clause's subject
-                subj, _ = self.subject_tokens(verb.head)
-                found = [m for item in subj if not is_pronoun(item) for m in self.args(item) if self.is_actor_mention(m)]
-                if found:
-                    return found, "explicit"
+                # "when it launched operations …, militants … took shelter": "it" is no plural; then
+                # the subject of the clause that one is said in ("Pakistan complained that when it …")
+                clauses = [verb.head] + ([verb.head.head] if verb.head.dep_ == "ccomp" else [])
+                for clause in clauses:
+                    subj, _ = self.subject_tokens(clause)
+                    agrees = [item for item in subj if not is_pronoun(item) and not (word == "it" and item.tag_ in ("NNS", "NNPS"))]
+                    found = [m for item in agrees for m in self.args(item) if self.is_actor_mention(m)]
+                    if found:
+                        return found, "explicit"
+                    if agrees:
+                        break
             if verb.dep_ == "ccomp" and self.lemma(verb.head) in self.reporting:
                 subj, _ = self.subject_tokens(verb.head)
                 for item in subj:

@@ -85,8 +85,18 @@ class SecondaryMixin(ExtractorState):
         self.add_event("strikes", verb, agents, targets, sent_index, tier, places=self.place_args(verb))
 
     def is_explosive(self, token: Token) -> bool:
-        """A bomb, device or explosives (``plant_objects``), itself or through "of"."""
-        return self.names_one_of(token, self.lex.rel_set("attacks", "plant_objects"))
+        """A bomb, device or explosives (``plant_objects``), itself or through "of", or a vehicle
+        laden with them ("an explosives-laden truck", "a car packed with explosives", "a
+        booby-trapped car")."""
+        explosives = self.lex.rel_set("attacks", "plant_objects")
+        if self.names_one_of(token, explosives):
+            return True
+        laden = self.lex.rel_set("attacks", "laden_words")
+        return any(
+            c.dep_ in ("amod", "acl", "compound") and c.lower_ in laden
+            and any(self.lemma(g) in explosives for g in c.subtree if g is not c)
+            for c in token.children
+        )
 
     def ground_bomb(self, token: Token) -> bool:
         """"a car bomb", "the pub bombings", "a suicide bomber": a modifier puts the bomb on the ground."""
@@ -100,8 +110,11 @@ class SecondaryMixin(ExtractorState):
         if not any(self.is_explosive(t) for o in objects for t in (o, *o.conjuncts)) or self.is_blocked(verb, "attacks"):
             return
         preps = self.lex.rel_set("attacks", "plant_preps")
+        laden = self.lex.rel_set("attacks", "laden_words")
+        # "a truck packed with explosives at a checkpoint": the parser hangs "at" on "packed"
+        holders = objects + [c for o in objects for c in o.children if c.dep_ == "acl" and c.lower_ in laden]
         targets: list[int] = []
-        for item in self.prep_objects(verb, preps) + [p for o in objects for p in self.prep_objects(o, preps)]:
+        for item in self.prep_objects(verb, preps) + [p for o in holders for p in self.prep_objects(o, preps)]:
             targets.extend(self.args(item) or self.subtree_places(item))
         agents, tier = self.doer(verb, "attacks")
         self.add_event("attacks", verb, agents, targets, sent_index, tier, places=self.place_args(verb))
