@@ -421,3 +421,23 @@ def test_who_gives_cover_backs(extract_text, text: str, expected: set[tuple[str,
 def test_whoever_holds_an_attacked_area_is_attacked(extract_text) -> None:
     found = triples(extract_text("Russian jets bombed areas held by the rebels in Idlib."))
     assert ("russia", "strikes", "syrian-rebels") in found, found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The SDF has been advancing under the cover of airstrikes by the U.S.-led coalition.",
+     {("us-led-coalition", "backs", "syrian-democratic-forces")}),
+    ("Assad has been backed by Russia and by Iran.",
+     {("russia", "backs", "syrian-government"), ("iran", "backs", "syrian-government")}),
+    ("Bashar al-Assad spoke in Damascus on Monday. He has been backed by Russia.", {("russia", "backs", "syrian-government")}),
+    ("Bashar al-Assad spoke in Damascus on Monday. Russia backs him.", {("russia", "backs", "syrian-government")}),
+    ("Syrian troops fought in Aleppo. The army backed by pro-government militias won back the village of al-Tiba.",
+     {("pro-government-militias", "backs", "syrian-government")}),
+    ("Russia's intervention has helped bolster Assad's government.", {("russia", "backs", "syrian-government")}),
+])
+def test_backers_in_other_words(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
+    assert {t for t in triples(extract_text(text)) if t[1] == "backs"} == expected
+
+
+def test_a_passive_read_as_a_past_tense_backs_its_subject_not_the_next_object(extract_text) -> None:
+    found = triples(extract_text("Syrian troops fought in Aleppo. The army backed by pro-government militias won back the village of al-Tiba."))
+    assert ("syrian-government", "backs", "al-tiba") not in found and ("syrian-government", "captures", "al-tiba") in found, found

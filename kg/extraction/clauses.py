@@ -83,6 +83,17 @@ class ClausesMixin(ExtractorState):
                     break
         return [], False
 
+    def with_coordinated_agents(self, agent: Token | None) -> list[Token]:
+        """The "by" agent and those of "by" phrases coordinated with it ("backed by Russia and by
+        Iran": the parser hangs the second "by" on the first)."""
+        if agent is None:
+            return []
+        found = [agent]
+        for conj in agent.head.conjuncts if agent.head.dep_ in ("agent", "prep") else ():
+            if conj.lower_ == "by":
+                found.extend(p for p in conj.children if p.dep_ == "pobj")
+        return found
+
     def by_agent(self, verb: Token) -> Token | None:
         for child in verb.children:
             if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
@@ -103,6 +114,9 @@ class ClausesMixin(ExtractorState):
     def is_passive(self, verb: Token) -> bool:
         return any(c.dep_ in PASSIVE_SUBJECTS or c.dep_ == "auxpass" for c in verb.children) or (
             verb.tag_ == "VBN" and verb.dep_ in ("acl", "amod") and not any(c.dep_ == "aux" for c in verb.children)
+        ) or (  # "The army backed by pro-government militias won …": "backed" read as a past tense
+            verb.tag_ in ("VBD", "VBN") and any(c.dep_ == "agent" for c in verb.children)
+            and not any(c.dep_ == "dobj" for c in verb.children)
         )
 
     def objects(self, verb: Token, depth: int = 0) -> list[Token]:

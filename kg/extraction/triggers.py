@@ -8,6 +8,9 @@ from spacy.tokens import Token
 from kg.extraction.state import ExtractorState
 from kg.extraction.tokens import OBJECTS, PASSIVE_SUBJECTS, PLACE_LABELS, SUBJECTS
 
+# Pronouns of a person: "he" and "him" are the last person named, never a group or a place.
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+
 
 class TriggersMixin(ExtractorState):
     """Verb and noun triggers of the core relations.
@@ -76,10 +79,12 @@ class TriggersMixin(ExtractorState):
             if agent is not None and self.lemma(agent) in self.trigger_nouns and relation in ("strikes", "attacks"):
                 agents, tier = self.nominal_agents(agent, relation)
             else:
-                agents, tier = self.actor_args([agent] if agent is not None else [], relation)
+                agents, tier = self.actor_args(self.with_coordinated_agents(agent), relation)
             patient = [c for c in verb.children if c.dep_ in PASSIVE_SUBJECTS]
             if not patient and verb.dep_ in ("acl", "amod", "relcl"):
                 patient = [verb.head]
+            if not patient:  # "The army backed by militias won …", read as a clause of its own
+                patient = [c for c in verb.children if c.dep_ == "nsubj"]
             if agent is None and not agents:
                 for conj in verb.conjuncts:  # "funded and armed by Iran"
                     shared = self.by_agent(conj)
@@ -118,6 +123,11 @@ class TriggersMixin(ExtractorState):
                 return
         targets: list[int] = []
         for item in patient:
+            if item.lower_ in PERSON_PRONOUNS:
+                # "He has been backed by Russia", "Russia backs him": the person named before
+                person = self.previous_person(item)
+                targets.extend([person] if person is not None else [])
+                continue
             targets.extend(self.args(item) or (self.event_owner(item) if relation == "backs" else []))
         if lemma in set(spec.get("motion_verbs", [])):
             targets = []
@@ -213,7 +223,7 @@ class TriggersMixin(ExtractorState):
         if relation == "backs" and (lemma in helper_nouns and noun.head.lower_ == "with" or lemma in under_nouns) and noun.dep_ == "pobj":
             # "the army, with the help of Iranian-backed militias, took…": the helper backs the subject.
             helpers = []
-            for pobj in self.prep_objects(noun, ("of", "from")):
+            for pobj in self.prep_objects(noun, ("of", "from", "by")):  # "cover … by the coalition", misattached
                 # "under the cover of airstrikes by the U.S.-led coalition": who strikes
                 helpers.extend(self.args(pobj) or (self.nominal_agents(pobj, "strikes")[0] if self.word(pobj, self.trigger_nouns) in self.trigger_nouns else []))
             for owner in self.owner_tokens(noun):  # "with US air support"
