@@ -441,3 +441,28 @@ def test_backers_in_other_words(extract_text, text: str, expected: set[tuple[str
 def test_a_passive_read_as_a_past_tense_backs_its_subject_not_the_next_object(extract_text) -> None:
     found = triples(extract_text("Syrian troops fought in Aleppo. The army backed by pro-government militias won back the village of al-Tiba."))
     assert ("syrian-government", "backs", "al-tiba") not in found and ("syrian-government", "captures", "al-tiba") in found, found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("George W. Bush ordered an invasion to topple the Taliban government and al-Qaida terrorists.",
+     {("united-states", "attacks", "taliban"), ("united-states", "attacks", "al-qaeda")}),
+    ("US forces launched an invasion to topple the Taliban.", {("united-states", "attacks", "taliban")}),
+    ("Daesh militants have staged counterattacks against the SDF.", {("islamic-state", "attacks", "syrian-democratic-forces")}),
+])
+def test_an_attack_with_a_hostile_purpose_attacks_its_object(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
+    assert {t for t in triples(extract_text(text)) if t[1] == "attacks"} == expected
+
+
+def test_an_attack_with_a_peaceful_purpose_attacks_nobody_by_it(extract_text) -> None:
+    assert not triples(extract_text("US forces launched an operation to protect the Kurds."))
+
+
+def test_a_participle_on_an_abstract_object_belongs_to_the_clause_subject(extract_text) -> None:
+    """Comma stripped: "scored a stunning victory overrunning Ramadi" hangs "overrunning" on "victory"."""
+    found = triples(extract_text("In May the militant group Islamic State scored a stunning victory overrunning Ramadi."))
+    assert ("islamic-state", "captures", "ramadi") in found, found
+
+
+def test_a_pub_called_the_mulberry_bush_is_no_president(extract_text) -> None:
+    found = triples(extract_text("The IRA bombed The Mulberry Bush and The Tavern in The Town in Birmingham."))
+    assert "george-w-bush" not in {x for s, _, o in found for x in (s, o)}, found

@@ -63,6 +63,9 @@ class ClausesMixin(ExtractorState):
                     return [child], False
         if verb.dep_ in ("advcl", "ccomp", "pcomp") and verb.tag_ in ("VB", "VBG"):
             return self.subject_tokens(verb.head, depth + 1)
+        if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ == "NOUN" and verb.head.dep_ in OBJECTS and self.names_nobody(verb.head):
+            # "scored a stunning victory overrunning Ramadi": the comma stripped, the victory does not overrun
+            return self.subject_tokens(verb.head.head, depth + 1)
         if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return [verb.head], False
         if verb.dep_ == "acl" and verb.head.pos_ == "NOUN":
@@ -82,6 +85,14 @@ class ClausesMixin(ExtractorState):
                 if candidate.dep_ in ("nsubj", "nsubjpass") or candidate.pos_ == "VERB" and candidate.dep_ not in ("acl", "amod", "prep"):
                     break
         return [], False
+
+    def names_nobody(self, token: Token) -> bool:
+        """A common noun that cannot name an actor: no entity, no force, group or people word."""
+        if token.i in self.ent_of or token.pos_ != "NOUN":
+            return False
+        lemma = self.lemma(token)
+        actors = self.lex.word_set("force_nouns") | self.lex.word_set("civilian_nouns") | self.lex.word_set("ground_means")
+        return lemma not in actors and lemma not in self.lex.group_class and lemma not in self.lex.word_set("anaphoric_group_nouns")
 
     def with_coordinated_agents(self, agent: Token | None) -> list[Token]:
         """The "by" agent and those of "by" phrases coordinated with it ("backed by Russia and by

@@ -180,6 +180,10 @@ class ParticipantsMixin(ExtractorState):
         for child in noun.children:
             if child.dep_ == "conj" and child.i in self.ent_of and self.ent_of[child.i].label_ in PLACE_LABELS:
                 found.extend(self.args(child))  # the parser's "strikes on X and rural Y"
+        if not found and relation == "attacks":
+            # "an invasion to topple the Taliban", "launched an offensive to drive IS out of …"
+            for purpose in self.purpose_clauses(noun, governor if role == "object" else None):
+                found.extend(m for obj in self.objects(purpose) for m in self.args(obj) if self.is_actor_mention(m))
         sufferer = self.sufferer(noun) if not found and relation in ("strikes", "attacks") else None
         if sufferer is not None:  # "Iraqi forces came under attack by IS"
             found.extend(self.actor_args(self.subject_tokens(sufferer)[0], relation)[0])
@@ -210,6 +214,14 @@ class ParticipantsMixin(ExtractorState):
                 if subj.dep_ in PASSIVE_SUBJECTS:
                     found.extend(self.victims(subj, verb))
         return list(dict.fromkeys(found))
+
+    def purpose_clauses(self, noun: Token, governor: Token | None) -> list[Token]:
+        """Infinitives of a hostile purpose (``purpose_verbs``) on an attack noun or on the verb
+        it is the object of: "an invasion to topple X", "launched an offensive to oust X"."""
+        wanted = self.lex.rel_set("attacks", "purpose_verbs")
+        holders = [noun] + ([governor] if governor is not None else [])
+        return [c for h in holders for c in h.children if c.dep_ in ("acl", "relcl", "advcl", "xcomp") and c.tag_ == "VB"
+                and self.lemma(c) in wanted and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)]
 
     def event_owner(self, token: Token) -> list[int]:
         """"support for Israel's war": the backed one is whoever wages the war."""
