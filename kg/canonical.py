@@ -114,6 +114,11 @@ def canonicalise(
         known = _label_index(gazetteer).get(clean_name(name).lower())
         if known:
             return _entry_ref(gazetteer, known, as_actor)
+    if mention.ner_label == "NORP" and not mention.head_class:
+        # a people's name alone ("Kurdish-controlled town"): the forces the gazetteer names after it
+        known = _label_index(gazetteer).get(f"{clean_name(mention.text).lower()} forces")
+        if known:
+            return _entry_ref(gazetteer, known, as_actor)
     # 2. civilians are one id, whoever's they are
     if mention.head_class == "civilian":
         return CanonicalRef(CIVILIANS, ("Civilians",), minted=False)

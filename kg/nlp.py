@@ -177,10 +177,15 @@ def stripped_possessives(gazetteer: gaz.Gazetteer) -> list[str]:
             taken.add(label.lower())
             if POSSESSIVE_NAME.fullmatch(label):
                 names.add(label)
+            last = label.split()[-1]
+            if ARTICLE_NAME.fullmatch(last):  # "Bashar al-Assads government"
+                names.add(last)
     return sorted(name + "s" for name in names if (name + "s").lower() not in taken)
 
 
 POSSESSIVE_NAME = re.compile(r"[A-Z][a-z]{2,}")
+# A name after an Arabic article and a hyphen, which the tokenizer splits off: "al-Assad".
+ARTICLE_NAME = re.compile(r"(?:al|el|ad|ar|as|ash|at|az)-[A-Z][a-z]{2,}")
 
 
 def split_stripped_possessives(nlp: Language, gazetteer: gaz.Gazetteer) -> None:
@@ -189,7 +194,9 @@ def split_stripped_possessives(nlp: Language, gazetteer: gaz.Gazetteer) -> None:
     norm is "'s", as a tokenizer exception, so every model reads "Assad s forces" as it reads
     "Assad's forces" (``poss``) and the gazetteer finds the name. Offsets do not move."""
     for word in stripped_possessives(gazetteer):
-        nlp.tokenizer.add_special_case(word, [{ORTH: word[:-1]}, {ORTH: "s", NORM: "'s"}])
+        article, hyphen, name = word.rpartition("-")
+        pieces = [{ORTH: article}, {ORTH: "-"}, {ORTH: name[:-1]}] if hyphen else [{ORTH: word[:-1]}]
+        nlp.tokenizer.add_special_case(word, [*pieces, {ORTH: "s", NORM: "'s"}])
 
 
 def acronym_norms(gazetteer: gaz.Gazetteer, words: frozenset[str]) -> dict[str, str]:

@@ -373,6 +373,9 @@ class Resolver:
         if not name or not any(c.isalpha() for c in name):
             return None
         known = self.label_index.get(name.lower())
+        if known is None and mention.label == "NORP":
+            # a people's name alone ("Kurdish-controlled town"): the forces the gazetteer names after it
+            known = self.label_index.get(f"{name.lower()} forces")
         if known is not None:
             return self._gazetteer(known, role)
         label = mention.label
@@ -427,7 +430,8 @@ def resolve_document(document: Document, extraction: Extraction, resolver: Resol
                     )
                 )
     for fact in extraction.facts:
-        subject_role = "place" if fact.relation == "locatedIn" else "actor"
+        # a leader stays the person, not the group or state the person stands for
+        subject_role = "place" if fact.relation == "locatedIn" else "any" if fact.relation == "leaderOf" else "actor"
         object_role = "place" if fact.relation in PLACE_OBJECT else "actor"
         subject = resolve(fact.subject, subject_role)
         obj = resolve(fact.object, object_role)

@@ -80,3 +80,13 @@ def test_a_laden_vehicle_without_explosives_is_no_bomb(extract_text) -> None:
 def test_the_subject_swallowed_by_an_opening_phrase_still_acts(extract_text) -> None:
     found = triples(extract_text("In the remote northeastern city of Hassakeh ISIS suicide bombers detonated an explosives-laden truck near a main power plant Sunday."))
     assert ("islamic-state", "attacks", "hasakah") in found, found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Hezbollah's leader Hassan Nasrallah was killed in Beirut.", ("hassan-nasrallah", "leaderOf", "hezbollah")),
+    ("Ahrar al-Shams leader Hassan Abboud was killed in Idlib.", ("hassan-abboud", "leaderOf", "ahrar-al-sham")),
+    ("Russian President Vladimir Putin met the Turkish president in Moscow.", ("vladimir-putin", "leaderOf", "russia")),
+])
+def test_a_leader_stays_the_person_the_title_names(extract_text, text: str, expected: tuple[str, str, str]) -> None:
+    """A gazetteer leader stands for the state as an actor; as a leader the person is kept."""
+    assert expected in triples(extract_text(text))

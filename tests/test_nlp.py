@@ -62,3 +62,9 @@ def test_an_opening_phrase_that_is_all_place_is_left_as_parsed(nlp) -> None:
     assert (jets.dep_, jets.head.text) == ("nsubj", "struck")
     doc = nlp("In the city of Aleppo the army shelled rebel positions.")
     assert [t.i for t in doc if t.dep_ == "ROOT"] == [next(t.i for t in doc if t.text == "shelled")]
+
+
+def test_a_stripped_possessive_after_an_arabic_article_is_split(nlp) -> None:
+    doc = nlp("The deal has seen President Bashar al-Assads government take back control of the town.")
+    assert [t.text for t in doc][6:11] == ["al", "-", "Assad", "s", "government"]
+    assert next(t for t in doc if t.text == "Assad").dep_ == "poss"

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from kg.resolve import resolve_date, slugify
+from tests.conftest import triples
 
 SUNDAY = dt.date(2024, 12, 1)
 
@@ -129,3 +130,8 @@ def test_a_captured_name_that_acts_in_the_article_stays_an_actor() -> None:
     }
     type_by_role([_relation("attacks", "wagner", "kidal"), _relation("captures", "mali", "wagner")], entities)
     assert entities["wagner"].types == {"Organization"}
+
+
+def test_a_peoples_name_alone_is_the_forces_the_gazetteer_names_after_it(extract_text) -> None:
+    found = triples(extract_text("The Kurdish-controlled town of Tal Abyad was attacked by ISIS."))
+    assert ("kurds", "controls", "tal-abyad") in found and not any("kurdish" in x for t in found for x in t), found

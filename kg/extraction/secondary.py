@@ -279,6 +279,9 @@ class SecondaryMixin(ExtractorState):
                     self.add_fact("allyOf", s, o, token, sent_index)
         elif lemma in self.leader_titles and token.dep_ == "compound" and token.head.i in self.ent_of:
             self.leader(token, sent_index)
+        elif lemma in self.leader_titles and any(c.dep_ == "appos" and c.i in self.ent_of for c in token.children):
+            # "Ahrar al-Sham's leader Hassan Abboud": the name in apposition to the title
+            self.leader(token, sent_index, next(c for c in token.children if c.dep_ == "appos" and c.i in self.ent_of))
         elif lemma in self.container and lemma in PLACE_NOUNS:
             self.located(token, sent_index)
 
@@ -309,12 +312,14 @@ class SecondaryMixin(ExtractorState):
                 if s != o:
                     self.add_fact("allyOf", s, o, token, sent_index)
 
-    def leader(self, title: Token, sent_index: int) -> None:
-        person = self.ent_of[title.head.i]
+    def leader(self, title: Token, sent_index: int, named: Token | None = None) -> None:
+        person = self.ent_of[(named if named is not None else title.head).i]
         if person.label_ != "PERSON":
             return
         states: list[int] = []
         for child in title.children:
+            if named is not None and child.i == named.i:
+                continue
             if child.dep_ in ("amod", "poss", "compound", "nmod") and (child.i in self.ent_of or self.ent_key(child)):
                 states.extend(self.actor_args([child], None)[0] if child.i in self.ent_of and self.ent_of[child.i].label_ != "NORP" else self.demonym_state(child))
         for child in person.root.children:
