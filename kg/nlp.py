@@ -175,7 +175,7 @@ def stripped_possessives(gazetteer: gaz.Gazetteer) -> list[str]:
     for entry in gazetteer.entries.values():
         for label in (entry.label, *entry.alt_labels, *entry.demonyms):
             taken.add(label.lower())
-            if POSSESSIVE_NAME.fullmatch(label):
+            if POSSESSIVE_NAME.fullmatch(label) or POSSESSIVE_ACRONYM.fullmatch(label):
                 names.add(label)
             last = label.split()[-1]
             if ARTICLE_NAME.fullmatch(last):  # "Bashar al-Assads government"
@@ -184,6 +184,8 @@ def stripped_possessives(gazetteer: gaz.Gazetteer) -> list[str]:
 
 
 POSSESSIVE_NAME = re.compile(r"[A-Z][a-z]{2,}")
+# "ISILs terrorists", "SDFs advance": an acronym of three letters or more not ending in S.
+POSSESSIVE_ACRONYM = re.compile(r"[A-Z]{2,}[A-RT-Z]")
 # A name after an Arabic article and a hyphen, which the tokenizer splits off: "al-Assad".
 ARTICLE_NAME = re.compile(r"(?:al|el|ad|ar|as|ash|at|az)-[A-Z][a-z]{2,}")
 

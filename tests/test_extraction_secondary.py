@@ -90,3 +90,12 @@ def test_the_subject_swallowed_by_an_opening_phrase_still_acts(extract_text) -> 
 def test_a_leader_stays_the_person_the_title_names(extract_text, text: str, expected: tuple[str, str, str]) -> None:
     """A gazetteer leader stands for the state as an actor; as a leader the person is kept."""
     assert expected in triples(extract_text(text))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Turkish artillery fired on IS positions near Jarablus.", {("turkey", "strikes", "islamic-state")}),
+    ("Rebels fired into Damascus from Jobar.", {("syrian-rebels", "strikes", "damascus")}),
+    ("Police fired at protesters in Baghdad.", set()),
+])
+def test_firing_on_or_into_something_strikes_it(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
+    assert {t for t in triples(extract_text(text)) if t[1] == "strikes"} == expected

@@ -466,3 +466,13 @@ def test_a_participle_on_an_abstract_object_belongs_to_the_clause_subject(extrac
 def test_a_pub_called_the_mulberry_bush_is_no_president(extract_text) -> None:
     found = triples(extract_text("The IRA bombed The Mulberry Bush and The Tavern in The Town in Birmingham."))
     assert "george-w-bush" not in {x for s, _, o in found for x in (s, o)}, found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ISIS attacks Hasaka city with mortars.", ("islamic-state", "strikes", "hasakah")),  # "ISIS" parsed as a compound of "attacks"
+    ("The Russian Air Force struck several sites controlled by ISIS near al-Qaryatain.", ("russia", "strikes", "islamic-state")),
+    ("Terrorists committed a massacre against civilians in the village of Zara in Syria.", ("syrian-rebels", "attacks", "civilians")),
+    ("ISILs terrorists fired 6 rocket shells on al-Qosour and al-Joura neighborhoods in Deir Ezzor city.", ("islamic-state", "strikes", "al-qosour")),
+])
+def test_headline_subjects_air_forces_massacres_and_acronym_possessives(extract_text, text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in triples(extract_text(text))

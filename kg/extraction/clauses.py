@@ -75,7 +75,8 @@ class ClausesMixin(ExtractorState):
         if verb.dep_ == "pobj" or (verb.dep_ == "acl" and verb.head.pos_ == "NOUN"):
             return self.subject_tokens(verb.head.head, depth + 1)
         for child in verb.children:  # "Bakhmut fell …": the tagger read the name as an adverb
-            if child.dep_ in ("advmod", "npadvmod", "dep") and child.i < verb.i and child.i in self.ent_of and self.ent_of[child.i].label_ != "DATE":
+            # (or, "ISIS attacks Hasaka city with mortars", as a compound of the verb read as a noun)
+            if child.dep_ in ("advmod", "npadvmod", "dep", "compound") and child.i < verb.i and child.i in self.ent_of and self.ent_of[child.i].label_ != "DATE":
                 return [child], False
         if verb.tag_ in ("VBD", "VBZ", "VBP"):
             # The small model reads "after insurgents … launched" as a preposition and its object.

@@ -70,7 +70,11 @@ class SecondaryMixin(ExtractorState):
         """"Hezbollah fired rockets at a base in northern Israel": firing weapons at X strikes X."""
         weapons = self.lex.rel_set("strikes", "fire_objects")
         objects = self.handled_objects(verb)
-        if not any(self.names_one_of(t, weapons) for o in objects for t in (o, *o.conjuncts)) or self.is_blocked(verb, "strikes"):
+        # "Turkish army howitzers fired on the militants", "Rebels fired into Damascus": firing
+        # with no object strikes what it is fired on or into (not "at": "fired at protesters")
+        aimed = not objects and self.lemma(verb) in self.lex.rel_set("strikes", "aimed_fire_verbs") and bool(
+            self.prep_objects(verb, self.lex.rel_set("strikes", "aimed_fire_preps")))
+        if not aimed and not any(self.names_one_of(t, weapons) for o in objects for t in (o, *o.conjuncts)) or self.is_blocked(verb, "strikes"):
             return
         targets: list[int] = []
         for item in self.prep_objects(verb, self.lex.rel_set("strikes", "fire_preps")):
@@ -78,6 +82,8 @@ class SecondaryMixin(ExtractorState):
         for obj in objects:
             for item in self.prep_objects(obj, self.lex.rel_set("strikes", "fire_preps")):
                 targets.extend(self.args(item))
+        if aimed:
+            targets = [m for item in self.prep_objects(verb, self.lex.rel_set("strikes", "aimed_fire_preps")) for m in self.args(item)]
         if not targets:  # "launched drones at a military headquarters in Safed"
             for item in self.prep_objects(verb, self.lex.rel_set("strikes", "fire_preps")) + [p for o in objects for p in self.prep_objects(o, self.lex.rel_set("strikes", "fire_preps"))]:
                 targets.extend(self.subtree_places(item))
