@@ -476,3 +476,10 @@ def test_a_pub_called_the_mulberry_bush_is_no_president(extract_text) -> None:
 ])
 def test_headline_subjects_air_forces_massacres_and_acronym_possessives(extract_text, text: str, expected: tuple[str, str, str]) -> None:
     assert expected in triples(extract_text(text))
+
+
+def test_an_event_an_air_force_carries_out_is_a_strike(extract_text) -> None:
+    found = triples(extract_text("The Assad regime's air force also carried out a massacre against civilians in the town of Douma."))
+    assert ("syrian-government", "strikes", "douma") in found and ("syrian-government", "attacks", "douma") not in found, found
+    found = triples(extract_text("The army carried out a massacre against civilians in the town of Douma."))
+    assert ("syrian-government", "attacks", "douma") in found, found

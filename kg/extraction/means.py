@@ -22,6 +22,11 @@ class MeansMixin(ExtractorState):
             holders = [trigger] + [p for p in self.prep_objects(trigger, ("in", "on", "at"))]
             if any(self.word(w, self.air) in self.air and not self.ground_bomb(w) for h in holders for w in self.prep_objects(h, ("with",))):
                 return True  # "terrorist attacks with rocket shells on residential neighborhoods"; not "with a car bomb"
+            if trigger.dep_ in ("dobj", "obj") and trigger.head.pos_ in ("VERB", "AUX"):
+                # "The regime's air force carried out a massacre": the light verb's subject flies
+                doers = self.subject_tokens(trigger.head)[0]
+                if any(self.word(d, self.air) in self.air or any(c.dep_ in ("compound", "amod") and self.word(c, self.air) in self.air for c in d.children) for d in doers):
+                    return True
         # "a suicide bomber" is built with head "attacker", so it is never read as an aircraft here
         return any(self.mentions[a].kind == "force" and self.mentions[a].head in self.air for a in agents)
 
