@@ -483,3 +483,18 @@ def test_an_event_an_air_force_carries_out_is_a_strike(extract_text) -> None:
     assert ("syrian-government", "strikes", "douma") in found and ("syrian-government", "attacks", "douma") not in found, found
     found = triples(extract_text("The army carried out a massacre against civilians in the town of Douma."))
     assert ("syrian-government", "attacks", "douma") in found, found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The SDF broke into western districts of Manbij.", {("syrian-democratic-forces", "attacks", "manbij")}),
+    ("Clashes broke out in Aleppo. The army broke the siege of Deir ez-Zor.", set()),
+    ("The predominantly Kurdish U.S.-backed Syria Democratic Forces have been the main force fighting IS group in northern Syria.",
+     {("syrian-democratic-forces", "attacks", "islamic-state"), ("syrian-democratic-forces", "attacks", "syria")}),
+])
+def test_breaking_into_a_place_and_the_force_a_group_is(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
+    assert {t for t in triples(extract_text(text)) if t[1] == "attacks"} == expected
+
+
+def test_a_bomb_dropped_on_a_place_through_a_clause_in_its_phrase(extract_text) -> None:
+    found = triples(extract_text("Syrian troops fought rebels in Aleppo. A helicopter belonging to the regime dropped a barrel bomb containing toxic gasses on the Zubdiya neighbourhood in Aleppo."))
+    assert ("syrian-government", "strikes", "zubdiya") in found, found

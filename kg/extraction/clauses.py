@@ -63,6 +63,9 @@ class ClausesMixin(ExtractorState):
                     return [child], False
         if verb.dep_ in ("advcl", "ccomp", "pcomp") and verb.tag_ in ("VB", "VBG"):
             return self.subject_tokens(verb.head, depth + 1)
+        if verb.dep_ == "acl" and verb.head.dep_ == "attr" and verb.head.head.lemma_ in ("be", "become", "remain"):
+            # "The SDF have been the main force fighting IS": who the force is
+            return self.subject_tokens(verb.head.head, depth + 1)
         if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ == "NOUN" and verb.head.dep_ in OBJECTS and self.names_nobody(verb.head):
             # "scored a stunning victory overrunning Ramadi": the comma stripped, the victory does not overrun
             return self.subject_tokens(verb.head.head, depth + 1)

@@ -79,7 +79,10 @@ class SecondaryMixin(ExtractorState):
         targets: list[int] = []
         for item in self.prep_objects(verb, self.lex.rel_set("strikes", "fire_preps")):
             targets.extend(self.args(item))
-        for obj in objects:
+        # "dropped a barrel bomb containing toxic gasses on the Zubdiya neighbourhood": "on" hangs on
+        # the object of a clause inside the weapon's phrase
+        inner = [g for o in objects for c in o.children if c.dep_ == "acl" for g in [c, *self.objects(c)]]
+        for obj in objects + inner:
             for item in self.prep_objects(obj, self.lex.rel_set("strikes", "fire_preps")):
                 targets.extend(self.args(item))
         if aimed:
