@@ -498,3 +498,12 @@ def test_breaking_into_a_place_and_the_force_a_group_is(extract_text, text: str,
 def test_a_bomb_dropped_on_a_place_through_a_clause_in_its_phrase(extract_text) -> None:
     found = triples(extract_text("Syrian troops fought rebels in Aleppo. A helicopter belonging to the regime dropped a barrel bomb containing toxic gasses on the Zubdiya neighbourhood in Aleppo."))
     assert ("syrian-government", "strikes", "zubdiya") in found, found
+
+
+def test_killing_civilians_named_as_such_attacks_them_and_where(extract_text) -> None:
+    """The dev gold requires civilians named as civilians, protesters, journalists or hostages;
+    a bare count of people is a casualty figure, no target."""
+    found = triples(extract_text("Government forces killed 30 civilians in Douma."))
+    assert {("syrian-government", "attacks", "civilians"), ("syrian-government", "attacks", "douma")} <= found, found
+    found = triples(extract_text("Syrian government forces killed 20 people in Hama."))
+    assert not {t for t in found if t[1] == "attacks"}, found

@@ -46,3 +46,35 @@ def test_centre_takes_the_middle_of_the_plateau() -> None:
     assert pick_threshold(curve, 0.0, 0.001) == 0.45  # a narrow plateau is the best alone
     assert pick_threshold([(0.0, 0.5)], 0.0, 0.02) == 0.99  # nothing scores
     assert Settings().threshold_centre >= 0
+
+
+def _article(scores: list[tuple[str, str, float]], gold: list[tuple[str, str, str]]):
+    """A held-out article with one candidate per (subject, object, strikes score), ids as gold ids."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from kg.evaluate import GoldLine
+
+    resolved = SimpleNamespace(
+        subject_ids=[s for s, _, _ in scores], subject_gold=[frozenset({s}) for s, _, _ in scores],
+        object_ids=[{"place": o, "actor": o, "any": o} for _, o, _ in scores],
+        object_gold=[{"place": frozenset({o}), "actor": frozenset({o}), "any": frozenset({o})} for _, o, _ in scores],
+    )
+    lines = [GoldLine("a.txt", s, p, o, "explicit", "") for s, p, o in gold]
+    data = SimpleNamespace(name="a.txt", found=[None] * len(scores), resolved=resolved, gold=lines)
+    return data, np.array([[v, 1 - v] for _, _, v in scores])
+
+
+def test_union_thresholds_count_what_the_rules_already_state(monkeypatch) -> None:
+    """The scorer's only right triple is one the rules state; below it a wrong one. Alone, the
+    scorer's best F1 takes both; with the rules' triple counted, adding either gains nothing."""
+    import kg.train.dataset as dataset
+    from kg.train.dataset import tune_thresholds
+
+    monkeypatch.setattr(dataset, "rivals_suppressed", lambda found, proba, classes: proba)
+    monkeypatch.setattr(dataset, "object_role", lambda relation: "place")
+    item = _article([("a", "x", 0.3), ("a", "z", 0.35)], [("a", "strikes", "x"), ("a", "strikes", "y")])
+    alone = tune_thresholds([item], ["strikes", "none"], floor=0.1)
+    union = tune_thresholds([item], ["strikes", "none"], floor=0.1, rules={"a.txt": {("a", "strikes", "x")}})
+    assert alone["strikes"] < 0.3 and union["strikes"] == 0.99

@@ -117,8 +117,10 @@ class TriggersMixin(ExtractorState):
         if lemma in spec.get("kill_verbs", []):
             if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj", "acl"):
                 return  # "shelled Kherson's district, killing a man": the shelling is the event
-            # whom it kills as a side: civilians killed are the casualties of an event, not a side
-            patient = [p for p in patient if not any(self.mentions[m].kind == "civilians" for m in self.args(p))]
+            # whom it kills: a side, or civilians named as such ("killed 13 protesters": the dev gold
+            # requires them); a bare count of people ("killed 20 people") is a casualty figure
+            bare = self.lex.rel_set("attacks", "bare_victim_nouns")
+            patient = [p for p in patient if not (self.lemma(p) in bare and any(self.mentions[m].kind == "civilians" for m in self.args(p)))]
             if not patient:
                 return
         targets: list[int] = []
@@ -140,6 +142,8 @@ class TriggersMixin(ExtractorState):
             for item in self.prep_objects(verb, preps):
                 targets.extend(self.args(item))
         places = self.place_args(verb)
+        if lemma in spec.get("kill_verbs", []) and any(self.mentions[t].kind == "civilians" for t in targets):
+            targets += [p for p in places if p not in targets]  # "killed 13 protesters in Derry": Derry too
         if not targets and relation in ("strikes", "attacks"):
             targets = places or [m for item in patient for m in self.subtree_places(item)]
         if relation in ("strikes", "attacks") and targets and not any(self.is_place_mention(t) for t in targets):

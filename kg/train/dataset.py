@@ -145,6 +145,9 @@ class Settings:
     # evacuates) settled on it; 0.1 gave the same `make cv` (0.442 against 0.441) and fewer
     # false captures and evacuations on the held-out sets (2026-12-05).
     threshold_floor: float = 0.1
+    # Thresholds for the F-beta of the rules' and the scorer's triples together (what the build
+    # emits) rather than of the scorer's alone: a scored triple the rules state adds nothing.
+    union_thresholds: bool = True
     # LightGBM (model "lightgbm"): boosting rounds, step, leaves per tree, rows per leaf, share of
     # features each tree may use, L2 on leaf values, features seen in fewer rows left out, seed.
     trees: int = 300
@@ -186,6 +189,8 @@ def add_settings_arguments(parser: "argparse.ArgumentParser", model: str = Setti
     parser.add_argument("--shared-threshold", action="store_true", help="one threshold for all five relations")
     parser.add_argument("--beta", type=float, default=Settings.beta, help="thresholds maximise F-beta (below 1 favours precision)")
     parser.add_argument("--threshold-floor", type=float, default=Settings.threshold_floor, help="no threshold is tuned below this")
+    parser.add_argument("--union-thresholds", action=argparse.BooleanOptionalAction, default=Settings.union_thresholds,
+                        help="tune thresholds for the rules' and the scorer's triples together (what kg build emits)")
     parser.add_argument("--threshold-tolerance", type=float, default=Settings.threshold_tolerance,
                         help="take the highest threshold whose F-beta is within this of the best")
     parser.add_argument("--threshold-smoothing", type=float, default=Settings.threshold_smoothing,
@@ -199,7 +204,7 @@ def settings_from(args: "argparse.Namespace") -> Settings:
         model=args.model, trees=args.trees, learning_rate=args.learning_rate, leaves=args.leaves, colsample=args.colsample, tree_seed=args.tree_seed, ensemble=args.ensemble,
         C=args.C, m2e2_weight=args.m2e2_weight, seeds_weight=args.seeds_weight, pool_weight=args.pool_weight, pool_rounds=args.pool_rounds, tune_on_pool=args.tune_on_pool, written_weight=args.written_weight, none_weight=args.none_weight,
         min_count=args.min_count, shared_threshold=args.shared_threshold, beta=args.beta, threshold_tolerance=args.threshold_tolerance, threshold_floor=args.threshold_floor,
-        threshold_smoothing=args.threshold_smoothing, threshold_centre=args.threshold_centre, min_child_samples=args.min_child_samples, l2=args.l2, tree_min_count=args.tree_min_count,
+        threshold_smoothing=args.threshold_smoothing, threshold_centre=args.threshold_centre, union_thresholds=args.union_thresholds, min_child_samples=args.min_child_samples, l2=args.l2, tree_min_count=args.tree_min_count,
     )
 
 
@@ -262,9 +267,11 @@ def linear_settings(settings: Settings) -> dict[str, Any]:
 # --- thresholds ----------------------------------------------------------------------------
 
 
-def triple_scores(data: ArticleData, proba: np.ndarray, classes: Sequence[str]) -> dict[tuple[str, str, frozenset[str], frozenset[str]], float]:
-    """Best score of each predicted triple (as ``kg eval`` keys predictions) in one article."""
+def triple_scores(data: ArticleData, proba: np.ndarray, classes: Sequence[str], with_ids: bool = False) -> dict[tuple[str, str, frozenset[str], frozenset[str]], Any]:
+    """Best score of each predicted triple (as ``kg eval`` keys predictions) in one article; with
+    ``with_ids``, each with the (subject, object) resolved ids it stands for."""
     best: dict[tuple[str, str, frozenset[str], frozenset[str]], float] = {}
+    ids: dict[tuple[str, str, frozenset[str], frozenset[str]], set[tuple[str, str]]] = defaultdict(set)
     column = {c: k for k, c in enumerate(classes)}
     proba = rivals_suppressed(data.found, proba, classes)  # as the build decides (``pairs_from_proba``)
     for i in range(len(data.found)):
@@ -277,8 +284,11 @@ def triple_scores(data: ArticleData, proba: np.ndarray, classes: Sequence[str]) 
                 continue
             key = (data.name, relation, data.resolved.subject_gold[i], data.resolved.object_gold[i][object_role(relation)])
             value = float(proba[i, column[relation]])
+            ids[key].add((sid, oid))
             if value > best.get(key, -1.0):
                 best[key] = value
+    if with_ids:
+        return {key: (value, ids[key]) for key, value in best.items()}
     return best
 
 
@@ -303,21 +313,45 @@ def smooth_curve(curve: Sequence[tuple[float, float]], window: float) -> list[tu
     return [(float(np.mean([g for g, u in curve if abs(u - t) <= window])), t) for _, t in curve]
 
 
-def thresholds_for(items: Sequence[tuple[ArticleData, np.ndarray]], classes: Sequence[str], settings: Settings) -> dict[str, float]:
-    """``tune_thresholds`` as ``settings`` ask (``make cv`` and ``make train`` alike)."""
+def thresholds_for(items: Sequence[tuple[ArticleData, np.ndarray]], classes: Sequence[str], settings: Settings, res: Resolver | None = None) -> dict[str, float]:
+    """``tune_thresholds`` as ``settings`` ask (``make cv`` and ``make train`` alike); with
+    ``union_thresholds``, for the F-beta of what the build emits, the rules' triples and the
+    scorer's together."""
+    rules = None
+    if settings.union_thresholds:
+        results = rule_results([data for data, _ in items], res or resolver())
+        rules = {data.name: {(r.subject, r.predicate, r.object) for r in result.relations if r.predicate in CORE} for (data, _), result in zip(items, results)}
     return tune_thresholds(items, classes, floor=settings.threshold_floor, shared=settings.shared_threshold, beta=settings.beta,
-                           tolerance=settings.threshold_tolerance, smoothing=settings.threshold_smoothing, centre=settings.threshold_centre)
+                           tolerance=settings.threshold_tolerance, smoothing=settings.threshold_smoothing, centre=settings.threshold_centre,
+                           rules=rules)
+
+
+def _gold_of_ids(data: ArticleData) -> dict[str, set[str]]:
+    """Each resolved id of the article's candidates → the gold ids its mentions map to."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for i in range(len(data.found)):
+        sid = data.resolved.subject_ids[i]
+        if sid is not None:
+            out[sid] |= data.resolved.subject_gold[i]
+        for role, oid in data.resolved.object_ids[i].items():
+            if oid is not None:
+                out[oid] |= data.resolved.object_gold[i][role]
+    return out
 
 
 def tune_thresholds(
     items: Sequence[tuple[ArticleData, np.ndarray]], classes: Sequence[str], floor: float = 0.05, shared: bool = False, beta: float = 1.0,
-    tolerance: float = 0.0, smoothing: float = 0.0, centre: float = 0.0,
+    tolerance: float = 0.0, smoothing: float = 0.0, centre: float = 0.0, rules: dict[str, set[tuple[str, str, str]]] | None = None,
 ) -> dict[str, float]:
     """Per relation (or, ``shared``, one for all five), the threshold with the best F-beta over
     held-out articles (kg eval counting: a triple matching any gold line is right; recall over
-    explicit + implicit lines)."""
+    explicit + implicit lines). With ``rules`` (each article's rule triples, by resolved ids) the
+    F-beta is that of the rules' triples and the scorer's together, as the build emits them: a
+    scored triple the rules already state adds nothing, and the curve starts from the rules'."""
     scored: dict[str, list[tuple[float, bool, set[tuple[str, str, str]]]]] = defaultdict(list)
     required: dict[str, set[tuple[str, str, str, str]]] = defaultdict(set)
+    base: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # the rules' (right, wrong) per relation
+    base_found: dict[str, set[tuple[str, str, str, str]]] = defaultdict(set)
     for data, proba in items:
         lines: dict[tuple[str, str, str], str] = {}  # triple → its best tier
         for line in data.gold:
@@ -327,7 +361,17 @@ def tune_thresholds(
         for (s, p, o), tier in lines.items():
             if tier != "optional" and p in CORE:
                 required[p].add((data.name, s, p, o))
-        for (name, relation, subjects, objects), value in triple_scores(data, proba, classes).items():
+        stated = rules.get(data.name, set()) if rules is not None else set()
+        if stated:
+            gold_of = _gold_of_ids(data)
+            for s_id, relation, o_id in stated:
+                subjects, objects = gold_of.get(s_id, set()) | {s_id}, gold_of.get(o_id, set()) | {o_id}
+                hits = {(s, p, o) for (s, p, o) in lines if p == relation and s in subjects and o in objects}
+                base[relation][0 if hits else 1] += 1
+                base_found[relation] |= {(data.name, *h) for h in hits if lines[h] != "optional"}  # type: ignore[misc]
+        for (name, relation, subjects, objects), (value, ids) in triple_scores(data, proba, classes, with_ids=True).items():
+            if any((s_id, relation, o_id) in stated for s_id, o_id in ids):
+                continue  # the rules state it: emitted whatever the threshold
             hits = {(s, p, o) for (s, p, o) in lines if p == relation and s in subjects and o in objects}
             required_hits = {(s, p, o) for (s, p, o) in hits if lines[(s, p, o)] != "optional"}
             scored[relation].append((value, bool(hits), {(name, *h) for h in required_hits}))  # type: ignore[misc]
@@ -336,9 +380,12 @@ def tune_thresholds(
     for group, members in groups.items():
         items_r = sorted((x for r in members for x in scored[r]), key=lambda x: -x[0])
         total = sum(len(required[r]) for r in members)
-        tp = fp = 0
-        found: set[tuple[str, str, str]] = set()
+        tp, fp = sum(base[r][0] for r in members), sum(base[r][1] for r in members)
+        found: set[tuple[str, str, str]] = {h for r in members for h in base_found[r]}  # type: ignore[misc]
         curve: list[tuple[float, float]] = []  # (F-beta, threshold), from high thresholds down
+        if tp + fp:  # the rules' triples alone: no scored triple added (0.99, as when nothing scores)
+            p, r = tp / (tp + fp), len(found) / total if total else 0.0
+            curve.append(((1 + beta * beta) * p * r / (beta * beta * p + r) if p + r else 0.0, 0.99))
         for n, (value, right, hit) in enumerate(items_r):
             tp += right
             fp += not right
