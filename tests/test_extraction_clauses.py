@@ -20,3 +20,11 @@ def test_passive_clause_agent(extractor_for) -> None:
     agent = extractor.by_agent(verb)
     assert agent is not None and agent.text == "forces"
     assert [t.text for t in extractor.prep_objects(verb, ("by",))] == ["forces"]
+
+
+def test_a_participle_on_an_attack_noun_is_read_from_the_noun(extract_text) -> None:
+    """"launch attacks targeting X": the attacks target X; "targeting" gets no subject of its own."""
+    from tests.conftest import triples
+
+    found = triples(extract_text('Boko Haram "continued to launch indiscriminate, violent attacks targeting both Christians and Muslims."'))
+    assert ("boko-haram", "attacks", "christians") in found and not any(p == "strikes" for _, p, _ in found), found
