@@ -28,3 +28,11 @@ def test_a_participle_on_an_attack_noun_is_read_from_the_noun(extract_text) -> N
 
     found = triples(extract_text('Boko Haram "continued to launch indiscriminate, violent attacks targeting both Christians and Muslims."'))
     assert ("boko-haram", "attacks", "christians") in found and not any(p == "strikes" for _, p, _ in found), found
+
+
+def test_sorties_targeting_places_strike_them(extract_text) -> None:
+    """A strike noun's participle keeps the clause's subject: where the sorties' targets are is struck."""
+    from tests.conftest import triples
+
+    found = triples(extract_text("The Syrian army's air force carried out intensive sorties targeting hideouts of ISIL terrorists in the villages of Tal Alam and Sarjeh."))
+    assert ("syrian-government", "strikes", "tal-alam") in found, found

@@ -507,3 +507,8 @@ def test_killing_civilians_named_as_such_attacks_them_and_where(extract_text) ->
     assert {("syrian-government", "attacks", "civilians"), ("syrian-government", "attacks", "douma")} <= found, found
     found = triples(extract_text("Syrian government forces killed 20 people in Hama."))
     assert not {t for t in found if t[1] == "attacks"}, found
+
+
+def test_victims_never_strike(extract_text) -> None:
+    found = triples(extract_text("2 persons killed 13 injured in terrorist rocket attacks on Harasta suburb in Damascus Countryside."))
+    assert not any(s == "civilians" for s, _, _ in found), found

@@ -66,8 +66,7 @@ class ClausesMixin(ExtractorState):
         if verb.dep_ == "acl" and verb.head.dep_ == "attr" and verb.head.head.lemma_ in ("be", "become", "remain"):
             # "The SDF have been the main force fighting IS": who the force is
             return self.subject_tokens(verb.head.head, depth + 1)
-        if (verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ == "NOUN" and verb.head.dep_ in OBJECTS and self.names_nobody(verb.head)
-                and self.word(verb.head, self.trigger_nouns) not in self.trigger_nouns):  # "attacks targeting X" is read from the noun
+        if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ == "NOUN" and verb.head.dep_ in OBJECTS and self.names_nobody(verb.head):
             # "scored a stunning victory overrunning Ramadi": the comma stripped, the victory does not overrun
             return self.subject_tokens(verb.head.head, depth + 1)
         if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):

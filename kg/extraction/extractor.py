@@ -92,6 +92,9 @@ class Extractor(
         count: tuple[int | None, str | None] = (None, None),
     ) -> None:
         agents = [a for a in dict.fromkeys(agents) if not self.is_place_mention(a) or self.mentions[a].key]
+        if relation in ("strikes", "attacks", "captures"):
+            # "2 persons killed 13 injured in terrorist rocket attacks on Harasta": victims never strike
+            agents = [a for a in agents if self.mentions[a].kind != "civilians"]
         targets = [t for t in dict.fromkeys(targets) if t not in agents]
         if relation in ("strikes", "attacks"):
             targets += [c for t in list(targets) for c in self.containing_places(t) if c not in targets and c not in agents]

@@ -69,6 +69,9 @@ class TriggersMixin(ExtractorState):
             subj, _ = self.subject_tokens(verb)
             if any(self.lemma(s) in self.trigger_nouns for s in subj):
                 return  # "strikes targeted X" is read from the noun
+            head_noun = self.word(verb.head, self.trigger_nouns) if verb.dep_ == "acl" else None
+            if head_noun in self.trigger_nouns and self.lex.noun_relation.get(head_noun) != "strikes":
+                return  # "launched attacks targeting Christians": an attack, read from the noun
         if lemma in ("leave",) and any(c.dep_ == "dobj" and self.lemma(c) in ("comment", "message", "note") for c in verb.children):
             return
         if self.is_blocked(verb, relation):
