@@ -122,12 +122,18 @@ def relink(doc: Doc, start: int, end: int, names: list[tuple[int, int]]) -> None
     for k in inside:
         if k not in named:  # "and"
             new_heads[k], new_deps[k] = top, "cc"
-    if not _is_tree(new_heads, doc[start].sent.start, doc[start].sent.end):
-        return
+    reparse(doc, new_heads, new_deps, doc[start].sent.start, doc[start].sent.end)
+
+
+def reparse(doc: Doc, heads: list[int], deps: list[str], start: int, end: int) -> bool:
+    """Give the doc these heads and labels if the sentence [start, end) stays a tree."""
+    if not _is_tree(heads, start, end):
+        return False
     array = numpy.zeros((len(doc), 2), dtype="uint64")
-    array[:, 0] = numpy.array([h - i for i, h in enumerate(new_heads)], dtype="int64").astype("uint64")
-    array[:, 1] = [doc.vocab.strings.add(d) for d in new_deps]
+    array[:, 0] = numpy.array([h - i for i, h in enumerate(heads)], dtype="int64").astype("uint64")
+    array[:, 1] = [doc.vocab.strings.add(d) for d in deps]
     doc.from_array([HEAD, DEP], array)
+    return True
 
 
 def _is_tree(heads: list[int], start: int, end: int) -> bool:

@@ -9,12 +9,10 @@ verb's subject. Runs without such an entity are left as parsed.
 """
 from __future__ import annotations
 
-import numpy
-from spacy.attrs import DEP, HEAD
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from kg.name_lists import _is_tree
+from kg.name_lists import reparse
 
 SUBJECTS = {"nsubj", "nsubjpass", "csubj", "expl"}
 FINITE = {"VBD", "VBZ", "VBP"}
@@ -51,7 +49,7 @@ def split_opening_subject(doc: Doc, verb: Token, sent: Span) -> None:
     if len(run) != last.i - last.left_edge.i + 1:
         return
     entity = next((e for e in doc.ents if e.start >= last.left_edge.i and e.start < last.i and e.label_ in OPENING_ENTITIES), None)
-    if entity is None or entity.end > last.i or last.i - entity.end < 0 or doc[entity.end].i in {e.start for e in doc.ents if e.label_ in OPENING_ENTITIES}:
+    if entity is None or entity.end > last.i:
         return
     if any(t.ent_type_ in OPENING_ENTITIES for t in doc[entity.end:last.i + 1]):
         return  # "In the city of Aleppo province": all place, no subject in it
@@ -65,12 +63,7 @@ def split_opening_subject(doc: Doc, verb: Token, sent: Span) -> None:
         if heads[k] < entity.end or heads[k] > last.i:
             heads[k] = last.i
     heads[last.i], deps[last.i] = verb.i, "nsubj"
-    if not _is_tree(heads, sent.start, sent.end):
-        return
-    array = numpy.zeros((len(doc), 2), dtype="uint64")
-    array[:, 0] = numpy.array([h - i for i, h in enumerate(heads)], dtype="int64").astype("uint64")
-    array[:, 1] = [doc.vocab.strings.add(d) for d in deps]
-    doc.from_array([HEAD, DEP], array)
+    reparse(doc, heads, deps, sent.start, sent.end)
 
 
 @Language.component("kg_opening_subjects")
