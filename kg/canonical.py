@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from kg.gazetteer import Gazetteer
+from kg.gazetteer import Gazetteer, forces_named_after
 from kg.mentions import MentionWords, OpenMention, load_words
 from kg.resolve import CIVILIANS, clean_name, descriptive_qualifiers, slugify
 
@@ -114,9 +114,8 @@ def canonicalise(
         known = _label_index(gazetteer).get(clean_name(name).lower())
         if known:
             return _entry_ref(gazetteer, known, as_actor)
-    if mention.ner_label == "NORP" and not mention.head_class:
-        # a people's name alone ("Kurdish-controlled town"): the forces the gazetteer names after it
-        known = _label_index(gazetteer).get(f"{clean_name(mention.text).lower()} forces")
+    if mention.ner_label == "NORP" and not mention.head_class:  # "Kurdish-controlled town"
+        known = forces_named_after(_label_index(gazetteer), clean_name(mention.text))
         if known:
             return _entry_ref(gazetteer, known, as_actor)
     # 2. civilians are one id, whoever's they are

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
@@ -111,6 +111,12 @@ class Gazetteer:
 
 
 _TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f0-9]+|[^\sA-Za-z\u00c0-\u024f0-9]")
+
+
+def forces_named_after(label_index: Mapping[str, str], people: str) -> str | None:
+    """A people's name alone ("Kurdish" in "Kurdish-controlled town"): the id of the forces the
+    gazetteer names after it ("Kurdish forces" → kurds), from a lowercase label → id index."""
+    return label_index.get(f"{people.lower()} forces")
 
 
 def token_pattern(name: str, tokenize: Callable[[str], list[str]] | None = None) -> list[dict[str, object]]:

@@ -3,8 +3,8 @@
 FA-KES and other outlets' copy reaches kg with its commas stripped. After an opening phrase the
 parser then runs the place into the subject: "In the remote northeastern city of Hassakeh ISIS
 suicide bombers detonated a truck" is read with "Hassakeh ISIS suicide bombers" the object of
-"of", and "detonated" has no subject. ``OpeningSubjects`` splits such a run where its place (or
-date) entity ends: the entity stays the object of the opening phrase, the words after it are the
+"of", and "detonated" has no subject. ``kg_opening_subjects`` splits such a run where its place
+(or date) entity ends: the entity stays the object of the opening phrase, the words after it are the
 verb's subject. Runs without such an entity are left as parsed.
 """
 from __future__ import annotations
@@ -45,8 +45,7 @@ def split_opening_subject(doc: Doc, verb: Token, sent: Span) -> None:
     last = _opening_object(verb, sent)
     if last is None or _has_subject(verb):
         return
-    run = [t for t in doc[last.left_edge.i:last.i + 1] if t.dep_ in ("compound", "amod", "nmod", "det") or t.i == last.i]
-    if len(run) != last.i - last.left_edge.i + 1:
+    if not all(t.dep_ in ("compound", "amod", "nmod", "det") for t in doc[last.left_edge.i:last.i]):
         return
     entity = next((e for e in doc.ents if e.start >= last.left_edge.i and e.start < last.i and e.label_ in OPENING_ENTITIES), None)
     if entity is None or entity.end > last.i:
@@ -69,8 +68,9 @@ def split_opening_subject(doc: Doc, verb: Token, sent: Span) -> None:
 @Language.component("kg_opening_subjects")
 def opening_subjects(doc: Doc) -> Doc:
     """See the module's docstring: after the NER, which the split needs."""
-    verbs = [t.i for t in doc if t.pos_ in ("VERB", "AUX") and t.tag_ in FINITE and t.dep_ in ("ROOT", "conj", "ccomp")]
-    for i in verbs:
-        verb = doc[i]
-        split_opening_subject(doc, verb, verb.sent)
+    # A split stays inside its sentence, so the sentences are read once (``Token.sent`` rescans).
+    for sent in list(doc.sents):
+        verbs = [t.i for t in sent if t.pos_ in ("VERB", "AUX") and t.tag_ in FINITE and t.dep_ in ("ROOT", "conj", "ccomp")]
+        for i in verbs:
+            split_opening_subject(doc, doc[i], sent)
     return doc

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from kg.documents import Document
 from kg.extraction import Event, Extraction, Mention, iter_core
-from kg.gazetteer import Gazetteer
+from kg.gazetteer import Gazetteer, forces_named_after
 
 CIVILIANS = "civilians"  # the one id of civilian victims and evacuees (kg.canonical uses it too)
 
@@ -374,8 +374,7 @@ class Resolver:
             return None
         known = self.label_index.get(name.lower())
         if known is None and mention.label == "NORP":
-            # a people's name alone ("Kurdish-controlled town"): the forces the gazetteer names after it
-            known = self.label_index.get(f"{name.lower()} forces")
+            known = forces_named_after(self.label_index, name)  # "Kurdish-controlled town"
         if known is not None:
             return self._gazetteer(known, role)
         label = mention.label

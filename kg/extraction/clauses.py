@@ -94,9 +94,7 @@ class ClausesMixin(ExtractorState):
         """A common noun that cannot name an actor: no entity, no force, group or people word."""
         if token.i in self.ent_of or token.pos_ != "NOUN":
             return False
-        lemma = self.lemma(token)
-        actors = self.lex.word_set("force_nouns") | self.lex.word_set("civilian_nouns") | self.lex.word_set("ground_means")
-        return lemma not in actors and lemma not in self.lex.group_class and lemma not in self.lex.word_set("anaphoric_group_nouns")
+        return self.lemma(token) not in self.actor_nouns
 
     def with_coordinated_agents(self, agent: Token | None) -> list[Token]:
         """The "by" agent and those of "by" phrases coordinated with it ("backed by Russia and by

@@ -69,26 +69,27 @@ class SecondaryMixin(ExtractorState):
     def firing(self, verb: Token, sent_index: int) -> None:
         """"Hezbollah fired rockets at a base in northern Israel": firing weapons at X strikes X."""
         weapons = self.lex.rel_set("strikes", "fire_objects")
+        preps = self.lex.rel_set("strikes", "fire_preps")
         objects = self.handled_objects(verb)
         # "Turkish army howitzers fired on the militants", "Rebels fired into Damascus": firing
         # with no object strikes what it is fired on or into (not "at": "fired at protesters")
-        aimed = not objects and self.lemma(verb) in self.lex.rel_set("strikes", "aimed_fire_verbs") and bool(
-            self.prep_objects(verb, self.lex.rel_set("strikes", "aimed_fire_preps")))
-        if not aimed and not any(self.names_one_of(t, weapons) for o in objects for t in (o, *o.conjuncts)) or self.is_blocked(verb, "strikes"):
+        aimed_at = self.prep_objects(verb, self.lex.rel_set("strikes", "aimed_fire_preps")) if not objects and self.lemma(
+            verb) in self.lex.rel_set("strikes", "aimed_fire_verbs") else []
+        if not aimed_at and not any(self.names_one_of(t, weapons) for o in objects for t in (o, *o.conjuncts)) or self.is_blocked(verb, "strikes"):
             return
         targets: list[int] = []
-        for item in self.prep_objects(verb, self.lex.rel_set("strikes", "fire_preps")):
+        for item in self.prep_objects(verb, preps):
             targets.extend(self.args(item))
         # "dropped a barrel bomb containing toxic gasses on the Zubdiya neighbourhood": "on" hangs on
         # the object of a clause inside the weapon's phrase
         inner = [g for o in objects for c in o.children if c.dep_ == "acl" for g in [c, *self.objects(c)]]
         for obj in objects + inner:
-            for item in self.prep_objects(obj, self.lex.rel_set("strikes", "fire_preps")):
+            for item in self.prep_objects(obj, preps):
                 targets.extend(self.args(item))
-        if aimed:
-            targets = [m for item in self.prep_objects(verb, self.lex.rel_set("strikes", "aimed_fire_preps")) for m in self.args(item)]
+        if aimed_at:
+            targets = [m for item in aimed_at for m in self.args(item)]
         if not targets:  # "launched drones at a military headquarters in Safed"
-            for item in self.prep_objects(verb, self.lex.rel_set("strikes", "fire_preps")) + [p for o in objects for p in self.prep_objects(o, self.lex.rel_set("strikes", "fire_preps"))]:
+            for item in self.prep_objects(verb, preps) + [p for o in objects for p in self.prep_objects(o, preps)]:
                 targets.extend(self.subtree_places(item))
         agents, tier = self.doer(verb, "strikes")
         self.add_event("strikes", verb, agents, targets, sent_index, tier, places=self.place_args(verb))

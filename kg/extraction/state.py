@@ -119,6 +119,8 @@ class ExtractorState:
         self.ground_group = self.ground | self.group_words
         self.name_preps = lexicon.word_set("container_name_preps")
         self.anaphoric = lexicon.word_set("anaphoric_group_nouns")
+        # Nouns that can name an actor: what ``names_nobody`` tests a common noun against.
+        self.actor_nouns = self.force | self.civilian | self.ground | self.group_words | self.anaphoric
         self.shift_openers = tuple(lexicon.raw.get("topic_shift_openers", []))
         self.hearsay = lexicon.word_set("hearsay_nouns")
         self.false_words = lexicon.word_set("false_words")

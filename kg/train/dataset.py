@@ -341,6 +341,18 @@ def _gold_of_ids(data: ArticleData) -> dict[str, set[str]]:
     return out
 
 
+def _hits(lines: dict[tuple[str, str, str], str], relation: str, subjects: set[str] | frozenset[str], objects: set[str] | frozenset[str]) -> set[tuple[str, str, str]]:
+    """The gold triples of ``relation`` whose subject and object are among these gold ids."""
+    return {(s, p, o) for (s, p, o) in lines if p == relation and s in subjects and o in objects}
+
+
+def _f_beta(tp: int, fp: int, found: int, total: int, beta: float) -> float:
+    """F-beta of ``tp`` right and ``fp`` wrong triples that find ``found`` of ``total`` required."""
+    p = tp / (tp + fp)
+    r = found / total if total else 0.0
+    return (1 + beta * beta) * p * r / (beta * beta * p + r) if p + r else 0.0
+
+
 def tune_thresholds(
     items: Sequence[tuple[ArticleData, np.ndarray]], classes: Sequence[str], floor: float = 0.05, shared: bool = False, beta: float = 1.0,
     tolerance: float = 0.0, smoothing: float = 0.0, centre: float = 0.0, rules: dict[str, set[tuple[str, str, str]]] | None = None,
@@ -367,14 +379,13 @@ def tune_thresholds(
         if stated:
             gold_of = _gold_of_ids(data)
             for s_id, relation, o_id in stated:
-                subjects, objects = gold_of.get(s_id, set()) | {s_id}, gold_of.get(o_id, set()) | {o_id}
-                hits = {(s, p, o) for (s, p, o) in lines if p == relation and s in subjects and o in objects}
+                hits = _hits(lines, relation, gold_of.get(s_id, set()) | {s_id}, gold_of.get(o_id, set()) | {o_id})
                 base[relation][0 if hits else 1] += 1
                 base_found[relation] |= {(data.name, *h) for h in hits if lines[h] != "optional"}  # type: ignore[misc]
         for (name, relation, subjects, objects), (value, ids) in triple_scores(data, proba, classes, with_ids=True).items():
             if any((s_id, relation, o_id) in stated for s_id, o_id in ids):
                 continue  # the rules state it: emitted whatever the threshold
-            hits = {(s, p, o) for (s, p, o) in lines if p == relation and s in subjects and o in objects}
+            hits = _hits(lines, relation, subjects, objects)
             required_hits = {(s, p, o) for (s, p, o) in hits if lines[(s, p, o)] != "optional"}
             scored[relation].append((value, bool(hits), {(name, *h) for h in required_hits}))  # type: ignore[misc]
     groups = {"core": list(CORE)} if shared else {r: [r] for r in CORE}
@@ -386,8 +397,7 @@ def tune_thresholds(
         found: set[tuple[str, str, str]] = {h for r in members for h in base_found[r]}  # type: ignore[misc]
         curve: list[tuple[float, float]] = []  # (F-beta, threshold), from high thresholds down
         if tp + fp:  # the rules' triples alone: no scored triple added (0.99, as when nothing scores)
-            p, r = tp / (tp + fp), len(found) / total if total else 0.0
-            curve.append(((1 + beta * beta) * p * r / (beta * beta * p + r) if p + r else 0.0, 0.99))
+            curve.append((_f_beta(tp, fp, len(found), total, beta), 0.99))
         for n, (value, right, hit) in enumerate(items_r):
             tp += right
             fp += not right
@@ -396,11 +406,8 @@ def tune_thresholds(
                 continue
             if value < floor:
                 break
-            p = tp / (tp + fp)
-            r = len(found) / total if total else 0.0
-            f = (1 + beta * beta) * p * r / (beta * beta * p + r) if p + r else 0.0
             nxt = items_r[n + 1][0] if n + 1 < len(items_r) else 0.0
-            curve.append((f, (value + max(nxt, floor)) / 2 if nxt < value else value))
+            curve.append((_f_beta(tp, fp, len(found), total, beta), (value + max(nxt, floor)) / 2 if nxt < value else value))
         chosen = pick_threshold(smooth_curve(curve, smoothing), tolerance, centre)
         for relation in members:
             thresholds[relation] = chosen
