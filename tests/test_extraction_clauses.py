@@ -36,3 +36,23 @@ def test_sorties_targeting_places_strike_them(extract_text) -> None:
 
     found = triples(extract_text("The Syrian army's air force carried out intensive sorties targeting hideouts of ISIL terrorists in the villages of Tal Alam and Sarjeh."))
     assert ("syrian-government", "strikes", "tal-alam") in found, found
+
+
+def test_a_gerund_after_a_preposition_takes_the_verbs_subject(extract_text) -> None:
+    """"X declared victory after seizing Y": the gerund under "after" is X's deed (not "accused of")."""
+    from tests.conftest import triples
+
+    found = triples(extract_text("Hezbollah declared victory after seizing Qusayr."))
+    assert ("hezbollah", "captures", "qusayr") in found, found
+    found = triples(extract_text("The Syrian army declared victory after attacking Idlib."))
+    assert ("syrian-government", "attacks", "idlib") in found, found
+    assert not triples(extract_text("Russia was accused of striking hospitals in Idlib."))
+
+
+def test_an_armed_groups_leader_acts_for_the_group(extract_text) -> None:
+    """The metonymy rule for groups: a named leader who acts stands for the group he leads."""
+    from tests.conftest import triples
+
+    found = triples(extract_text("IS leader Abu Bakr al-Baghdadi formally declared an Islamic caliphate after fighting the Iraqi army."))
+    assert ("islamic-state", "attacks", "iraq") in found, found
+    assert ("abu-bakr-al-baghdadi", "leaderOf", "islamic-state") in found, found

@@ -512,3 +512,43 @@ def test_killing_civilians_named_as_such_attacks_them_and_where(extract_text) ->
 def test_victims_never_strike(extract_text) -> None:
     found = triples(extract_text("2 persons killed 13 injured in terrorist rocket attacks on Harasta suburb in Damascus Countryside."))
     assert not any(s == "civilians" for s, _, _ in found), found
+
+
+def test_taking_over_a_place_captures_it(extract_text) -> None:
+    """"took over Palmyra" is a capture; "took over as leader" is not."""
+    from tests.conftest import triples
+
+    assert ("islamic-state", "captures", "palmyra") in triples(extract_text("Islamic State took over Palmyra in May."))
+    assert not any(p == "captures" for _, p, _ in triples(extract_text("Abu Bakr al-Baghdadi took over as leader of the group in 2010.")))
+
+
+def test_gains_against_an_enemy_attack_it(extract_text) -> None:
+    """"made gains against X" attacks X; territorial gains alone attack no one."""
+    from tests.conftest import triples
+
+    found = triples(extract_text("The army made gains against the rebels in Hama."))
+    assert ("syrian-government", "attacks", "syrian-rebels") in found, found
+    assert not any(p == "attacks" for _, p, _ in triples(extract_text("The army made significant territorial gains in Hama.")))
+
+
+def test_the_province_a_targeted_town_lies_in_is_targeted(extract_text) -> None:
+    """"attacked the town of X in Y state": Y is attacked too (town and province both, as the gold reads)."""
+    from tests.conftest import triples
+
+    found = triples(extract_text("Boko Haram fighters attacked the town of Malam Fatori in Borno state late on Saturday."))
+    assert {("boko-haram", "attacks", "malam-fatori"), ("boko-haram", "attacks", "borno")} <= found, found
+
+
+def test_civilians_a_strike_kills_are_its_targets(extract_text) -> None:
+    """"struck X, killing nine civilians", "air strikes on X killed 12 civilians": the civilians are
+    struck too; a bare count of people is a casualty figure, not a target."""
+    from tests.conftest import triples
+
+    found = triples(extract_text("Russian warplanes struck the town of Maarat al-Numan on Sunday, killing at least nine civilians."))
+    assert ("russia", "strikes", "civilians") in found, found
+    found = triples(extract_text("Russian air strikes on Idlib killed 12 civilians."))
+    assert ("russia", "strikes", "civilians") in found, found
+    found = triples(extract_text("IS fighters stormed the town of Palma on Wednesday, burning homes and killing dozens of civilians."))
+    assert ("islamic-state", "attacks", "civilians") in found, found
+    found = triples(extract_text("IS fighters stormed the town of Palma on Wednesday, killing dozens of people."))
+    assert not any(o == "civilians" for _, _, o in found), found

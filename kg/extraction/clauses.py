@@ -61,6 +61,9 @@ class ClausesMixin(ExtractorState):
             for child in verb.head.children:
                 if child.dep_ in OBJECTS:
                     return [child], False
+        if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.dep_ == "prep" and verb.head.lower_ in self.subject_control_preps and verb.head.head.pos_ in ("VERB", "AUX"):
+            # "Hezbollah declared victory after seizing Qusayr": the gerund's subject is the verb's
+            return self.subject_tokens(verb.head.head, depth + 1)
         if verb.dep_ in ("advcl", "ccomp", "pcomp") and verb.tag_ in ("VB", "VBG"):
             return self.subject_tokens(verb.head, depth + 1)
         if verb.dep_ == "acl" and verb.head.dep_ == "attr" and verb.head.head.lemma_ in ("be", "become", "remain"):

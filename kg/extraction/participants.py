@@ -266,7 +266,10 @@ class ParticipantsMixin(ExtractorState):
             token = self.phrase_head(current)
             if token is None:
                 break
-            inner = [m for p in self.prep_objects(token, ("in",)) for m in self.args(p) if self.is_place_mention(m)]
+            heads = [token]
+            if token.dep_ == "pobj" and token.head.lower_ == "of" and self.lemma(token.head.head) in self.named_place_heads:
+                heads.append(token.head.head)  # "the town of Malam Fatori in Borno state"
+            inner = [m for h in heads for p in self.prep_objects(h, ("in",)) for m in self.args(p) if self.is_place_mention(m)]
             if not inner:
                 break
             found.extend(inner)

@@ -105,6 +105,9 @@ class TriggersMixin(ExtractorState):
         else:
             subj, _ = self.subject_tokens(verb)
             if any(self.lemma(s) in self.trigger_nouns for s in subj) and relation in ("strikes", "attacks"):
+                if lemma in spec.get("kill_verbs", []):  # "Russian air strikes on Idlib killed 12 civilians"
+                    for noun in subj:
+                        self.civilians_killed(noun, self.objects(verb), sent_index)
                 return
             agents, tier = self.actor_args(subj, relation)
             if lemma in spec.get("kill_verbs", []):
@@ -118,11 +121,17 @@ class TriggersMixin(ExtractorState):
             self.evacuation(verb, relation, agents, tier, patient, passive, sent_index)
             return
         if lemma in spec.get("kill_verbs", []):
+            bare = self.lex.rel_set("attacks", "bare_victim_nouns")
             if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj", "acl"):
-                return  # "shelled Kherson's district, killing a man": the shelling is the event
+                # "shelled Kherson's district, killing a man": the shelling is the event, and
+                # civilians it kills, named as such, are its targets ("…, killing nine civilians")
+                clause = verb
+                while clause.dep_ == "conj" and clause.head.tag_ == "VBG" and clause.head.i != clause.i:
+                    clause = clause.head  # "attacked the town, burning homes and killing 12 civilians"
+                self.civilians_killed(clause.head, patient, sent_index)
+                return
             # whom it kills: a side, or civilians named as such ("killed 13 protesters": the dev gold
             # requires them); a bare count of people ("killed 20 people") is a casualty figure
-            bare = self.lex.rel_set("attacks", "bare_victim_nouns")
             patient = [p for p in patient if not (self.lemma(p) in bare and any(self.mentions[m].kind == "civilians" for m in self.args(p)))]
             if not patient:
                 return
@@ -178,6 +187,20 @@ class TriggersMixin(ExtractorState):
             holders = [m for m in self.actor_args(froms, "attacks")[0] if m not in agents]
             if holders:
                 self.add_event("attacks", verb, agents, holders, sent_index, tier, places=places)
+
+    def civilians_killed(self, trigger: Token, victims: list[Token], sent_index: int) -> None:
+        """Civilians named as such whom a strike or attack killed are its targets too ("struck
+        Maarat al-Numan, killing nine civilians"); a bare count of people is a casualty figure."""
+        bare = self.lex.rel_set("attacks", "bare_victim_nouns")
+        found = [m for p in victims if self.lemma(p) not in bare for m in self.args(p)
+                 if self.mentions[m].kind == "civilians" and not self.bare_count(m)]
+        for event in [e for e in self.events if e.trigger_start == trigger.idx and e.relation in ("strikes", "attacks")] if found else []:
+            self.add_event(event.relation, trigger, list(event.agents), found, sent_index, event.tier, places=list(event.places))
+
+    def bare_count(self, index: int) -> bool:
+        """A civilians mention that only counts people ("dozens of people", "20 residents")."""
+        span = self.mention_span(self.mentions[index])
+        return span is not None and self.lemma(span.root) in self.lex.rel_set("attacks", "bare_victim_nouns")
 
     def evacuation(self, verb: Token, relation: str, agents: list[int], tier: str, patient: list[Token], passive: bool, sent_index: int) -> None:
         lemma = self.lemma(verb)
