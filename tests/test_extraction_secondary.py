@@ -99,3 +99,13 @@ def test_a_leader_stays_the_person_the_title_names(extract_text, text: str, expe
 ])
 def test_firing_on_or_into_something_strikes_it(extract_text, text: str, expected: set[tuple[str, str, str]]) -> None:
     assert {t for t in triples(extract_text(text)) if t[1] == "strikes"} == expected
+
+
+def test_receiving_support_or_arms_from_someone(extract_text) -> None:
+    """"received backing from X", "received Patriot systems from X": X backs the receiver; a letter is no support."""
+    from tests.conftest import triples
+
+    found = triples(extract_text("The LNA has received backing from the United Arab Emirates, Egypt and Russia."))
+    assert {("united-arab-emirates", "backs", "libyan-national-army"), ("russia", "backs", "libyan-national-army")} <= found, found
+    assert ("united-states", "backs", "ukraine") in triples(extract_text("Kyiv has received additional Patriot air defence systems from the United States."))
+    assert not any(p == "backs" for _, p, _ in triples(extract_text("Syria received a letter from Russia.")))

@@ -552,3 +552,37 @@ def test_civilians_a_strike_kills_are_its_targets(extract_text) -> None:
     assert ("islamic-state", "attacks", "civilians") in found, found
     found = triples(extract_text("IS fighters stormed the town of Palma on Wednesday, killing dozens of people."))
     assert not any(o == "civilians" for _, _, o in found), found
+
+
+def test_the_region_an_event_happens_in_is_targeted_with_its_towns(extract_text) -> None:
+    """"pounded X and Y in southern Idlib": Idlib is struck too; a country only says where."""
+    from tests.conftest import triples
+
+    found = triples(extract_text("Russian and Syrian government jets pounded Maarat al-Numan, Kafranbel and Khan Sheikhoun in southern Idlib on Tuesday."))
+    assert {("russia", "strikes", "idlib"), ("syrian-government", "strikes", "idlib")} <= found, found
+    found = triples(extract_text("Myanmar's military carried out air strikes on the village of Pazigyi in the Sagaing region."))
+    assert ("myanmar", "strikes", "sagaing") in found, found
+    assert ("russia", "strikes", "ukraine") not in triples(extract_text("Russian jets struck Kharkiv in eastern Ukraine."))
+
+
+def test_an_actors_supply_lines_are_its_own(extract_text) -> None:
+    """Struck infrastructure named after an actor targets the actor ("LNA supply lines")."""
+    from tests.conftest import triples
+
+    assert ("turkey", "strikes", "libyan-national-army") in triples(extract_text("Turkish drones had pounded LNA supply lines."))
+
+
+def test_who_withdraws_as_a_place_is_taken_leaves_it(extract_text) -> None:
+    """"retook Mekelle as federal troops withdrew": the troops left Mekelle."""
+    from tests.conftest import triples
+
+    found = triples(extract_text("The rebels captured Idlib after government forces fled."))
+    assert ("syrian-government", "evacuates", "idlib") in found, found
+
+
+def test_a_relative_object_is_the_noun_it_modifies(extract_text) -> None:
+    """"Idlib, which the rebels seized": the relative pronoun stands for Idlib."""
+    from tests.conftest import triples
+
+    assert ("syrian-rebels", "captures", "idlib") in triples(extract_text("Idlib, which the rebels seized last year, was shelled."))
+    assert ("turkey", "backs", "syrian-rebels") in triples(extract_text("Turkey, which backs some of the Syrian rebel factions, has deployed troops in Idlib."))

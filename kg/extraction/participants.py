@@ -277,6 +277,14 @@ class ParticipantsMixin(ExtractorState):
         # a country is only where it happened ("a base in Iraq"): the dev calls make it optional
         return [m for m in dict.fromkeys(found) if m != index and not self.is_actor_mention(m)]
 
+    def places_inside(self, trigger: Token) -> list[int]:
+        """The places below a country that an event's "in" names, on its trigger or on the verb
+        whose object the trigger is ("carried out air strikes on the village of Pazigyi in the
+        Sagaing region"): a targeted place lies in them."""
+        heads = [trigger] + ([trigger.head] if trigger.dep_ in ("dobj", "nsubjpass") and trigger.head.i != trigger.i else [])
+        found = [m for h in heads for p in self.prep_objects(h, ("in",)) for m in self.args(p) if self.is_place_mention(m)]
+        return [m for m in dict.fromkeys(found) if not self.is_actor_mention(m)]
+
     def phrase_head(self, index: int) -> Token | None:
         """The noun a mention's phrase hangs on: "al-Sabil neighborhood" for the name "al-Sabil"."""
         span = self.mention_span(self.mentions[index])

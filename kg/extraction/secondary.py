@@ -40,6 +40,8 @@ class SecondaryMixin(ExtractorState):
             self.repel(verb, sent_index)
         if lemma in self.lex.rel_set("backs", "send_verbs"):
             self.sending(verb, sent_index)
+        if lemma in self.lex.rel_set("backs", "receive_verbs"):
+            self.receiving(verb, sent_index)
         if lemma == "lead" and self.is_passive(verb):
             leader = self.by_agent(verb)
             if leader is not None and verb.dep_ in ("acl", "relcl"):
@@ -273,6 +275,19 @@ class SecondaryMixin(ExtractorState):
             if child.dep_ == "dative":
                 receivers.extend(self.actor_args([child], "backs")[0])
         self.add_event("backs", verb, senders, receivers, sent_index, tier)
+
+    def receiving(self, verb: Token, sent_index: int) -> None:
+        """"The LNA has received backing from the UAE", "Kyiv received Patriot systems from the
+        United States": who gives support or arms backs who receives them."""
+        things = self.lex.rel_set("backs", "send_objects") | self.lex.rel_set("backs", "helper_nouns")
+        received = [o for o in self.objects(verb) if self.names_one_of(o, things)]
+        if not received or self.is_blocked(verb, "backs"):
+            return
+        givers = [m for p in self.prep_objects(verb, ("from",)) + [p for o in received for p in self.prep_objects(o, ("from",))]
+                  for m in self.actor_args([p], "backs")[0] if self.is_actor_mention(m)]
+        subj, _ = self.subject_tokens(verb)
+        receivers, tier = self.actor_args(subj, "backs")
+        self.add_event("backs", verb, givers, receivers, sent_index, tier)
 
     def secondary_noun(self, token: Token, sent_index: int) -> None:
         lemma = self.lemmas[token.i]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from kg.extraction.state import ExtractorState
-from kg.extraction.tokens import OBJECTS, PASSIVE_SUBJECTS, PLACE_LABELS, SUBJECTS
+from kg.extraction.tokens import OBJECTS, PASSIVE_SUBJECTS, PLACE_LABELS, RELATIVE, SUBJECTS
 
 # Pronouns of a person: "he" and "him" are the last person named, never a group or a place.
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
@@ -164,7 +164,7 @@ class TriggersMixin(ExtractorState):
         if relation in ("strikes", "attacks", "captures"):
             # "struck 18 Houthi targets …, including the capital, Sanaa, and the port of Hodeidah"
             targets += [m for p in self.prep_objects(verb, ("including",)) for m in self.args(p) if self.is_place_mention(m)]
-        if not targets and verb.dep_ == "relcl" and not any(c.dep_ in OBJECTS for c in verb.children):
+        if not targets and verb.dep_ == "relcl" and not any(c.dep_ in OBJECTS and c.lower_ not in RELATIVE for c in verb.children):
             targets = self.args(verb.head)  # "the town (that) the army seized"
         if relation in ("strikes", "attacks") and lemma != "attack" and self.mentions and agents:
             relation = self.by_means(relation, verb, agents)
@@ -238,6 +238,9 @@ class TriggersMixin(ExtractorState):
         count = self.headcount(patient if (lemma == "evacuate" or transport) else [s for s in self.subject_tokens(verb)[0]])
         if not origins and verb.dep_ == "relcl" and not patient:
             origins = [m for m in self.args(verb.head) if self.is_place_mention(m)]  # "the town troops abandoned"
+        if not origins and not patient and verb.dep_ in ("advcl", "conj") and self.lemma(verb.head) in self.lex.rel_set("captures", "verbs"):
+            # "seized Walikale after Congolese soldiers withdrew": they left what was taken
+            origins = [m for o in self.objects(verb.head) for m in self.args(o) if self.is_place_mention(m)]
         if not origins and not transport:
             origins = self.own_location(agents, verb)
         self.add_event(relation, verb, agents, [], sent_index, tier, origins=origins, destinations=destinations, count=count)
