@@ -30,7 +30,7 @@ _KG = Path(__file__).resolve().parents[1]
 # What a cached parse depends on: the rule extractor and the pipeline around it, its word lists,
 # and the gazetteer (the entity ruler and the rules read it: a parse cached before a gazetteer
 # change would train and score the old names).
-_CODE = sorted((_KG / "extraction").glob("*.py")) + [_KG / name for name in ("nlp.py", "name_lists.py", "gazetteer.py", "documents.py", "furniture.py", "build.py")]
+_CODE = sorted((_KG / "extraction").glob("*.py")) + [_KG / name for name in ("nlp.py", "name_lists.py", "parse_repairs.py", "gazetteer.py", "documents.py", "furniture.py", "build.py")]
 _DATA = Path(__file__).resolve().parents[1] / "data"
 
 
