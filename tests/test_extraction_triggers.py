@@ -586,3 +586,12 @@ def test_a_relative_object_is_the_noun_it_modifies(extract_text) -> None:
 
     assert ("syrian-rebels", "captures", "idlib") in triples(extract_text("Idlib, which the rebels seized last year, was shelled."))
     assert ("turkey", "backs", "syrian-rebels") in triples(extract_text("Turkey, which backs some of the Syrian rebel factions, has deployed troops in Idlib."))
+
+
+def test_a_backed_modifier_does_not_reach_a_conjunct_with_its_own_owner(extract_text) -> None:
+    """"backed by Iranian-backed militias and Russian air power": Iran does not back Russia."""
+    from tests.conftest import triples
+
+    found = triples(extract_text("Syrian government troops, backed by Iranian-backed militias and Russian air power, then stormed the village of Tal Mardikh."))
+    assert ("iran", "backs", "russia") not in found, found
+    assert ("russia", "backs", "syrian-government") in found, found

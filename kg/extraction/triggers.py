@@ -405,4 +405,9 @@ class TriggersMixin(ExtractorState):
             conjunct = conjunct.head
             earlier.extend(self.args(conjunct))
         backed = [m for m in backed if m not in earlier or self.mentions[m].end > token.idx]
+        # Nor forward to a conjunct with an owner of its own: "Iranian-backed militias and Russian
+        # air power" does not make Iran back Russia.
+        owned = [c for c in head.conjuncts if c.i > head.i and any(
+            d.dep_ in ("amod", "compound", "poss", "nmod") and d.i in self.ent_of for d in c.children)]
+        backed = [m for m in backed if not any(c.left_edge.idx <= self.mentions[m].start < c.idx + len(c.text) for c in owned)]
         self.add_event("backs", token, backers, backed, sent_index, "explicit")
