@@ -595,3 +595,11 @@ def test_a_backed_modifier_does_not_reach_a_conjunct_with_its_own_owner(extract_
     found = triples(extract_text("Syrian government troops, backed by Iranian-backed militias and Russian air power, then stormed the village of Tal Mardikh."))
     assert ("iran", "backs", "russia") not in found, found
     assert ("russia", "backs", "syrian-government") in found, found
+
+
+def test_trained_or_armed_by_a_state_is_backed(extract_text) -> None:
+    """"Russian-trained Syrian troops": Russia backs them, as "Russian-backed" would say."""
+    from tests.conftest import triples
+
+    found = triples(extract_text("Russian-trained Syrian troops recaptured Palmyra."))
+    assert {("russia", "backs", "syrian-government"), ("syrian-government", "captures", "palmyra")} <= found, found

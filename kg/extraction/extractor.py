@@ -59,7 +59,7 @@ class Extractor(
                         self.noun_trigger(token, "strikes", sent_index)
                 if self.lemmas[token.i] in between_nouns and token.pos_ in ("NOUN", "VERB"):
                     self.between_sides(token, sent_index)
-                if lower == "backed":
+                if lower in self.backing_participles:
                     self.backed(token, sent_index)
                 if lower in control_adjectives:
                     self.controlled(token, sent_index)

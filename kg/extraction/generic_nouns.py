@@ -163,7 +163,7 @@ class GenericNounsMixin(ExtractorState):
             child = stack.pop()
             if child.dep_ not in ("amod", "compound", "nmod", "poss", "npadvmod", "conj", "cc"):
                 continue
-            if child.lower_ == "backed" or child.lower_ in self.lex.word_set("control_adjectives"):
+            if child.lower_ in self.backing_participles or child.lower_ in self.lex.word_set("control_adjectives"):
                 continue
             if self.hyphen_modifier(child):
                 continue  # "an al-Qaida-linked group" is not al-Qaida
@@ -194,7 +194,7 @@ class GenericNounsMixin(ExtractorState):
     def backer_of(self, token: Token) -> Token | None:
         """In "Iranian-backed militias" the token for Iran; ``None`` when not backed."""
         for child in token.children:
-            if child.lower_ == "backed" and child.dep_ in ("amod", "compound", "nmod", "npadvmod", "advmod", "dep"):
+            if child.lower_ in self.backing_participles and child.dep_ in ("amod", "compound", "nmod", "npadvmod", "advmod", "dep"):
                 for grand in child.children:
                     if grand.dep_ != "punct" and (grand.i in self.ent_of or self.ent_key(grand)):
                         return grand
@@ -272,6 +272,6 @@ class GenericNounsMixin(ExtractorState):
         """Descriptive words before a head noun, excluding determiners and the backer part."""
         words = []
         for child in token.lefts:
-            if child.dep_ in ("amod", "compound") and child.lower_ != "backed" and child.i not in self.ent_of and child.pos_ != "PROPN":
+            if child.dep_ in ("amod", "compound") and child.lower_ not in self.backing_participles and child.i not in self.ent_of and child.pos_ != "PROPN":
                 words.append(child.text.lower())
         return " ".join(words + [token.text.lower()])

@@ -99,6 +99,7 @@ class ExtractorState:
         self.arg_words = self.generic_words | self.container
         self.ground = lexicon.word_set("ground_means")
         self.ally_nouns = lexicon.word_set("ally_nouns")
+        self.backing_participles = lexicon.rel_set("backs", "backing_participles")
         self.ally_adjectives = lexicon.word_set("ally_adjectives")
         self.leader_titles = lexicon.word_set("leader_titles")
         self.secondary_verb_words = frozenset().union(
