@@ -109,3 +109,18 @@ def test_receiving_support_or_arms_from_someone(extract_text) -> None:
     assert {("united-arab-emirates", "backs", "libyan-national-army"), ("russia", "backs", "libyan-national-army")} <= found, found
     assert ("united-states", "backs", "ukraine") in triples(extract_text("Kyiv has received additional Patriot air defence systems from the United States."))
     assert not any(p == "backs" for _, p, _ in triples(extract_text("Syria received a letter from Russia.")))
+
+
+def test_driving_an_enemy_out_of_a_place(extract_text) -> None:
+    """"drove IS out of Ramadi": attacks IS, captures Ramadi, and IS leaves it; a passive names the
+    expelled as subject; an operation "to oust" is a purpose, not a deed."""
+    from tests.conftest import triples
+
+    found = triples(extract_text("Iraqi forces drove Islamic State out of Ramadi."))
+    assert {("iraq", "attacks", "islamic-state"), ("iraq", "captures", "ramadi"), ("islamic-state", "evacuates", "ramadi")} <= found, found
+    found = triples(extract_text("IS was ousted from Manbij by the SDF."))
+    assert {("syrian-democratic-forces", "captures", "manbij"), ("islamic-state", "evacuates", "manbij")} <= found, found
+    assert ("islamic-state", "evacuates", "anbar") in triples(extract_text("IS has been rooted out of Anbar province."))
+    assert not triples(extract_text("Syrian rebels are preparing for an operation to oust HTS from Idlib province."))
+    found = triples(extract_text("The regime forced thousands of residents out of Daraya."))
+    assert not any(p == "captures" for _, p, _ in found), found
