@@ -603,3 +603,11 @@ def test_trained_or_armed_by_a_state_is_backed(extract_text) -> None:
 
     found = triples(extract_text("Russian-trained Syrian troops recaptured Palmyra."))
     assert {("russia", "backs", "syrian-government"), ("syrian-government", "captures", "palmyra")} <= found, found
+
+
+def test_annexing_a_place_captures_it(extract_text) -> None:
+    """"annexed Crimea", "the annexation of Crimea": captures."""
+    from tests.conftest import triples
+
+    assert ("russia", "captures", "crimea") in triples(extract_text("Since Russia annexed Crimea in 2014, relations have soured."))
+    assert ("russia", "captures", "crimea") in triples(extract_text("Russia's annexation of Crimea in 2014 sparked sanctions."))
