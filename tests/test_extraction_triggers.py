@@ -611,3 +611,12 @@ def test_annexing_a_place_captures_it(extract_text) -> None:
 
     assert ("russia", "captures", "crimea") in triples(extract_text("Since Russia annexed Crimea in 2014, relations have soured."))
     assert ("russia", "captures", "crimea") in triples(extract_text("Russia's annexation of Crimea in 2014 sparked sanctions."))
+
+
+def test_establishing_or_restoring_control_over_a_place_captures_it(extract_text) -> None:
+    """"restored control over Palmyra", "extended their control over Kunduz"; "restored electricity" is no capture."""
+    from tests.conftest import triples
+
+    assert ("syrian-government", "captures", "palmyra") in triples(extract_text("Syrian government forces restored control over Palmyra."))
+    assert ("taliban", "captures", "kunduz") in triples(extract_text("The Taliban have extended their control over Kunduz."))
+    assert not triples(extract_text("The UN restored electricity in Aleppo."))

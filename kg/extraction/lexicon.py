@@ -67,8 +67,10 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         for noun in spec.get("nouns", []):
             lexicon.noun_relation.setdefault(noun, relation)
         # rule triggers the learned scorer's trigger words leave out (kg.features reads "verbs", "nouns")
-        for verb in [*spec.get("kill_verbs", []), *spec.get("rule_motion_verbs", [])]:
-            lexicon.verb_relation.setdefault(verb, []).append(relation)
+        # ("established control over X": a capture only with "control", kg.extraction.triggers)
+        for verb in [*spec.get("kill_verbs", []), *spec.get("rule_motion_verbs", []), *spec.get("control_verbs", [])]:
+            if relation not in lexicon.verb_relation.get(verb, []):
+                lexicon.verb_relation.setdefault(verb, []).append(relation)
         for noun in spec.get("under_nouns", []):
             lexicon.noun_relation.setdefault(noun, relation)
     for cls, nouns in raw["group_nouns"].items():

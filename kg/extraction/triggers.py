@@ -52,7 +52,7 @@ class TriggersMixin(ExtractorState):
                     o.i in self.ent_of and self.ent_of[o.i].label_ in PLACE_LABELS
                     or self.word(o, self.named_place_heads | self.named_place_features) in self.named_place_heads | self.named_place_features
                     and any(self.is_place_mention(m) for m in self.args(o)) for o in self.objects(verb))
-                if lemma in ("take", "win", "gain", "regain", "assume", "establish", "wrest") and not takes_place:
+                if not takes_place:
                     return  # "took part", "gained ground"; but "Israeli tanks take Rafah crossing" is a capture
         if relation == "backs" and lemma in set(spec.get("send_verbs", [])):
             return  # handled by secondary_verb's sending rule
