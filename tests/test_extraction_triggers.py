@@ -620,3 +620,10 @@ def test_establishing_or_restoring_control_over_a_place_captures_it(extract_text
     assert ("syrian-government", "captures", "palmyra") in triples(extract_text("Syrian government forces restored control over Palmyra."))
     assert ("taliban", "captures", "kunduz") in triples(extract_text("The Taliban have extended their control over Kunduz."))
     assert not triples(extract_text("The UN restored electricity in Aleppo."))
+
+
+def test_an_unhyphenated_participle_beside_x_backed_adds_nothing(extract_text) -> None:
+    """"Turkey-backed mainstream secular armed groups": one backing, through "backed", not a second through "armed"."""
+    result = extract_text("The insurgents are a coalition of Turkey-backed mainstream secular armed groups along with Hayat Tahrir al-Sham.")
+    backing = [r for r in result.relations if r.predicate == "backs"]
+    assert [r.trigger for r in backing] == ["backed"], backing

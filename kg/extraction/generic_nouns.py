@@ -191,9 +191,12 @@ class GenericNounsMixin(ExtractorState):
         end = ent.end if ent is not None else token.i + 1
         return end + 1 < len(self.tokens) and self.tokens[end].text == "-" and self.tokens[end + 1].lower_ in self.lex.word_set("hyphen_not_owner")
 
-    def backer_of(self, token: Token) -> Token | None:
-        """In "Iranian-backed militias" the token for Iran; ``None`` when not backed."""
+    def backer_of(self, token: Token, participle: Token | None = None) -> Token | None:
+        """In "Iranian-backed militias" the token for Iran; ``None`` when not backed (through
+        ``participle`` alone when given: "Turkey-backed … armed groups" is backed once)."""
         for child in token.children:
+            if participle is not None and child.i != participle.i:
+                continue
             if child.lower_ in self.backing_participles and child.dep_ in ("amod", "compound", "nmod", "npadvmod", "advmod", "dep"):
                 for grand in child.children:
                     if grand.dep_ != "punct" and (grand.i in self.ent_of or self.ent_key(grand)):

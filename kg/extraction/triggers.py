@@ -388,7 +388,7 @@ class TriggersMixin(ExtractorState):
         head = token.head
         if token.dep_ not in ("amod", "compound", "nmod", "npadvmod", "advmod", "dep", "acl"):
             return
-        backer_token = self.backer_of(head) if head is not token else None
+        backer_token = self.backer_of(head, token) if head is not token else None
         if backer_token is None:
             return
         backers, _ = self.actor_args([backer_token], "backs")
