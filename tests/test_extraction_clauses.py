@@ -1,7 +1,7 @@
 """Clause structure (``kg.extraction.clauses``): subjects, objects and passive agents."""
 from __future__ import annotations
 
-from tests.conftest import token_of
+from tests.conftest import token_of, triples
 
 
 def test_active_clause_subject_and_object(extractor_for) -> None:
@@ -24,24 +24,18 @@ def test_passive_clause_agent(extractor_for) -> None:
 
 def test_a_participle_on_an_attack_noun_is_read_from_the_noun(extract_text) -> None:
     """"launch attacks targeting X": the attacks target X; "targeting" gets no subject of its own."""
-    from tests.conftest import triples
-
     found = triples(extract_text('Boko Haram "continued to launch indiscriminate, violent attacks targeting both Christians and Muslims."'))
     assert ("boko-haram", "attacks", "christians") in found and not any(p == "strikes" for _, p, _ in found), found
 
 
 def test_sorties_targeting_places_strike_them(extract_text) -> None:
     """A strike noun's participle keeps the clause's subject: where the sorties' targets are is struck."""
-    from tests.conftest import triples
-
     found = triples(extract_text("The Syrian army's air force carried out intensive sorties targeting hideouts of ISIL terrorists in the villages of Tal Alam and Sarjeh."))
     assert ("syrian-government", "strikes", "tal-alam") in found, found
 
 
 def test_a_gerund_after_a_preposition_takes_the_verbs_subject(extract_text) -> None:
     """"X declared victory after seizing Y": the gerund under "after" is X's deed (not "accused of")."""
-    from tests.conftest import triples
-
     found = triples(extract_text("Hezbollah declared victory after seizing Qusayr."))
     assert ("hezbollah", "captures", "qusayr") in found, found
     found = triples(extract_text("The Syrian army declared victory after attacking Idlib."))
@@ -51,8 +45,6 @@ def test_a_gerund_after_a_preposition_takes_the_verbs_subject(extract_text) -> N
 
 def test_an_armed_groups_leader_acts_for_the_group(extract_text) -> None:
     """The metonymy rule for groups: a named leader who acts stands for the group he leads."""
-    from tests.conftest import triples
-
     found = triples(extract_text("IS leader Abu Bakr al-Baghdadi formally declared an Islamic caliphate after fighting the Iraqi army."))
     assert ("islamic-state", "attacks", "iraq") in found, found
     assert ("abu-bakr-al-baghdadi", "leaderOf", "islamic-state") in found, found

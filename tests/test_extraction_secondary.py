@@ -103,8 +103,6 @@ def test_firing_on_or_into_something_strikes_it(extract_text, text: str, expecte
 
 def test_receiving_support_or_arms_from_someone(extract_text) -> None:
     """"received backing from X", "received Patriot systems from X": X backs the receiver; a letter is no support."""
-    from tests.conftest import triples
-
     found = triples(extract_text("The LNA has received backing from the United Arab Emirates, Egypt and Russia."))
     assert {("united-arab-emirates", "backs", "libyan-national-army"), ("russia", "backs", "libyan-national-army")} <= found, found
     assert ("united-states", "backs", "ukraine") in triples(extract_text("Kyiv has received additional Patriot air defence systems from the United States."))
@@ -114,8 +112,6 @@ def test_receiving_support_or_arms_from_someone(extract_text) -> None:
 def test_driving_an_enemy_out_of_a_place(extract_text) -> None:
     """"drove IS out of Ramadi": attacks IS, captures Ramadi, and IS leaves it; a passive names the
     expelled as subject; an operation "to oust" is a purpose, not a deed."""
-    from tests.conftest import triples
-
     found = triples(extract_text("Iraqi forces drove Islamic State out of Ramadi."))
     assert {("iraq", "attacks", "islamic-state"), ("iraq", "captures", "ramadi"), ("islamic-state", "evacuates", "ramadi")} <= found, found
     found = triples(extract_text("IS was ousted from Manbij by the SDF."))

@@ -516,16 +516,12 @@ def test_victims_never_strike(extract_text) -> None:
 
 def test_taking_over_a_place_captures_it(extract_text) -> None:
     """"took over Palmyra" is a capture; "took over as leader" is not."""
-    from tests.conftest import triples
-
     assert ("islamic-state", "captures", "palmyra") in triples(extract_text("Islamic State took over Palmyra in May."))
     assert not any(p == "captures" for _, p, _ in triples(extract_text("Abu Bakr al-Baghdadi took over as leader of the group in 2010.")))
 
 
 def test_gains_against_an_enemy_attack_it(extract_text) -> None:
     """"made gains against X" attacks X; territorial gains alone attack no one."""
-    from tests.conftest import triples
-
     found = triples(extract_text("The army made gains against the rebels in Hama."))
     assert ("syrian-government", "attacks", "syrian-rebels") in found, found
     assert not any(p == "attacks" for _, p, _ in triples(extract_text("The army made significant territorial gains in Hama.")))
@@ -533,8 +529,6 @@ def test_gains_against_an_enemy_attack_it(extract_text) -> None:
 
 def test_the_province_a_targeted_town_lies_in_is_targeted(extract_text) -> None:
     """"attacked the town of X in Y state": Y is attacked too (town and province both, as the gold reads)."""
-    from tests.conftest import triples
-
     found = triples(extract_text("Boko Haram fighters attacked the town of Malam Fatori in Borno state late on Saturday."))
     assert {("boko-haram", "attacks", "malam-fatori"), ("boko-haram", "attacks", "borno")} <= found, found
 
@@ -542,8 +536,6 @@ def test_the_province_a_targeted_town_lies_in_is_targeted(extract_text) -> None:
 def test_civilians_a_strike_kills_are_its_targets(extract_text) -> None:
     """"struck X, killing nine civilians", "air strikes on X killed 12 civilians": the civilians are
     struck too; a bare count of people is a casualty figure, not a target."""
-    from tests.conftest import triples
-
     found = triples(extract_text("Russian warplanes struck the town of Maarat al-Numan on Sunday, killing at least nine civilians."))
     assert ("russia", "strikes", "civilians") in found, found
     found = triples(extract_text("Russian air strikes on Idlib killed 12 civilians."))
@@ -556,8 +548,6 @@ def test_civilians_a_strike_kills_are_its_targets(extract_text) -> None:
 
 def test_the_region_an_event_happens_in_is_targeted_with_its_towns(extract_text) -> None:
     """"pounded X and Y in southern Idlib": Idlib is struck too; a country only says where."""
-    from tests.conftest import triples
-
     found = triples(extract_text("Russian and Syrian government jets pounded Maarat al-Numan, Kafranbel and Khan Sheikhoun in southern Idlib on Tuesday."))
     assert {("russia", "strikes", "idlib"), ("syrian-government", "strikes", "idlib")} <= found, found
     found = triples(extract_text("Myanmar's military carried out air strikes on the village of Pazigyi in the Sagaing region."))
@@ -567,31 +557,23 @@ def test_the_region_an_event_happens_in_is_targeted_with_its_towns(extract_text)
 
 def test_an_actors_supply_lines_are_its_own(extract_text) -> None:
     """Struck infrastructure named after an actor targets the actor ("LNA supply lines")."""
-    from tests.conftest import triples
-
     assert ("turkey", "strikes", "libyan-national-army") in triples(extract_text("Turkish drones had pounded LNA supply lines."))
 
 
 def test_who_withdraws_as_a_place_is_taken_leaves_it(extract_text) -> None:
     """"retook Mekelle as federal troops withdrew": the troops left Mekelle."""
-    from tests.conftest import triples
-
     found = triples(extract_text("The rebels captured Idlib after government forces fled."))
     assert ("syrian-government", "evacuates", "idlib") in found, found
 
 
 def test_a_relative_object_is_the_noun_it_modifies(extract_text) -> None:
     """"Idlib, which the rebels seized": the relative pronoun stands for Idlib."""
-    from tests.conftest import triples
-
     assert ("syrian-rebels", "captures", "idlib") in triples(extract_text("Idlib, which the rebels seized last year, was shelled."))
     assert ("turkey", "backs", "syrian-rebels") in triples(extract_text("Turkey, which backs some of the Syrian rebel factions, has deployed troops in Idlib."))
 
 
 def test_a_backed_modifier_does_not_reach_a_conjunct_with_its_own_owner(extract_text) -> None:
     """"backed by Iranian-backed militias and Russian air power": Iran does not back Russia."""
-    from tests.conftest import triples
-
     found = triples(extract_text("Syrian government troops, backed by Iranian-backed militias and Russian air power, then stormed the village of Tal Mardikh."))
     assert ("iran", "backs", "russia") not in found, found
     assert ("russia", "backs", "syrian-government") in found, found
@@ -599,24 +581,18 @@ def test_a_backed_modifier_does_not_reach_a_conjunct_with_its_own_owner(extract_
 
 def test_trained_or_armed_by_a_state_is_backed(extract_text) -> None:
     """"Russian-trained Syrian troops": Russia backs them, as "Russian-backed" would say."""
-    from tests.conftest import triples
-
     found = triples(extract_text("Russian-trained Syrian troops recaptured Palmyra."))
     assert {("russia", "backs", "syrian-government"), ("syrian-government", "captures", "palmyra")} <= found, found
 
 
 def test_annexing_a_place_captures_it(extract_text) -> None:
     """"annexed Crimea", "the annexation of Crimea": captures."""
-    from tests.conftest import triples
-
     assert ("russia", "captures", "crimea") in triples(extract_text("Since Russia annexed Crimea in 2014, relations have soured."))
     assert ("russia", "captures", "crimea") in triples(extract_text("Russia's annexation of Crimea in 2014 sparked sanctions."))
 
 
 def test_establishing_or_restoring_control_over_a_place_captures_it(extract_text) -> None:
     """"restored control over Palmyra", "extended their control over Kunduz"; "restored electricity" is no capture."""
-    from tests.conftest import triples
-
     assert ("syrian-government", "captures", "palmyra") in triples(extract_text("Syrian government forces restored control over Palmyra."))
     assert ("taliban", "captures", "kunduz") in triples(extract_text("The Taliban have extended their control over Kunduz."))
     assert not triples(extract_text("The UN restored electricity in Aleppo."))

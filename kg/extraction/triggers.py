@@ -121,7 +121,6 @@ class TriggersMixin(ExtractorState):
             self.evacuation(verb, relation, agents, tier, patient, passive, sent_index)
             return
         if lemma in spec.get("kill_verbs", []):
-            bare = self.lex.rel_set("attacks", "bare_victim_nouns")
             if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj", "acl"):
                 # "shelled Kherson's district, killing a man": the shelling is the event, and
                 # civilians it kills, named as such, are its targets ("…, killing nine civilians")
@@ -132,6 +131,7 @@ class TriggersMixin(ExtractorState):
                 return
             # whom it kills: a side, or civilians named as such ("killed 13 protesters": the dev gold
             # requires them); a bare count of people ("killed 20 people") is a casualty figure
+            bare = self.lex.rel_set("attacks", "bare_victim_nouns")
             patient = [p for p in patient if not (self.lemma(p) in bare and any(self.mentions[m].kind == "civilians" for m in self.args(p)))]
             if not patient:
                 return
