@@ -79,6 +79,20 @@ class ContestsMixin(ExtractorState):
             return current.head
         return None
 
+    def fought_before(self, noun: Token) -> Token | None:
+        """The trigger verb a fight is the time of ("seized Rubaya after (days of) fighting with
+        Congolese troops", "captured Merawi after clashes with federal troops"); None otherwise."""
+        current = noun
+        if current.dep_ == "pobj" and current.head.lower_ == "of" and current.head.head.dep_ == "pobj":
+            current = current.head.head  # "after days of fighting"
+        if current.dep_ != "pobj" or current.head.lower_ not in self.lex.rel_set("attacks", "fight_time_preps"):
+            return None
+        verb = current.head.head
+        if verb.pos_ not in ("VERB", "AUX") or self.is_passive(verb):
+            return None
+        relations = self.lex.verb_relation.get(self.word(verb, self.verb_words), [])
+        return verb if any(r in ("captures", "attacks", "strikes") for r in relations) else None
+
     def fought_with(self, trigger: Token, side: list[Token], sent_index: int, places: list[int]) -> None:
         """``side`` and the trigger's "with" object attack each other ("clashed with", "engaged in
         fighting with")."""
@@ -105,6 +119,13 @@ class ContestsMixin(ExtractorState):
             return self.mentions[m].key or self.mentions[m].text
 
         places = self.place_args(noun)
+        verb = self.fought_before(noun) if not sides else None
+        if verb is not None:  # "seized Rubaya after days of fighting with Congolese troops"
+            subject = self.actor_args(self.subject_tokens(verb)[0], "attacks")[0]
+            other = [m for m in self.actor_args(self.prep_objects(noun, ("with",)), "attacks")[0]
+                     if m not in subject and self.mentions[m].kind != "civilians"]  # no side fights civilians "with"
+            self.add_event("attacks", noun, subject, other, sent_index, "explicit", places=places)
+            return
         if not sides and noun.pos_ == "VERB" and self.lemmas[noun.i] in self.lex.rel_set("attacks", "with_verbs"):
             # "government forces clashed with Houthi fighters": the subject against the "with" object
             self.fought_with(noun, self.subject_tokens(noun)[0], sent_index, places)

@@ -37,7 +37,7 @@ class GenericNounsMixin(ExtractorState):
         for child in token.children:  # "the Lebanese Shiite group Hezbollah": the name, not the demonym
             ent = self.ent_of.get(child.i)
             right_after = child.left_edge.i == token.i + 1 or child.left_edge.i == token.i + 2 and self.doc[token.i + 1].text == ","
-            if child.dep_ == "appos" and right_after and ent is not None and ent.ent_id_ and ent.label_ in ("ORG", "PERSON"):
+            if child.dep_ == "appos" and right_after and ent is not None and ent.ent_id_ and ent.label_ in ("ORG", "PERSON") and lemma not in self.civilian:
                 return self.args(child)
         for child in token.children:
             if child.dep_ == "poss" and is_pronoun(child):  # "its troops"
@@ -93,11 +93,19 @@ class GenericNounsMixin(ExtractorState):
                 found.append(self.add_mention(Mention(owner.idx, end, text, "force", key=key, head=lemma)))
         if found:
             return found
-        appositive = self.appositive_entity(token)
+        # civilians are no organisation: "killing nine civilians, the Syrian Observatory … said"
+        # hangs the reporter on them as an apposition
+        appositive = self.appositive_entity(token) if lemma not in self.civilian else []
         if appositive:
             return appositive  # "Hezbollah, an Iran-backed militia": the militia is Hezbollah
         if backer is not None:
             return [self.add_mention(Mention(backer_token.idx, end, self.doc[backer_token.i:token.i + 1].text, "group", backer=backer, head=group_class or lemma, phrase=phrase))]
+        if lemma in self.owned:  # "the terrorists' positions", "the rebels' supply lines": an unnamed side's own
+            for child in token.children:
+                if child.dep_ == "poss" and child.i not in self.ent_of and not is_pronoun(child) and self.word(child, self.group_force) in self.group_force:
+                    found = [m for m in self.args(child) if self.is_actor_mention(m)]
+                    if found:
+                        return found
         for child in token.children:  # "fighters of the LNA", "a source in Ukraine's SBU"
             if child.dep_ == "prep" and child.lower_ in ("of", "in", "at", "for", "within"):
                 for pobj in child.children:
@@ -107,7 +115,9 @@ class GenericNounsMixin(ExtractorState):
                         if found:
                             return found
                     elif pobj.dep_ == "pobj" and ent is None and self.word(pobj, self.force) in self.force:
-                        found = self.generic(pobj)  # "a source in Ukraine's SBU security service"
+                        # "a source in Ukraine's SBU security service"; "a convoy of Malian soldiers
+                        # and Wagner Group mercenaries": the later conjuncts too
+                        found = list(dict.fromkeys(self.generic(pobj) + [m for c in pobj.conjuncts if c.i > pobj.i for m in self.args(c) if self.is_actor_mention(m)]))
                         if found:
                             return found
             if child.dep_ == "prep" and child.lower_ == "from" and (group_class or lemma in self.force):

@@ -67,8 +67,9 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         for noun in spec.get("nouns", []):
             lexicon.noun_relation.setdefault(noun, relation)
         # rule triggers the learned scorer's trigger words leave out (kg.features reads "verbs", "nouns")
-        # ("established control over X": a capture only with "control", kg.extraction.triggers)
-        for verb in [*spec.get("kill_verbs", []), *spec.get("rule_motion_verbs", []), *spec.get("control_verbs", [])]:
+        # ("established control over X": a capture only with "control"; "pulled back from X": a
+        # departure only with its particle; kg.extraction.triggers)
+        for verb in [*spec.get("kill_verbs", []), *spec.get("rule_motion_verbs", []), *spec.get("control_verbs", []), *spec.get("particle_verbs", {})]:
             if relation not in lexicon.verb_relation.get(verb, []):
                 lexicon.verb_relation.setdefault(verb, []).append(relation)
         for noun in spec.get("under_nouns", []):

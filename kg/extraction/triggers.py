@@ -38,6 +38,9 @@ class TriggersMixin(ExtractorState):
         if relation == "captures" and any(self.lemma(d) in hostages for o in self.objects(verb) for d in o.subtree):
             relation = "attacks"  # "seized hundreds of hostages in Kizlyar"
         spec = self.lex.raw["relations"][relation]
+        particles = spec.get("particle_verbs", {}).get(lemma)
+        if particles is not None and not any(c.dep_ in ("prt", "advmod", "prep") and c.lower_ in particles and c.i > verb.i for c in verb.children):
+            return  # "pulled the trigger", "fell to rebels": not a departure
         if lemma in set(spec.get("motion_verbs", [])):
             if relation != "attacks":
                 return
@@ -107,7 +110,7 @@ class TriggersMixin(ExtractorState):
             if any(self.lemma(s) in self.trigger_nouns for s in subj) and relation in ("strikes", "attacks"):
                 if lemma in spec.get("kill_verbs", []):  # "Russian air strikes on Idlib killed 12 civilians"
                     for noun in subj:
-                        self.civilians_killed(noun, self.objects(verb), sent_index)
+                        self.victims_killed(noun, self.objects(verb), sent_index)
                 return
             agents, tier = self.actor_args(subj, relation)
             if lemma in spec.get("kill_verbs", []):
@@ -127,7 +130,7 @@ class TriggersMixin(ExtractorState):
                 clause = verb
                 while clause.dep_ == "conj" and clause.head.tag_ == "VBG" and clause.head.i != clause.i:
                     clause = clause.head  # "attacked the town, burning homes and killing 12 civilians"
-                self.civilians_killed(clause.head, patient, sent_index)
+                self.victims_killed(clause.head, patient, sent_index)
                 return
             # whom it kills: a side, or civilians named as such ("killed 13 protesters": the dev gold
             # requires them); a bare count of people ("killed 20 people") is a casualty figure
@@ -157,7 +160,7 @@ class TriggersMixin(ExtractorState):
         if lemma in spec.get("kill_verbs", []) and any(self.mentions[t].kind == "civilians" for t in targets):
             targets += [p for p in places if p not in targets]  # "killed 13 protesters in Derry": Derry too
         if not targets and relation in ("strikes", "attacks"):
-            targets = places or [m for item in patient for m in self.subtree_places(item)]
+            targets = places or [m for item in patient for m in self.subtree_places(item)] or self.killing_clause_victims(verb)
         if relation in ("strikes", "attacks") and targets and not any(self.is_place_mention(t) for t in targets):
             # "struck Hezbollah infrastructure in the villages of Aitaroun and Kfarkela": where, too
             targets += [m for item in patient for m in self.subtree_places(item)]
@@ -168,8 +171,8 @@ class TriggersMixin(ExtractorState):
             targets = self.args(verb.head)  # "the town (that) the army seized"
         if relation in ("strikes", "attacks") and lemma != "attack" and self.mentions and agents:
             relation = self.by_means(relation, verb, agents)
-        elif relation == "attacks" and lemma == "attack" and self.uses_air_means([], verb) and not self.ground_bomb(verb):
-            relation = "strikes"  # "attacked al-Ramouseh neighborhood with rockets"
+        elif relation == "attacks" and lemma == "attack" and self.uses_air_means(agents if self.mentions else [], verb) and not self.ground_bomb(verb):
+            relation = "strikes"  # "attacked al-Ramouseh neighborhood with rockets", "Ukrainian drones attacked an oil depot"
         if relation == "captures" and lemma in spec.get("sub_state_verbs", []):
             targets = [t for t in targets if self.mentions[t].key not in self.actors]
             # "clear many areas in Nangarhar of IS presence": who is cleared out is attacked
@@ -188,14 +191,34 @@ class TriggersMixin(ExtractorState):
             if holders:
                 self.add_event("attacks", verb, agents, holders, sent_index, tier, places=places)
 
-    def civilians_killed(self, trigger: Token, victims: list[Token], sent_index: int) -> None:
+    def victims_killed(self, trigger: Token, victims: list[Token], sent_index: int) -> None:
         """Civilians named as such whom a strike or attack killed are its targets too ("struck
-        Maarat al-Numan, killing nine civilians"); a bare count of people is a casualty figure."""
-        bare = self.lex.rel_set("attacks", "bare_victim_nouns")
-        found = [m for p in victims if self.lemma(p) not in bare for m in self.args(p)
-                 if self.mentions[m].kind == "civilians" and not self.bare_count(m)]
+        Maarat al-Numan, killing nine civilians"), and so is the side whose named fighters it
+        killed ("struck a vehicle near Qamishli, killing two members of the SDF"); a bare count
+        of people is a casualty figure, and unowned soldiers name no side."""
+        found = self.named_victims(victims)
         for event in [e for e in self.events if e.trigger_start == trigger.idx and e.relation in ("strikes", "attacks")] if found else []:
             self.add_event(event.relation, trigger, list(event.agents), found, sent_index, event.tier, places=list(event.places))
+
+    def named_victims(self, victims: list[Token]) -> list[int]:
+        """The mentions among a kill verb's objects that an event's targets take: civilians named
+        as such and owned or named fighters, not bare counts of people ("killed 20 people")."""
+        bare = self.lex.rel_set("attacks", "bare_victim_nouns")
+        countries = set(self.demonyms.values())
+
+        def armed(m: int) -> bool:  # not a monitor the parser hung on the victims
+            mention = self.mentions[m]
+            return bool(mention.key) and (mention.kind in ("force", "group") or mention.key in self.groups or mention.key in countries)
+
+        return [m for p in victims if self.lemma(p) not in bare for m in self.args(p)
+                if self.mentions[m].kind == "civilians" and not self.bare_count(m) or armed(m)]
+
+    def killing_clause_victims(self, verb: Token) -> list[int]:
+        """Named victims of a kill participle on the verb ("struck a vehicle near Qamishli, killing
+        two members of the SDF"): its targets where it has none of its own."""
+        kill_verbs = self.lex.rel_set("attacks", "kill_verbs")
+        return [m for c in verb.children if c.dep_ in ("advcl", "xcomp", "conj") and c.tag_ == "VBG" and self.lemma(c) in kill_verbs
+                for m in self.named_victims(self.objects(c))]
 
     def bare_count(self, index: int) -> bool:
         """A civilians mention that only counts people ("dozens of people", "20 residents")."""
@@ -206,11 +229,17 @@ class TriggersMixin(ExtractorState):
         lemma = self.lemma(verb)
         origins: list[int] = []
         transport = lemma in self.lex.rel_set("evacuates", "transport_verbs")
+        if transport and any(c.dep_ == "prt" for c in verb.children):
+            return  # "carried out strikes"
+        # "Washington pulled its troops out of the border area": the troops pulled leave
+        pulled = lemma in self.lex.raw["relations"]["evacuates"].get("particle_verbs", {}) and bool(patient) and not transport
+        transport = transport or pulled
         if transport:
-            if any(c.dep_ == "prt" for c in verb.children):
-                return  # "carried out strikes"
             # the people carried leave (``patient`` is the passive subject where the verb is passive)
-            agents, tier = [m for item in patient for m in self.args(item) if not self.is_place_mention(m)], "explicit"
+            carried = [m for item in patient for m in self.args(item) if not self.is_place_mention(m) or self.mentions[m].key in self.actors]
+            if pulled and not any(self.mentions[m].key for m in carried):
+                carried = agents  # "Ukraine pulls troops out of Avdiivka": unowned troops are the subject's
+            agents, tier = carried, ("explicit" if carried is not agents else tier)
         elif lemma == "evacuate" and not passive and patient:
             # "The ICRC evacuated 300 civilians from Mariupol": the evacuees leave.
             evacuees = []
@@ -226,9 +255,11 @@ class TriggersMixin(ExtractorState):
                 agents.extend(self.args(item))
         else:
             for item in patient:
-                origins.extend(m for m in self.args(item) if self.is_place_mention(m))
-        for item in self.prep_objects(verb, ("from", "out")):
-            origins.extend(m for m in self.args(item) if self.is_place_mention(m))
+                origins.extend(p for m in self.args(item) if (p := self.departed_place(m)) is not None)
+        # "fell back from X": the parser hangs "from" on the particle
+        leaving = [verb] + [c for c in verb.children if c.dep_ in ("advmod", "prt") and c.lower_ in ("back", "away")]
+        for item in (p for holder in leaving for p in self.prep_objects(holder, ("from", "out"))):
+            origins.extend(p for m in self.args(item) if (p := self.departed_place(m)) is not None)
         destinations = []
         for item in self.prep_objects(verb, ("to", "into", "towards", "toward", "for")):
             destinations.extend(m for m in self.args(item) if self.is_place_mention(m))
