@@ -669,3 +669,46 @@ def test_a_bare_junta_is_the_articles_state(extract_text) -> None:
     """"The junta bombed …", "China, which backs the junta": the article's state, as "the regime" is."""
     found = triples(extract_text("Myanmar's military seized power in 2021. China, which backs the junta, called for calm."))
     assert ("china", "backs", "myanmar") in found, found
+
+
+def test_new_states_are_named(extract_text) -> None:
+    """UN members the gazetteer lacked ("donated weapons … to Fiji") are states that act."""
+    assert ("russia", "backs", "fiji") in triples(extract_text("Moscow donated weapons and other military hardware to Fiji."))
+
+
+def test_a_possessive_backing_for_someone_is_no_helper(extract_text) -> None:
+    """"angered Riyadh with its support for Iran": Russia backs Iran, not a helper of the subject."""
+    assert ("russia", "backs", "iran") in triples(extract_text("Russia angered Riyadh with its support for Iran."))
+
+
+def test_the_government_in_a_capital_is_its_state(extract_text) -> None:
+    """"the U.S.-backed government in Kabul" is Afghanistan, as actor and as target."""
+    found = triples(extract_text("The Taliban continued its war against the U.S.-backed government in Kabul."))
+    assert {("taliban", "attacks", "afghanistan"), ("united-states", "backs", "afghanistan")} <= found, found
+    assert ("afghanistan", "attacks", "taliban") in triples(extract_text("The government in Kabul attacked the Taliban."))
+
+
+def test_helping_to_train_or_arm_backs(extract_text) -> None:
+    """"The US helped arm the rebels": the object of the helped verb is backed."""
+    assert [t for t in triples(extract_text("The US helped arm the Free Syrian Army.")) if t[1] == "backs" and t[2] == "free-syrian-army"]
+
+
+def test_a_place_before_a_comma_is_what_its_participle_describes(extract_text) -> None:
+    """"East Mosul, recaptured by Iraqi forces in January, …", parsed as a clause of the main verb."""
+    assert ("iraq", "captures", "mosul") in triples(extract_text("In parts of East Mosul, recaptured by Iraqi forces in January, recovery is more promising."))
+
+
+def test_opening_fire_on_someone_attacks_them(extract_text) -> None:
+    """"opened fire on protesters in Istanbul": the protesters (civilians) and where; "opened a
+    front" is no attack."""
+    found = triples(extract_text("Turkish soldiers opened fire on protesters in Istanbul."))
+    assert {("turkey", "attacks", "civilians"), ("turkey", "attacks", "istanbul")} <= found, found
+    assert ("syrian-government", "attacks", "syrian-rebels") in triples(extract_text("Syrian soldiers opened fire on rebels in Homs."))
+    assert not triples(extract_text("The army opened a new front in Idlib."))
+
+
+def test_an_unknown_name_ending_in_army_is_a_group_of_its_own(extract_text) -> None:
+    """"the Kachin Independence Army" is not the state's army; "the Iraqi Army" still is Iraq's."""
+    found = triples(extract_text("The Kachin Independence Army pushed junta troops out of the town of Bhamo."))
+    assert ("kachin-independence-army", "captures", "bhamo") in found, found
+    assert ("iraq", "captures", "ramadi") in triples(extract_text("The Iraqi Army captured Ramadi."))

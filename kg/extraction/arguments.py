@@ -73,7 +73,7 @@ class ArgumentsMixin(ExtractorState):
         if depth > 6:
             return []
         ent = self.ent_of.get(token.i)
-        if ent is not None and not ent.ent_id_ and self.word(ent.root, self.force) in self.force and token.i == ent.root.i:
+        if ent is not None and not ent.ent_id_ and self.word(ent.root, self.force) in self.force and token.i == ent.root.i and not self.proper_force_name(ent):
             ent = None  # NER's "defence ministry": a generic noun whose owner is outside the span
         if ent is not None and not (ent.label_ == "NORP" and token.dep_ in ("amod", "compound")):
             if ent.label_ == "NORP" and self.lemma(token) in self.group_force:
@@ -109,6 +109,17 @@ class ArgumentsMixin(ExtractorState):
             if child.i in self.ent_of and lemma in self.container_group:
                 return self.args(child, depth + 1)
         return []
+
+    def proper_force_name(self, ent: Ent) -> bool:
+        """An unknown name that ends in a force word and names a group of its own ("the Kachin
+        Independence Army", "Arakan Army"): capitalised words, none of them a state's name or
+        demonym ("the Iraqi Army" is Iraq's), and no owner outside it ("Russia's Defence Ministry")."""
+        words = [t for t in self.doc[ent.start:ent.end] if t.pos_ != "DET"]
+        if len(words) < 2 or not all(t.text[:1].isupper() for t in words):
+            return False
+        if any(self.demonyms.get(t.lower_) or self.ent_key(t) for t in words):
+            return False
+        return not any(c.dep_ in ("poss", "amod", "compound") and c.i < ent.start and self.ent_key(c) for c in ent.root.children)
 
     def hung_on_first_conjunct(self, token: Token, dep: str, word: str | None = None) -> list[Token]:
         """Dependents the parser hangs on the first conjunct that stand right after ``token``, a

@@ -28,6 +28,9 @@ class GenericNounsMixin(ExtractorState):
         loyal = self.loyal_to(token)
         if loyal:
             return loyal
+        seat = self.seat_of(token, lemma)
+        if seat is not None:
+            return [seat]
         if not any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
             # "between the Daesh fighters and members of the SDF": "of the SDF" is the members'
             for prep in self.hung_on_first_conjunct(token, "prep", "of"):
@@ -159,6 +162,18 @@ class GenericNounsMixin(ExtractorState):
             return [self.add_mention(Mention(start, end, token.text, "force", head="government" if own or lemma in ("government", "regime") else lemma))]
         group = self.group_modifier(token)
         return [group] if group is not None else []
+
+    def seat_of(self, token: Token, lemma: str) -> int | None:
+        """"the government in Kabul", "the regime in Damascus": the capital or state after "in",
+        which stands for the state as an actor."""
+        if lemma not in self.lex.word_set("seat_nouns") or token.pos_ != "NOUN":
+            return None
+        for place in self.prep_objects(token, ("in",)):
+            ent = self.ent_of.get(place.i)
+            if ent is not None and ent.ent_id_ in self.actors and ent.label_ in PLACE_LABELS:
+                # a force of the capital's: the state as actor, also where it is the target
+                return self.add_mention(Mention(token.idx, place.idx + len(place.text), self.doc[token.i:place.i + 1].text, "force", key=ent.ent_id_, head=lemma))
+        return None
 
     def is_ground_bomber(self, token: Token, lemma: str) -> bool:
         """"a suicide bomber", "a car bomber": a platform noun that a ground modifier puts on the

@@ -44,6 +44,8 @@ class SecondaryMixin(ExtractorState):
             self.receiving(verb, sent_index)
         if lemma in self.lex.rel_set("captures", "expel_verbs"):
             self.expelling(verb, sent_index)
+        if lemma in self.lex.rel_set("attacks", "open_fire_verbs"):
+            self.opening_fire(verb, sent_index)
         if lemma == "lead" and self.is_passive(verb):
             leader = self.by_agent(verb)
             if leader is not None and verb.dep_ in ("acl", "relcl"):
@@ -305,6 +307,23 @@ class SecondaryMixin(ExtractorState):
         if agents and armed:  # forcing residents out takes no place
             self.add_event("attacks", verb, agents, armed, sent_index, tier)
             self.add_event("captures", verb, agents, places, sent_index, tier)
+
+    def opening_fire(self, verb: Token, sent_index: int) -> None:
+        """"Renegade soldiers opened fire on protesters at the Bosporus Bridge": the shooters
+        attack whom they fire on (strike, where they are aircraft or guns)."""
+        fire = [o for o in self.objects(verb) if self.lemma(o) in self.lex.rel_set("attacks", "open_fire_objects")]
+        if not fire or self.is_blocked(verb, "attacks"):
+            return
+        preps = self.lex.rel_set("attacks", "open_fire_preps")
+        aimed = self.prep_objects(verb, preps) + [p for f in fire for p in self.prep_objects(f, preps)]
+        targets = [m for item in aimed for m in self.args(item)]
+        if not targets:
+            return
+        agents, tier = self.doer(verb, "attacks")
+        places = self.place_args(verb) + [m for item in aimed for m in self.place_args(item)]
+        if all(self.mentions[t].kind == "civilians" for t in targets):
+            targets += [p for p in places if p not in targets]  # as "killed 13 protesters in Derry": Derry too
+        self.add_event(self.by_means("attacks", verb, agents), verb, agents, targets, sent_index, tier, places=places)
 
     def receiving(self, verb: Token, sent_index: int) -> None:
         """"The LNA has received backing from the UAE", "Kyiv received Patriot systems from the

@@ -89,6 +89,12 @@ class TriggersMixin(ExtractorState):
             patient = [c for c in verb.children if c.dep_ in PASSIVE_SUBJECTS]
             if not patient and verb.dep_ in ("acl", "amod", "relcl"):
                 patient = [verb.head]
+            if not patient and verb.dep_ == "advcl" and verb.i >= 2 and self.doc[verb.i - 1].text == ",":
+                # "East Mosul, recaptured by Iraqi forces in January, …", parsed as a clause of the
+                # main verb: the name just before the comma is what the participle describes
+                named = self.ent_of.get(verb.i - 2)
+                if named is not None and named.label_ in PLACE_LABELS:
+                    patient = [named.root]
             if not patient:  # "The army backed by militias won …", read as a clause of its own
                 patient = [c for c in verb.children if c.dep_ == "nsubj"]
             if agent is None and not agents:
@@ -120,6 +126,9 @@ class TriggersMixin(ExtractorState):
             patient = self.objects(verb)
             if relation == "backs" and not patient:  # "helping Iraqi forces fight IS": the clause's subject
                 patient = [s for c in verb.children if c.dep_ in ("ccomp", "xcomp") for s in c.children if s.dep_ == "nsubj"]
+            if relation == "backs" and not patient:  # "had helped train Kurdish peshmerga fighters"
+                helped = self.lex.rel_set("backs", "helped_verbs")
+                patient = [o for c in verb.children if c.dep_ == "xcomp" and self.lemma(c) in helped for o in self.objects(c)]
         if relation == "evacuates":
             self.evacuation(verb, relation, agents, tier, patient, passive, sent_index)
             return
@@ -144,6 +153,11 @@ class TriggersMixin(ExtractorState):
                 # "He has been backed by Russia", "Russia backs him": the person named before
                 person = self.previous_person(item)
                 targets.extend([person] if person is not None else [])
+                continue
+            if item.dep_ == "conj" and verb.dep_ in ("acl", "amod") and item.i == verb.head.i:
+                # "between Ukraine's government and separatist forces backed by Russia": the
+                # participle is the later conjunct's alone
+                targets.extend(m for m in self.arg(item) if self.is_actor_mention(m) or self.is_place_mention(m))
                 continue
             targets.extend(self.args(item) or (self.event_owner(item) if relation == "backs" else []))
         if lemma in set(spec.get("motion_verbs", [])):
@@ -284,7 +298,9 @@ class TriggersMixin(ExtractorState):
         under_nouns = self.lex.rel_set("backs", "under_nouns")
         if lemma in under_nouns and not (noun.dep_ == "pobj" and noun.head.lower_ == "under"):
             return  # "took cover"
-        if relation == "backs" and (lemma in helper_nouns and noun.head.lower_ == "with" or lemma in under_nouns) and noun.dep_ == "pobj":
+        # "angered Riyadh with its support for Iran": a backing of someone named, not a helper's
+        names_backed = any(c.dep_ == "poss" for c in noun.children) and bool(self.prep_objects(noun, self.lex.rel("backs", "noun_preps")))
+        if relation == "backs" and (lemma in helper_nouns and noun.head.lower_ == "with" and not names_backed or lemma in under_nouns) and noun.dep_ == "pobj":
             # "the army, with the help of Iranian-backed militias, took…": the helper backs the subject.
             helpers = []
             for pobj in self.prep_objects(noun, ("of", "from", "by")):  # "cover … by the coalition", misattached
