@@ -712,3 +712,28 @@ def test_an_unknown_name_ending_in_army_is_a_group_of_its_own(extract_text) -> N
     found = triples(extract_text("The Kachin Independence Army pushed junta troops out of the town of Bhamo."))
     assert ("kachin-independence-army", "captures", "bhamo") in found, found
     assert ("iraq", "captures", "ramadi") in triples(extract_text("The Iraqi Army captured Ramadi."))
+
+
+def test_a_place_evacuated_by_someone_is_left_by_them(extract_text) -> None:
+    """"Daraya, which was evacuated by opposition forces": they left it; evacuated people still leave."""
+    assert ("syrian-rebels", "evacuates", "darayya") in triples(extract_text("Daraya was evacuated by rebel fighters in August."))
+    assert ("civilians", "evacuates", "aleppo") in triples(extract_text("Civilians were evacuated from Aleppo by the Red Cross."))
+
+
+def test_an_apposed_place_names_a_stronghold(extract_text) -> None:
+    """"by seizing its last key bastion in the region, the town of Yabrud"."""
+    found = triples(extract_text("The Syrian army dealt a major blow to the opposition by seizing its last key bastion in the region, the town of Yabrud."))
+    assert ("syrian-government", "captures", "yabroud") in found, found
+
+
+def test_an_ally_apposed_names_the_backer(extract_text) -> None:
+    """"backed by their ally Hezbollah": Hezbollah backs them."""
+    assert ("hezbollah", "backs", "syrian-government") in triples(extract_text("Syrian troops, backed by their ally Hezbollah, took Qusayr."))
+
+
+def test_what_an_air_force_destroys_it_strikes(extract_text) -> None:
+    """"The Russian Aerospace Forces have destroyed a Daesh command center in Deir ez-Zor
+    province"; "IS destroyed the temple" is no strike."""
+    assert ("russia", "strikes", "deir-ez-zor") in triples(extract_text("The Russian Aerospace Forces have destroyed a Daesh command center in Deir ez-Zor province."))
+    assert ("russia", "strikes", "islamic-state") in triples(extract_text("Russian warplanes destroyed an IS weapons depot near Raqqa."))
+    assert not triples(extract_text("IS destroyed the temple of Bel in Palmyra."))

@@ -108,6 +108,11 @@ class ArgumentsMixin(ExtractorState):
         for child in appositions:
             if child.i in self.ent_of and lemma in self.container_group:
                 return self.args(child, depth + 1)
+        for child in appositions if lemma in self.container else []:
+            # "seizing its last key bastion in the region, the town of Yabrud": the place apposed
+            places = [m for m in self.args(child, depth + 1) if self.is_place_mention(m)]
+            if places:
+                return places
         return []
 
     def proper_force_name(self, ent: Ent) -> bool:

@@ -69,7 +69,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         # rule triggers the learned scorer's trigger words leave out (kg.features reads "verbs", "nouns")
         # ("established control over X": a capture only with "control"; "pulled back from X": a
         # departure only with its particle; kg.extraction.triggers)
-        for verb in [*spec.get("kill_verbs", []), *spec.get("rule_motion_verbs", []), *spec.get("control_verbs", []), *spec.get("particle_verbs", {})]:
+        for verb in [*spec.get("kill_verbs", []), *spec.get("rule_motion_verbs", []), *spec.get("control_verbs", []), *spec.get("particle_verbs", {}), *spec.get("air_only_verbs", [])]:
             if relation not in lexicon.verb_relation.get(verb, []):
                 lexicon.verb_relation.setdefault(verb, []).append(relation)
         for noun in spec.get("under_nouns", []):

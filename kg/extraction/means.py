@@ -55,6 +55,16 @@ class MeansMixin(ExtractorState):
             doers = [*doers, by]
         return any(self.word(t, self.air) in self.air for t in doers)
 
+    def flown_by(self, verb: Token) -> bool:
+        """The verb's doer is an aircraft, drone, missile or gun, or an air force ("Russian
+        warplanes", "the Russian Aerospace Forces", "the army's air force")."""
+        doers = self.subject_tokens(verb)[0]
+        by = self.by_agent(verb)
+        if by is not None:
+            doers = [*doers, by]
+        return any(self.word(t, self.air) in self.air or any(
+            c.dep_ in ("compound", "amod") and self.word(c, self.air) in self.air for c in t.children) for t in doers)
+
     def by_means(self, relation: str, trigger: Token, agents: list[int]) -> str:
         """A raid by jets is a strike; a raid by special forces is an attack on the ground."""
         if relation not in ("strikes", "attacks"):

@@ -38,6 +38,8 @@ class TriggersMixin(ExtractorState):
         if relation == "captures" and any(self.lemma(d) in hostages for o in self.objects(verb) for d in o.subtree):
             relation = "attacks"  # "seized hundreds of hostages in Kizlyar"
         spec = self.lex.raw["relations"][relation]
+        if lemma in spec.get("air_only_verbs", []) and not self.flown_by(verb):
+            return  # "IS destroyed the temple", "destroyed evidence": no strike
         particles = spec.get("particle_verbs", {}).get(lemma)
         if particles is not None and not any(c.dep_ in ("prt", "advmod", "prep") and c.lower_ in particles and c.i > verb.i for c in verb.children):
             return  # "pulled the trigger", "fell to rebels": not a departure
@@ -264,9 +266,11 @@ class TriggersMixin(ExtractorState):
             else:
                 origins.extend(m for m in evacuees if self.is_place_mention(m))
         elif lemma == "evacuate" and passive:
-            agents = []
-            for item in patient:
-                agents.extend(self.args(item))
+            evacuated = [m for item in patient for m in self.args(item)]
+            if agents and evacuated and all(self.is_place_mention(m) and not self.is_actor_mention(m) for m in evacuated):
+                origins.extend(evacuated)  # "Daraya, which was evacuated by opposition forces": they left it
+            else:
+                agents = evacuated
         else:
             for item in patient:
                 origins.extend(p for m in self.args(item) if (p := self.departed_place(m)) is not None)
