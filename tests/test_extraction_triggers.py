@@ -737,3 +737,18 @@ def test_what_an_air_force_destroys_it_strikes(extract_text) -> None:
     assert ("russia", "strikes", "deir-ez-zor") in triples(extract_text("The Russian Aerospace Forces have destroyed a Daesh command center in Deir ez-Zor province."))
     assert ("russia", "strikes", "islamic-state") in triples(extract_text("Russian warplanes destroyed an IS weapons depot near Raqqa."))
     assert not triples(extract_text("IS destroyed the temple of Bel in Palmyra."))
+
+
+def test_a_weapon_launched_by_someone_is_theirs(extract_text) -> None:
+    """"Drones launched by Iran-backed militias struck …", "Missiles fired by the Houthis struck Jizan"."""
+    assert ("houthis", "strikes", "jizan") in triples(extract_text("Missiles fired by the Houthis struck Jizan."))
+    found = triples(extract_text("Drones launched by Hezbollah struck an army base in Safed."))
+    assert [t for t in found if t[0] == "hezbollah" and t[1] == "strikes"] and not [t for t in found if t[0] == "israel"], found
+
+
+def test_those_trained_to_fight_are_its_subject_and_a_purpose(extract_text) -> None:
+    """"Washington, which has armed and trained Baghdad's forces and the Peshmerga to fight
+    Islamic State": Washington backs them and does not fight; their fight is a purpose."""
+    found = triples(extract_text("Washington, which has armed and trained both Baghdad's forces and the Peshmerga to fight Islamic State, called for calm."))
+    assert ("united-states", "backs", "peshmerga") in found, found
+    assert not [t for t in found if t[1] == "attacks"], found

@@ -13,7 +13,8 @@ from kg.extraction.tokens import OBJECTS, PASSIVE_SUBJECTS, PLACE_LABELS, RELATI
 # Words the small model reads as a preposition before a clause ("after insurgents … launched").
 TEMPORAL_PREPS = {"after", "before", "since", "until", "as", "while", "when", "once"}
 # Verbs whose object is the subject of their infinitive ("prompted the rebels to withdraw").
-OBJECT_CONTROL = {"prompt", "drive", "persuade", "convince", "ask", "tell", "instruct", "force", "oblige", "compel", "order", "allow", "help", "enable", "push", "lead", "cause", "permit", "urge", "get"}
+OBJECT_CONTROL = {"prompt", "drive", "persuade", "convince", "ask", "tell", "instruct", "force", "oblige", "compel", "order", "allow", "help", "enable", "push", "lead", "cause", "permit", "urge", "get",
+                  "train", "arm", "equip", "fund", "finance", "recruit", "hire", "pay", "encourage", "incite"}
 
 
 class ClausesMixin(ExtractorState):
@@ -64,6 +65,11 @@ class ClausesMixin(ExtractorState):
         if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.dep_ == "prep" and verb.head.lower_ in self.subject_control_preps and verb.head.head.pos_ in ("VERB", "AUX"):
             # "Hezbollah declared victory after seizing Qusayr": the gerund's subject is the verb's
             return self.subject_tokens(verb.head.head, depth + 1)
+        if verb.dep_ == "advcl" and verb.tag_ == "VB" and self.lemma(verb.head) in OBJECT_CONTROL and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            # "has armed and trained Baghdad's forces and the Peshmerga to fight IS": those trained fight
+            for child in verb.head.children:
+                if child.dep_ in OBJECTS:
+                    return [child], False
         if verb.dep_ in ("advcl", "ccomp", "pcomp") and verb.tag_ in ("VB", "VBG"):
             return self.subject_tokens(verb.head, depth + 1)
         if verb.dep_ == "acl" and verb.head.dep_ == "attr" and verb.head.head.lemma_ in ("be", "become", "remain"):

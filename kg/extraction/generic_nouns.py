@@ -31,6 +31,9 @@ class GenericNounsMixin(ExtractorState):
         seat = self.seat_of(token, lemma)
         if seat is not None:
             return [seat]
+        launchers = self.launched_by(token)
+        if launchers:
+            return launchers
         if not any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
             # "between the Daesh fighters and members of the SDF": "of the SDF" is the members'
             for prep in self.hung_on_first_conjunct(token, "prep", "of"):
@@ -162,6 +165,19 @@ class GenericNounsMixin(ExtractorState):
             return [self.add_mention(Mention(start, end, token.text, "force", head="government" if own or lemma in ("government", "regime") else lemma))]
         group = self.group_modifier(token)
         return [group] if group is not None else []
+
+    def launched_by(self, token: Token) -> list[int]:
+        """"Drones launched by Iran-backed militias", "missiles fired by the Houthis": the weapon
+        or aircraft is the by-agent's."""
+        if self.word(token, self.air) not in self.air:
+            return []
+        verbs = self.lex.word_set("launcher_verbs")
+        for child in token.children:
+            if child.dep_ == "acl" and self.lemma(child) in verbs:
+                by = self.by_agent(child)
+                if by is not None:
+                    return [m for m in self.args(by) if self.is_actor_mention(m)]
+        return []
 
     def seat_of(self, token: Token, lemma: str) -> int | None:
         """"the government in Kabul", "the regime in Damascus": the capital or state after "in",
