@@ -752,3 +752,23 @@ def test_those_trained_to_fight_are_its_subject_and_a_purpose(extract_text) -> N
     found = triples(extract_text("Washington, which has armed and trained both Baghdad's forces and the Peshmerga to fight Islamic State, called for calm."))
     assert ("united-states", "backs", "peshmerga") in found, found
     assert not [t for t in found if t[1] == "attacks"], found
+
+
+def test_a_force_led_by_a_named_group_or_leader_is_theirs(extract_text) -> None:
+    """"Rebels led by Hayat Tahrir al-Sham seized …": HTS; "forces led by Haftar": the LNA, and
+    no fact that Haftar leads himself."""
+    assert ("hayat-tahrir-al-sham", "captures", "aleppo") in triples(extract_text("Rebels led by Hayat Tahrir al-Sham seized most of Aleppo city."))
+    result = extract_text("Forces led by General Haftar attacked Tripoli.")
+    assert ("libyan-national-army", "attacks", "tripoli") in triples(result), triples(result)
+    assert not [r for r in result.relations if r.predicate == "leaderOf" and r.subject == r.object]
+
+
+def test_a_transport_verb_without_object_moves_its_subject(extract_text) -> None:
+    """"Jaish al-Islam fighters bused out of Douma", a headline's passive."""
+    assert ("jaish-al-islam", "evacuates", "douma") in triples(extract_text("Jaish al-Islam fighters bused out of Douma on Sunday."))
+
+
+def test_an_assault_repelled_attacked_who_repelled_it(extract_text) -> None:
+    """"Somali troops repelled an al-Shabaab assault": al-Shabaab attacks Somalia."""
+    assert ("al-shabaab", "attacks", "somalia") in triples(extract_text("Somali troops repelled an al-Shabaab assault on the base."))
+    assert ("russia", "attacks", "ukraine") in triples(extract_text("Ukraine's military said Ukrainian troops had repelled 42 Russian assaults near Pokrovsk."))

@@ -75,6 +75,12 @@ class ArgumentsMixin(ExtractorState):
         ent = self.ent_of.get(token.i)
         if ent is not None and not ent.ent_id_ and self.word(ent.root, self.force) in self.force and token.i == ent.root.i and not self.proper_force_name(ent):
             ent = None  # NER's "defence ministry": a generic noun whose owner is outside the span
+        if ent is not None and not ent.ent_id_ and ent.label_ == "ORG" and token.i == ent.root.i:
+            # "Ukraine's General Staff", "Russia's Defence Ministry": an unknown body of a named
+            # state speaks and acts for it
+            owners = [c for c in token.children if c.dep_ == "poss" and c.i < ent.start and self.ent_key(c) in self.actors]
+            if owners:
+                return self.args(owners[0], depth + 1)
         if ent is not None and not (ent.label_ == "NORP" and token.dep_ in ("amod", "compound")):
             if ent.label_ == "NORP" and self.lemma(token) in self.group_force:
                 pass

@@ -258,6 +258,8 @@ class TriggersMixin(ExtractorState):
             carried = [m for item in patient for m in self.args(item) if not self.is_place_mention(m) or self.mentions[m].key in self.actors]
             if pulled and not any(self.mentions[m].key for m in carried):
                 carried = agents  # "Ukraine pulls troops out of Avdiivka": unowned troops are the subject's
+            if not patient and not passive and self.prep_objects(verb, ("from", "out")):
+                carried = agents  # "Jaish al-Islam fighters bused out of Douma": a headline's passive
             agents, tier = carried, ("explicit" if carried is not agents else tier)
         elif lemma == "evacuate" and not passive and patient:
             # "The ICRC evacuated 300 civilians from Mariupol": the evacuees leave.
