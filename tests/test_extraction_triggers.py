@@ -772,3 +772,15 @@ def test_an_assault_repelled_attacked_who_repelled_it(extract_text) -> None:
     """"Somali troops repelled an al-Shabaab assault": al-Shabaab attacks Somalia."""
     assert ("al-shabaab", "attacks", "somalia") in triples(extract_text("Somali troops repelled an al-Shabaab assault on the base."))
     assert ("russia", "attacks", "ukraine") in triples(extract_text("Ukraine's military said Ukrainian troops had repelled 42 Russian assaults near Pokrovsk."))
+
+
+def test_shells_fired_by_someone_on_a_place_strike_it(extract_text) -> None:
+    """"a mortar shell fired by terrorists on al-Wafideen Camp …": the parser hangs "on" on the agent."""
+    found = triples(extract_text("A mortar shell fired by terrorists on al-Wafideen Camp neighborhood in the countryside of Damascus injured two people."))
+    assert ("syrian-rebels", "strikes", "al-wafideen-camp") in found, found
+
+
+def test_a_backer_noun_with_its_name_apposed_backs_the_possessor(extract_text) -> None:
+    """"the rebels' main backer, Turkey", "Israel's main arms supplier, the United States"."""
+    assert ("united-states", "backs", "israel") in triples(extract_text("Israel's main arms supplier, the United States, paused deliveries."))
+    assert [t for t in triples(extract_text("The talks angered the rebels' supporter Turkey.")) if t[:2] == ("turkey", "backs")]

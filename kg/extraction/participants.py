@@ -66,6 +66,11 @@ class ParticipantsMixin(ExtractorState):
                 found.append(self.add_mention(Mention(owner.idx, noun.idx + len(noun.text), f"{owner.text} {noun.text}", "force", key=key, head=means[0] if means else head)))
             else:
                 found.extend(self.actor_args([owner], relation)[0])
+        if poss_is_object and not found:
+            # "the rebels' supporter Turkey", "Israel's main arms supplier, the United States": the apposed name backs
+            found.extend(m for c in noun.children if c.dep_ == "appos" for m in self.actor_args([c], relation)[0])
+            if not found and noun.dep_ == "compound" and noun.head.i in self.ent_of:
+                found.extend(self.actor_args([noun.head], relation)[0])  # parsed "[the rebels' supporter] Turkey"
         if not found:
             for child in noun.children:
                 # "regime airstrikes on the town", "army shelling": a state noun owns the event

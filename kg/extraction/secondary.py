@@ -55,8 +55,12 @@ class SecondaryMixin(ExtractorState):
                             self.add_fact("leaderOf", boss, led, verb, sent_index)
 
     def handled_objects(self, verb: Token) -> list[Token]:
-        """What a firing or planting verb handles: its objects, or a passive's subjects."""
-        return self.objects(verb) or ([c for c in verb.children if c.dep_ in PASSIVE_SUBJECTS] if self.is_passive(verb) else [])
+        """What a firing or planting verb handles: its objects, or a passive's subjects, or the
+        noun its passive participle describes ("a mortar shell fired by terrorists on …")."""
+        found = self.objects(verb) or ([c for c in verb.children if c.dep_ in PASSIVE_SUBJECTS] if self.is_passive(verb) else [])
+        if not found and verb.dep_ == "acl" and verb.tag_ == "VBN":
+            found = [verb.head]
+        return found
 
     def names_one_of(self, token: Token, vocabulary: frozenset[str]) -> bool:
         """The noun is a word of ``vocabulary``, itself or through "of" ("a salvo of rockets", "a
@@ -85,7 +89,9 @@ class SecondaryMixin(ExtractorState):
         if not aimed_at and not any(self.names_one_of(t, weapons) for o in objects for t in (o, *o.conjuncts)) or self.is_blocked(verb, "strikes"):
             return
         targets: list[int] = []
-        for item in self.prep_objects(verb, preps):
+        by = self.by_agent(verb)
+        # "a mortar shell fired by terrorists on al-Wafideen Camp": "on" hung on the "by" agent
+        for item in self.prep_objects(verb, preps) + (self.prep_objects(by, preps) if by is not None else []):
             targets.extend(self.args(item))
         # "dropped a barrel bomb containing toxic gasses on the Zubdiya neighbourhood": "on" hangs on
         # the object of a clause inside the weapon's phrase
