@@ -784,3 +784,12 @@ def test_a_backer_noun_with_its_name_apposed_backs_the_possessor(extract_text) -
     """"the rebels' main backer, Turkey", "Israel's main arms supplier, the United States"."""
     assert ("united-states", "backs", "israel") in triples(extract_text("Israel's main arms supplier, the United States, paused deliveries."))
     assert [t for t in triples(extract_text("The talks angered the rebels' supporter Turkey.")) if t[:2] == ("turkey", "backs")]
+
+
+def test_fire_on_a_place_strikes_it(extract_text) -> None:
+    """"killed by rebel fire on Damascus"; "a fire broke out" is none, nor the monitor parsed as
+    a second object of the killing."""
+    assert ("syrian-rebels", "strikes", "damascus") in triples(extract_text("Two people were killed by rebel fire on Damascus."))
+    assert not triples(extract_text("A fire broke out in a warehouse in Homs."))
+    found = triples(extract_text("In Syria, artillery fire by the army on the town of Douma killed another two civilians the Britain-based Syrian Observatory for Human Rights monitor said."))
+    assert not [t for t in found if t[2] == "sohr"], found

@@ -225,9 +225,9 @@ class TriggersMixin(ExtractorState):
         bare = self.lex.rel_set("attacks", "bare_victim_nouns")
         countries = set(self.demonyms.values())
 
-        def armed(m: int) -> bool:  # not a monitor the parser hung on the victims
+        def armed(m: int) -> bool:  # a side's fighters or a state's soldiers; not a monitor the parser hung on the victims
             mention = self.mentions[m]
-            return bool(mention.key) and (mention.kind in ("force", "group") or mention.key in self.groups or mention.key in countries)
+            return bool(mention.key) and (mention.key in self.groups or mention.key in countries)
 
         return [m for p in victims if self.lemma(p) not in bare for m in self.args(p)
                 if self.mentions[m].kind == "civilians" and not self.bare_count(m) or armed(m)]
