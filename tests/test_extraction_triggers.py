@@ -793,3 +793,17 @@ def test_fire_on_a_place_strikes_it(extract_text) -> None:
     assert not triples(extract_text("A fire broke out in a warehouse in Homs."))
     found = triples(extract_text("In Syria, artillery fire by the army on the town of Douma killed another two civilians the Britain-based Syrian Observatory for Human Rights monitor said."))
     assert not [t for t in found if t[2] == "sohr"], found
+
+
+def test_acting_on_someones_behalf_backs_them(extract_text) -> None:
+    """"Russia's entry into the Syrian conflict on behalf of Assad"; not speaking on someone's
+    behalf, nor condolences on behalf of a people."""
+    found = triples(extract_text("Officials worried that Russia's entry into the Syrian conflict on behalf of Syrian President Bashar al-Assad would spur militants."))
+    assert ("russia", "backs", "syrian-government") in found, found
+    assert not [t for t in triples(extract_text("The UN envoy spoke on behalf of the Secretary-General.")) if t[1] == "backs"]
+    assert not [t for t in triples(extract_text("Obama offered his condolences on behalf of the American people.")) if t[1] == "backs"]
+
+
+def test_a_campaign_against_a_side_attacks_it(extract_text) -> None:
+    """"Turkey launched a campaign against the PKK"."""
+    assert ("turkey", "attacks", "pkk") in triples(extract_text("Turkey launched a campaign against the PKK in northern Iraq."))

@@ -370,6 +370,26 @@ class SecondaryMixin(ExtractorState):
             self.leader(token, sent_index, next(c for c in token.children if c.dep_ == "appos" and c.i in self.ent_of))
         elif lemma in self.container and lemma in PLACE_NOUNS:
             self.located(token, sent_index)
+        elif lemma in self.lex.rel_set("backs", "behalf_nouns"):
+            self.on_behalf(token, sent_index)
+
+    def on_behalf(self, token: Token, sent_index: int) -> None:
+        """"Russia's entry into the Syrian conflict on behalf of Assad", "militias fighting on
+        behalf of the regime": who acts for X backs X; a spokesman who speaks for X does not."""
+        if token.dep_ != "pobj" or token.head.lower_ not in ("on", "in") or self.is_blocked(token, "backs"):
+            return
+        # an armed side or a state, not "condolences on behalf of the American people"
+        backed = [m for m in self.actor_args(self.prep_objects(token, ("of",)), "backs")[0] if self.mentions[m].kind != "civilians"]
+        holder = token.head.head
+        if holder.pos_ in ("VERB", "AUX"):
+            if self.lemma(holder) in self.reporting or self.lemma(holder) in ("speak", "talk", "sign", "accept", "receive", "vote", "apologise", "apologize"):
+                return
+            backers, tier = self.actor_args(self.subject_tokens(holder)[0], "backs")
+        elif holder.pos_ in ("NOUN", "PROPN"):
+            backers, tier = self.nominal_agents(holder, "backs") if holder.i not in self.ent_of else (self.args(holder), "explicit")
+        else:
+            return
+        self.add_event("backs", token, [b for b in backers if b not in backed], backed, sent_index, tier)
 
     def ally(self, token: Token, sent_index: int) -> None:
         """"the army and its ally Russia", "Assad is a close ally of Moscow"."""

@@ -110,7 +110,7 @@ class ExtractorState:
         )  # every word secondary_verb has a rule for
         self.planting_verbs = lexicon.rel_set("attacks", "plant_verbs") | lexicon.rel_set("attacks", "placing_verbs")
         # Lemmas for which secondary_noun has a rule (besides ally adjectives, read by form)
-        self.secondary_noun_lemmas = self.ally_nouns | self.leader_titles | (self.container & PLACE_NOUNS)
+        self.secondary_noun_lemmas = self.ally_nouns | self.leader_titles | (self.container & PLACE_NOUNS) | lexicon.rel_set("backs", "behalf_nouns")
         self.group_force = self.group_words | self.force
         self.casualty_words = lexicon.word_set("killed_words") | lexicon.word_set("injured_words")
         self.pass_through_target = self.pass_through | {"target"}
