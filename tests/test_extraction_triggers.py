@@ -807,3 +807,14 @@ def test_acting_on_someones_behalf_backs_them(extract_text) -> None:
 def test_a_campaign_against_a_side_attacks_it(extract_text) -> None:
     """"Turkey launched a campaign against the PKK"."""
     assert ("turkey", "attacks", "pkk") in triples(extract_text("Turkey launched a campaign against the PKK in northern Iraq."))
+
+
+def test_streaming_out_and_residents_of_a_place_leave_it(extract_text) -> None:
+    """"Thousands of families streamed out of Rubaya"; "Residents of Aleppo fled"."""
+    assert ("civilians", "evacuates", "rubaya") in triples(extract_text("Thousands of families streamed out of Rubaya on Sunday."))
+    assert ("civilians", "evacuates", "aleppo") in triples(extract_text("Residents of Aleppo fled on Monday."))
+
+
+def test_farmers_are_civilians(extract_text) -> None:
+    """"Boko Haram gunmen killed 37 farmers": the civilians are attacked."""
+    assert ("boko-haram", "attacks", "civilians") in triples(extract_text("Boko Haram gunmen killed 37 farmers near Maiduguri."))

@@ -358,7 +358,8 @@ class ParticipantsMixin(ExtractorState):
         """"the rebels in Aleppo … leave the area": where the evacuees are is where they leave."""
         found: list[int] = []
         for token in self.before(verb):
-            if token.dep_ == "prep" and token.lower_ == "in" and self.lemma(token.head) in self.group_civilian:
+            # "Residents of Aleppo fled": where civilians are from is where they leave
+            if token.dep_ == "prep" and (token.lower_ == "in" and self.lemma(token.head) in self.group_civilian or token.lower_ == "of" and self.lemma(token.head) in self.civilian):
                 for pobj in token.children:
                     if pobj.dep_ == "pobj":
                         found.extend(m for m in self.args(pobj) if self.is_place_mention(m))
