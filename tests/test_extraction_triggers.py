@@ -818,3 +818,10 @@ def test_streaming_out_and_residents_of_a_place_leave_it(extract_text) -> None:
 def test_farmers_are_civilians(extract_text) -> None:
     """"Boko Haram gunmen killed 37 farmers": the civilians are attacked."""
     assert ("boko-haram", "attacks", "civilians") in triples(extract_text("Boko Haram gunmen killed 37 farmers near Maiduguri."))
+
+
+def test_pushing_back_or_advancing_against_a_side_attacks_it(extract_text) -> None:
+    """"pushed back opposition fighters", "advancing against IS"; not "pushed back against sanctions"."""
+    assert ("iraq", "attacks", "islamic-state") in triples(extract_text("Iraqi forces pushed back IS fighters near Mosul."))
+    assert ("iraq", "attacks", "islamic-state") in triples(extract_text("Iraqi forces advanced against IS in Mosul."))
+    assert not triples(extract_text("Russia pushed back against Western sanctions."))

@@ -43,11 +43,13 @@ class TriggersMixin(ExtractorState):
         particles = spec.get("particle_verbs", {}).get(lemma)
         if particles is not None and not any(c.dep_ in ("prt", "advmod", "prep") and c.lower_ in particles and c.i > verb.i for c in verb.children):
             return  # "pulled the trigger", "fell to rebels": not a departure
+        pushed_back = lemma in spec.get("back_motion_verbs", []) and bool(self.objects(verb)) and any(
+            c.dep_ in ("prt", "advmod") and c.lower_ == "back" for c in verb.children)
         if lemma in set(spec.get("motion_verbs", [])):
             if relation != "attacks":
                 return
             targets_tokens = self.prep_objects(verb, spec.get("motion_preps", []))
-            if not targets_tokens:
+            if not targets_tokens and not pushed_back:
                 return
         if relation == "captures" and lemma in set(spec.get("control_verbs", [])) and lemma not in ("seize",):
             taken_back = lemma in spec.get("back_verbs", []) and any(c.dep_ in ("prt", "advmod") and c.lower_ == "back" and c.i > verb.i for c in verb.children)
@@ -165,7 +167,7 @@ class TriggersMixin(ExtractorState):
                 targets.extend(m for m in self.arg(item) if self.is_actor_mention(m) or self.is_place_mention(m))
                 continue
             targets.extend(self.args(item) or (self.event_owner(item) if relation == "backs" else []))
-        if lemma in set(spec.get("motion_verbs", [])):
+        if lemma in set(spec.get("motion_verbs", [])) and not pushed_back:
             targets = []
             for item in self.prep_objects(verb, spec.get("motion_preps", [])):
                 targets.extend(self.args(item))
