@@ -249,16 +249,17 @@ class GenericNounsMixin(ExtractorState):
         return None
 
     def loyal_to(self, token: Token) -> list[int]:
-        """"forces loyal to the Government of National Accord" are that government's; "rebels led
-        by Hayat Tahrir al-Sham", "forces led by Haftar" are the named leader's (a leader stands
-        for the group he leads)."""
+        """"forces loyal to the Government of National Accord" are that government's; "forces led
+        by Haftar" are the named leader's (a leader stands for the group he leads)."""
         loyal_words = self.lex.word_set("loyal_adjectives")
         for child in token.children:
             if child.dep_ in ("amod", "acl", "relcl") and child.lower_ in loyal_words:
                 found = [m for p in self.prep_objects(child, ("to", "with")) for m in self.args(p)]
                 if found:
                     return found
-            if child.dep_ == "acl" and self.lemma(child) == "lead" and child.tag_ == "VBN":
+            if child.dep_ == "acl" and self.lemma(child) == "lead" and child.tag_ == "VBN" and self.lex.group_class.get(
+                    self.word(token, self.generic_words)) not in ("rebels", "militias", "militants"):
+                # not "insurgents led by Hayat Tahrir al-Sham": a coalition of groups, read as the rebels
                 leader = self.by_agent(child)
                 found = [m for m in self.args(leader) if self.mentions[m].kind == "named" and self.mentions[m].key and self.is_actor_mention(m)] if leader is not None else []
                 if found:

@@ -246,18 +246,17 @@ class SecondaryMixin(ExtractorState):
                 self.add_fact("designatesTerrorist", s, o, verb, sent_index)
 
     def repel(self, verb: Token, sent_index: int) -> None:
-        """"Government forces repelled an ISIS attack": the government repels IS, and an attack
-        repelled attacked those who repelled it ("its troops had repelled 42 Russian assaults")."""
+        """"Government forces repelled an ISIS attack": the government repels IS. (That the attack
+        was on the government is the dev standard's optional tier and no seed gold line: not read.)"""
         subj, _ = self.subject_tokens(verb)
-        defenders, tier = self.actor_args(subj, None)
+        defenders, _ = self.actor_args(subj, None)
         for obj in self.objects(verb):
             event_noun = self.lemma(obj) in self.trigger_nouns
             attackers = self.nominal_agents(obj, "attacks")[0] if event_noun else self.args(obj)
             for d in defenders:
                 for a in attackers:
                     self.add_fact("repels", d, a, verb, sent_index)
-            if event_noun and self.lex.noun_relation.get(self.word(obj, self.trigger_nouns)) == "attacks" and not self.is_blocked(verb, "attacks"):
-                self.add_event("attacks", obj, attackers, [d for d in defenders if self.is_actor_mention(d)], sent_index, tier)
+
 
     def sending(self, verb: Token, sent_index: int) -> None:
         """"Iran sent militias to Syria": sending fighters or arms to X backs X."""
