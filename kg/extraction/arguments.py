@@ -206,21 +206,6 @@ class ArgumentsMixin(ExtractorState):
             return index
         return self.add_mention(Mention(mention.start, mention.end, mention.text, "named", key=None, label="GPE"))
 
-    def departed_place(self, index: int) -> int | None:
-        """A place a departure leaves: a place mention, or an unknown name the NER took for an
-        organisation or a person that names no force, group or body ("civilians fled Walikale",
-        "troops withdrew from Kamanyola"; not "NATO", "the Grain Deal"), read as a place."""
-        mention = self.mentions[index]
-        if self.is_place_mention(index):
-            return index
-        if mention.kind != "named" or mention.key or mention.label not in ("ORG", "PERSON"):
-            return None
-        span = self.mention_span(mention)
-        not_place = self.force | self.group_words | self.lex.word_set("non_place_name_words")
-        if span is None or any(not (t.pos_ == "PROPN" and t.text[:1].isupper() and not t.text.isupper()) or self.word(t, not_place) in not_place for t in span):
-            return None
-        return self.as_place(index)
-
     def unrecognised_name(self, token: Token) -> list[int]:
         """"Hardatnin village", "the village of Hardatnin": a proper name the NER missed, before
         a settlement noun or after its "of", is the place's name; with a feature noun the noun

@@ -5,11 +5,13 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 
 from kg.extraction.arguments import ArgumentsMixin
+from kg.extraction.casualties import CasualtiesMixin
 from kg.extraction.claims import ClaimsMixin
 from kg.extraction.contests import ContestsMixin
 from kg.extraction.clauses import ClausesMixin
 from kg.extraction.context import ContextMixin
 from kg.extraction.data import Event, Extraction, Fact
+from kg.extraction.departures import DeparturesMixin
 from kg.extraction.details import DetailsMixin
 from kg.extraction.generic_nouns import GenericNounsMixin
 from kg.extraction.means import MeansMixin
@@ -22,7 +24,7 @@ from kg.extraction.triggers import TriggersMixin
 
 class Extractor(
     ArgumentsMixin, GenericNounsMixin, ClausesMixin, ContextMixin, ParticipantsMixin, TriggersMixin, MeansMixin,
-    ContestsMixin, SecondaryMixin, ClaimsMixin, DetailsMixin,
+    ContestsMixin, DeparturesMixin, CasualtiesMixin, SecondaryMixin, ClaimsMixin, DetailsMixin,
 ):
     """One pass over one ``Doc``. Keeps mention indices stable in order of creation."""
 

@@ -291,34 +291,6 @@ class SecondaryMixin(ExtractorState):
                 receivers.extend(self.actor_args([child], "backs")[0])
         self.add_event("backs", verb, senders, receivers, sent_index, tier)
 
-    def expelling(self, verb: Token, sent_index: int) -> None:
-        """"The army drove IS out of Ramadi", "IS was ousted from Manbij by the SDF": the expeller
-        attacks the expelled and captures the place, and the expelled leave it."""
-        froms = self.prep_objects(verb, ("from",)) + [o for p in verb.children if p.dep_ in ("prep", "prt") and p.lower_ == "out"
-                                                      for o in self.prep_objects(p, ("of",))]
-        places = [m for p in froms for m in self.args(p) if self.is_place_mention(m) and not self.is_actor_mention(m)]
-        if not places or self.is_blocked(verb, "captures"):
-            return
-        if verb.dep_ in ("acl", "advcl", "relcl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
-            return  # a purpose, not a deed: "an operation to oust HTS from Idlib province"
-        if self.is_passive(verb):
-            agent = self.by_agent(verb)
-            expelled_tokens = [c for c in verb.children if c.dep_ in PASSIVE_SUBJECTS]
-            agents, tier = self.actor_args([agent] if agent is not None else [], "attacks")
-        else:
-            expelled_tokens = self.objects(verb)
-            subj, _ = self.subject_tokens(verb)
-            agents, tier = self.actor_args(subj, "attacks")
-        expelled = [m for m in self.actor_args(expelled_tokens, "attacks")[0] if m not in agents] or [
-            m for t in expelled_tokens for m in self.args(t) if self.mentions[m].kind == "civilians"]  # "forced civilians out of Douma"
-        if not expelled:
-            return  # "drove from Damascus to Beirut"
-        self.add_event("evacuates", verb, expelled, [], sent_index, "explicit", origins=places)
-        armed = [m for m in expelled if self.mentions[m].kind != "civilians"]
-        if agents and armed:  # forcing residents out takes no place
-            self.add_event("attacks", verb, agents, armed, sent_index, tier)
-            self.add_event("captures", verb, agents, places, sent_index, tier)
-
     def opening_fire(self, verb: Token, sent_index: int) -> None:
         """"Renegade soldiers opened fire on protesters at the Bosporus Bridge": the shooters
         attack whom they fire on (strike, where they are aircraft or guns)."""
