@@ -29,6 +29,10 @@ class ClausesMixin(ExtractorState):
         return verb.dep_ == "advcl" and verb.tag_ in ("VB", "VBP") and self.lemma(verb.head) in OBJECT_CONTROL and any(
             c.dep_ in OBJECTS and c.i < verb.i for c in verb.head.children)
 
+    def to_infinitive(self, verb: Token) -> bool:
+        """The verb is a "to" infinitive ("an operation to capture X", "trained them to fight")."""
+        return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
     def subject_tokens(self, verb: Token, depth: int = 0) -> tuple[list[Token], bool]:
         """The subject of a verb, climbing control and coordination. Returns (tokens, passive?)."""
         if depth > 6:
@@ -65,7 +69,7 @@ class ClausesMixin(ExtractorState):
         if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.dep_ == "prep" and verb.head.lower_ in self.subject_control_preps and verb.head.head.pos_ in ("VERB", "AUX"):
             # "Hezbollah declared victory after seizing Qusayr": the gerund's subject is the verb's
             return self.subject_tokens(verb.head.head, depth + 1)
-        if verb.dep_ == "advcl" and verb.tag_ == "VB" and self.lemma(verb.head) in OBJECT_CONTROL and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        if verb.dep_ == "advcl" and verb.tag_ == "VB" and self.lemma(verb.head) in OBJECT_CONTROL and self.to_infinitive(verb):
             # "has armed and trained Baghdad's forces and the Peshmerga to fight IS": those trained fight
             for child in verb.head.children:
                 if child.dep_ in OBJECTS:

@@ -46,7 +46,7 @@ class ContestsMixin(ExtractorState):
         to capture Manbij": a capture fought for, not yet made, attacks the place and whom it is
         taken from. True where the verb is such an infinitive (its capture is then no event)."""
         head = verb.head
-        if verb.dep_ not in ("acl", "advcl", "xcomp") or not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        if verb.dep_ not in ("acl", "advcl", "xcomp") or not self.to_infinitive(verb):
             return False
         if self.lemmas[head.i] not in self.lex.rel_set("attacks", "attempt_heads") or self.is_blocked(head, "attacks"):
             return False

@@ -78,7 +78,7 @@ class DeparturesMixin(ExtractorState):
         places = [m for p in froms for m in self.args(p) if self.is_place_mention(m) and not self.is_actor_mention(m)]
         if not places or self.is_blocked(verb, "captures"):
             return
-        if verb.dep_ in ("acl", "advcl", "relcl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        if verb.dep_ in ("acl", "advcl", "relcl") and self.to_infinitive(verb):
             return  # a purpose, not a deed: "an operation to oust HTS from Idlib province"
         if self.is_passive(verb):
             agent = self.by_agent(verb)

@@ -226,7 +226,7 @@ class ParticipantsMixin(ExtractorState):
         wanted = self.lex.rel_set("attacks", "purpose_verbs")
         holders = [noun] + ([governor] if governor is not None else [])
         return [c for h in holders for c in h.children if c.dep_ in ("acl", "relcl", "advcl", "xcomp") and c.tag_ == "VB"
-                and self.lemma(c) in wanted and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)]
+                and self.lemma(c) in wanted and self.to_infinitive(c)]
 
     def event_owner(self, token: Token) -> list[int]:
         """"support for Israel's war": the backed one is whoever wages the war."""
@@ -330,7 +330,7 @@ class ParticipantsMixin(ExtractorState):
         """"repelled an assault … to gain ground in the Rashideen area": the purpose clause's place."""
         found = []
         for child in verb.children:
-            if child.dep_ in ("advcl", "xcomp") and any(c.lower_ == "to" and c.dep_ == "aux" for c in child.children):
+            if child.dep_ in ("advcl", "xcomp") and self.to_infinitive(child):
                 found.extend(self.place_args(child))
         return found
 

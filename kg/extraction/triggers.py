@@ -65,10 +65,9 @@ class TriggersMixin(ExtractorState):
             return  # handled by secondary_verb's sending rule
         if relation == "captures" and self.attempted_capture(verb, sent_index):
             return
-        if relation == "captures" and verb.dep_ in ("acl", "advcl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        if relation == "captures" and verb.dep_ in ("acl", "advcl") and self.to_infinitive(verb):
             return  # a purpose, not a deed: "launched an operation to capture the towns of Jarablus and al Bab"
-        if verb.dep_ in ("advcl", "xcomp") and self.lemma(verb.head) in self.lex.rel_set("backs", "preparing_verbs") and any(
-                c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        if verb.dep_ in ("advcl", "xcomp") and self.lemma(verb.head) in self.lex.rel_set("backs", "preparing_verbs") and self.to_infinitive(verb):
             return  # "has armed and trained the Peshmerga to fight IS": what they are trained for
         if relation == "captures" and lemma in set(spec.get("fall_verbs", [])):
             self.fell(verb, sent_index)
