@@ -234,7 +234,6 @@ class ArgumentsMixin(ExtractorState):
             return []
         if not any(c.lower_ == "the" for c in token.children) or any(c.dep_ in ("compound", "amod", "poss") for c in token.children if c.i in self.ent_of):
             return []
-        countries = set(self.demonyms.values())
         index = self.sent_of.get(token.i, 0)
         # This sentence first, else the one before; two candidate places make it ambiguous.
         for start, end in ((max(self.sentences[index].start, token.i - 60), token.i), (self.sentences[index - 1].start, self.sentences[index - 1].end) if index else (0, 0)):
@@ -242,7 +241,7 @@ class ArgumentsMixin(ExtractorState):
             for root, ent in self.ents_rooted_in(start, end):
                 candidate = self.tokens[root]
                 known_place = ent.ent_id_ in self.places if ent.ent_id_ and self.places else True
-                if known_place and ent.label_ in PLACE_LABELS and ent.ent_id_ not in countries:
+                if known_place and ent.label_ in PLACE_LABELS and ent.ent_id_ not in self.countries:
                     role = candidate.dep_ if candidate.dep_ != "compound" else candidate.head.dep_
                     if role == "nsubj" and candidate.head in token.ancestors and ent.ent_id_ in self.actors:
                         continue  # "Washington … pulled its troops out of the border area": who acts, not where

@@ -27,11 +27,10 @@ class CasualtiesMixin(ExtractorState):
         """The mentions among a kill verb's objects that an event's targets take: civilians named
         as such and owned or named fighters, not bare counts of people ("killed 20 people")."""
         bare = self.lex.rel_set("attacks", "bare_victim_nouns")
-        countries = set(self.demonyms.values())
 
         def armed(m: int) -> bool:  # a side's fighters or a state's soldiers; not a monitor the parser hung on the victims
             mention = self.mentions[m]
-            return bool(mention.key) and (mention.key in self.groups or mention.key in countries)
+            return bool(mention.key) and (mention.key in self.groups or mention.key in self.countries)
 
         return [m for p in victims if self.lemma(p) not in bare for m in self.args(p)
                 if self.mentions[m].kind == "civilians" and not self.bare_count(m) or armed(m)]

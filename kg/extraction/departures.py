@@ -27,11 +27,12 @@ class DeparturesMixin(ExtractorState):
         if transport:
             # the people carried leave (``patient`` is the passive subject where the verb is passive)
             carried = [m for item in patient for m in self.args(item) if not self.is_place_mention(m) or self.mentions[m].key in self.actors]
-            if pulled and not any(self.mentions[m].key for m in carried):
-                carried = agents  # "Ukraine pulls troops out of Avdiivka": unowned troops are the subject's
-            if not patient and not passive and self.prep_objects(verb, ("from", "out")):
-                carried = agents  # "Jaish al-Islam fighters bused out of Douma": a headline's passive
-            agents, tier = carried, ("explicit" if carried is not agents else tier)
+            # the subject leaves instead: "Ukraine pulls troops out of Avdiivka" (unowned troops are
+            # the subject's), "Jaish al-Islam fighters bused out of Douma" (a headline's passive)
+            subject_leaves = pulled and not any(self.mentions[m].key for m in carried) or (
+                not patient and not passive and bool(self.prep_objects(verb, ("from", "out"))))
+            if not subject_leaves:
+                agents, tier = carried, "explicit"
         elif lemma == "evacuate" and not passive and patient:
             # "The ICRC evacuated 300 civilians from Mariupol": the evacuees leave.
             evacuees = []

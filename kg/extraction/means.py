@@ -49,21 +49,19 @@ class MeansMixin(ExtractorState):
             return True
         if trigger.pos_ not in ("VERB", "AUX"):
             return False
-        doers = self.subject_tokens(trigger)[0]
-        by = self.by_agent(trigger)
-        if by is not None:
-            doers = [*doers, by]
-        return any(self.word(t, self.air) in self.air for t in doers)
+        return any(self.word(t, self.air) in self.air for t in self.doer_tokens(trigger))
+
+    def doer_tokens(self, verb: Token) -> list[Token]:
+        """The verb's subject tokens and its passive "by" agent."""
+        doers = self.subject_tokens(verb)[0]
+        by = self.by_agent(verb)
+        return [*doers, by] if by is not None else doers
 
     def flown_by(self, verb: Token) -> bool:
         """The verb's doer is an aircraft, drone, missile or gun, or an air force ("Russian
         warplanes", "the Russian Aerospace Forces", "the army's air force")."""
-        doers = self.subject_tokens(verb)[0]
-        by = self.by_agent(verb)
-        if by is not None:
-            doers = [*doers, by]
         return any(self.word(t, self.air) in self.air or any(
-            c.dep_ in ("compound", "amod") and self.word(c, self.air) in self.air for c in t.children) for t in doers)
+            c.dep_ in ("compound", "amod") and self.word(c, self.air) in self.air for c in t.children) for t in self.doer_tokens(verb))
 
     def by_means(self, relation: str, trigger: Token, agents: list[int]) -> str:
         """A raid by jets is a strike; a raid by special forces is an attack on the ground."""

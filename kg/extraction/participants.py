@@ -242,13 +242,11 @@ class ParticipantsMixin(ExtractorState):
         """Objects of kill/wound verbs count as targets only when they are armed actors or places."""
         mentions = self.args(obj)
         if self.lemma(verb) in self.casualty_words:
-            countries = set(self.demonyms.values())
-
             def armed_or_place(m: int) -> bool:
                 mention = self.mentions[m]
                 if mention.kind == "civilians":
                     return False
-                if self.is_place_mention(m) or not mention.key or mention.key in self.groups or mention.key in countries:
+                if self.is_place_mention(m) or not mention.key or mention.key in self.groups or mention.key in self.countries:
                     return True
                 # a known organisation that bears no arms: "killed two civilians, the Observatory
                 # monitor said", misparsed as a second object

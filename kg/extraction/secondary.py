@@ -51,7 +51,8 @@ class SecondaryMixin(ExtractorState):
             if leader is not None and verb.dep_ in ("acl", "relcl"):
                 for led in self.args(verb.head):
                     for boss in self.args(leader):
-                        if self.mentions[boss].key != self.mentions[led].key or boss != led and not self.mentions[boss].key:
+                        same = boss == led or self.mentions[boss].key is not None and self.mentions[boss].key == self.mentions[led].key
+                        if not same:  # "forces led by Haftar" are his own: no fact that he leads himself
                             self.add_fact("leaderOf", boss, led, verb, sent_index)
 
     def handled_objects(self, verb: Token) -> list[Token]:
@@ -251,12 +252,10 @@ class SecondaryMixin(ExtractorState):
         subj, _ = self.subject_tokens(verb)
         defenders, _ = self.actor_args(subj, None)
         for obj in self.objects(verb):
-            event_noun = self.lemma(obj) in self.trigger_nouns
-            attackers = self.nominal_agents(obj, "attacks")[0] if event_noun else self.args(obj)
+            attackers = self.nominal_agents(obj, "attacks")[0] if self.lemma(obj) in self.trigger_nouns else self.args(obj)
             for d in defenders:
                 for a in attackers:
                     self.add_fact("repels", d, a, verb, sent_index)
-
 
     def sending(self, verb: Token, sent_index: int) -> None:
         """"Iran sent militias to Syria": sending fighters or arms to X backs X."""
@@ -353,7 +352,7 @@ class SecondaryMixin(ExtractorState):
         backed = [m for m in self.actor_args(self.prep_objects(token, ("of",)), "backs")[0] if self.mentions[m].kind != "civilians"]
         holder = token.head.head
         if holder.pos_ in ("VERB", "AUX"):
-            if self.lemma(holder) in self.reporting or self.lemma(holder) in ("speak", "talk", "sign", "accept", "receive", "vote", "apologise", "apologize"):
+            if self.lemma(holder) in self.reporting or self.lemma(holder) in self.lex.rel_set("backs", "behalf_speech_verbs"):
                 return
             backers, tier = self.actor_args(self.subject_tokens(holder)[0], "backs")
         elif holder.pos_ in ("NOUN", "PROPN"):

@@ -30,6 +30,7 @@ class ExtractorState:
         self.places = places  # gazetteer ids that are places
         self.lex = lexicon
         self.demonyms = demonyms
+        self.countries = frozenset(demonyms.values())  # the states a demonym names
         self.mentions: list[Mention] = []
         self.mention_index: dict[Mention, int] = {}
         self.events: list[Event] = []
@@ -105,7 +106,8 @@ class ExtractorState:
         self.secondary_verb_words = frozenset().union(
             lexicon.rel_set("strikes", "fire_verbs"), lexicon.rel_set("backs", "alongside_verbs"), lexicon.word_set("control_verbs"),
             lexicon.word_set("ally_verbs"), lexicon.word_set("landing_verbs"), lexicon.rel_set("captures", "lose_verbs"),
-            lexicon.word_set("designate_verbs"), lexicon.word_set("repel_verbs"), lexicon.rel_set("backs", "send_verbs"), lexicon.rel_set("backs", "receive_verbs"), lexicon.rel_set("captures", "expel_verbs"), {"lead"}, lexicon.rel_set("attacks", "open_fire_verbs"),
+            lexicon.word_set("designate_verbs"), lexicon.word_set("repel_verbs"), lexicon.rel_set("backs", "send_verbs"),
+            lexicon.rel_set("backs", "receive_verbs"), lexicon.rel_set("captures", "expel_verbs"), lexicon.rel_set("attacks", "open_fire_verbs"), {"lead"},
             lexicon.rel_set("attacks", "plant_verbs"), lexicon.rel_set("attacks", "placing_verbs"),
         )  # every word secondary_verb has a rule for
         self.planting_verbs = lexicon.rel_set("attacks", "plant_verbs") | lexicon.rel_set("attacks", "placing_verbs")
