@@ -827,3 +827,31 @@ def test_pushing_back_or_advancing_against_a_side_attacks_it(extract_text) -> No
     assert ("iraq", "attacks", "islamic-state") in triples(extract_text("Iraqi forces pushed back IS fighters near Mosul."))
     assert ("iraq", "attacks", "islamic-state") in triples(extract_text("Iraqi forces advanced against IS in Mosul."))
     assert not triples(extract_text("Russia pushed back against Western sanctions."))
+
+
+def test_an_unknown_name_before_a_facility_noun_names_the_site(extract_text) -> None:
+    """"the al-Awda hospital", "the Novoshakhtinsk oil refinery", "the Sahn al-Jin base": the site
+    is hit, not a town or group called al-Awda; a known name or a town's stays itself."""
+    found = triples(extract_text("Israeli tanks also shelled the al-Awda hospital."))
+    assert ("israel", "strikes", "al-awda-hospital") in found, found
+    found = triples(extract_text("Ukrainian drones hit the Novoshakhtinsk oil refinery."))
+    assert ("ukraine", "strikes", "novoshakhtinsk-oil-refinery") in found, found
+    found = triples(extract_text("Houthi drones hit the Sahn al-Jin base as troops were gathering."))
+    assert ("houthis", "strikes", "sahn-al-jin-base") in found, found
+    found = triples(extract_text("Israeli jets struck a Hezbollah base."))
+    assert ("israel", "strikes", "hezbollah") in found, found
+
+
+def test_where_a_sides_sites_are_is_hit(extract_text) -> None:
+    """"struck Houthi targets in Hodeidah": Hodeidah too; "attacked border posts in the Kurram
+    district"; a country is only where ("targets in Yemen")."""
+    found = triples(extract_text("British jets struck Houthi targets in Hodeidah."))
+    assert {("united-kingdom", "strikes", "houthis"), ("united-kingdom", "strikes", "hodeidah")} <= found, found
+    found = triples(extract_text("British jets struck Houthi targets in Yemen."))
+    assert ("united-kingdom", "strikes", "yemen") not in found, found
+
+
+def test_survivors_are_civilians_and_hardware_is_sent(extract_text) -> None:
+    """"Thousands of survivors fled Barsalogho"; "supplied Ukraine with military hardware"."""
+    assert ("civilians", "evacuates", "barsalogho") in triples(extract_text("Thousands of survivors fled Barsalogho."))
+    assert ("united-states", "backs", "ukraine") in triples(extract_text("The United States supplied Ukraine with military hardware."))

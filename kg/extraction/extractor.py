@@ -100,8 +100,9 @@ class Extractor(
         targets = [t for t in dict.fromkeys(targets) if t not in agents]
         if relation in ("strikes", "attacks"):
             targets += [c for t in list(targets) for c in self.containing_places(t) if c not in targets and c not in agents]
-            if any(self.is_place_mention(t) for t in targets):
-                # "pounded Kafranbel and Khan Sheikhoun in southern Idlib", the "in" on the verb
+            if any(self.is_place_mention(t) for t in targets) or self.aims_at_sites(trigger):
+                # "pounded Kafranbel and Khan Sheikhoun in southern Idlib", the "in" on the verb;
+                # "struck Houthi targets in Hodeidah": where the sites hit are is hit
                 targets += [c for c in self.places_inside(trigger) if c not in targets and c not in agents]
         origins = list(dict.fromkeys(origins or []))
         objects = origins if relation == "evacuates" else targets

@@ -299,6 +299,13 @@ class ParticipantsMixin(ExtractorState):
         found = [m for h in heads for p in self.prep_objects(h, ("in",)) for m in self.args(p) if self.is_place_mention(m)]
         return [m for m in dict.fromkeys(found) if not self.is_actor_mention(m)]
 
+    def aims_at_sites(self, trigger: Token) -> bool:
+        """The trigger hits sites of a side, not the side itself ("struck Houthi targets", "air
+        strikes on IS hideouts", "attacked army posts"): its object, or its "on", "at" or
+        "against" object, is a site noun."""
+        aimed = self.objects(trigger) + self.prep_objects(trigger, ("on", "at", "against"))
+        return any(self.word(t, self.site_nouns) in self.site_nouns for t in aimed)
+
     def phrase_head(self, index: int) -> Token | None:
         """The noun a mention's phrase hangs on: "al-Sabil neighborhood" for the name "al-Sabil"."""
         span = self.mention_span(self.mentions[index])

@@ -72,6 +72,8 @@ class ExtractorState:
         self.state_nouns = lexicon.word_set("state_nouns")
         self.named_place_heads = lexicon.word_set("named_place_heads")
         self.named_place_features = lexicon.word_set("named_place_features")
+        self.facility_nouns = lexicon.word_set("facility_nouns")
+        self.site_nouns = lexicon.word_set("site_nouns")
         self.air = lexicon.word_set("air_means")
         self.blocking = lexicon.word_set("blocking_verbs")
         self.blocking_marks = lexicon.word_set("blocking_marks")
@@ -142,8 +144,32 @@ class ExtractorState:
             text = ent.text
             if text.lower().startswith("the "):
                 start, text = start + 4, text[4:]
-            index = self._named[ent.start] = self.add_mention(Mention(start, end, text, "named", key=key, label=ent.label_))
+            label = ent.label_
+            facility = self.facility_head(ent) if key is None else None
+            if facility is not None:  # "the al-Awda hospital", "the Novoshakhtinsk oil refinery"
+                end, label = facility.idx + len(facility.text), "FAC"
+                first = ent.start
+                while first > 0 and self.doc[first - 1].pos_ == "PROPN" and self.doc[first - 1].dep_ == "compound" and ent.start <= self.doc[first - 1].head.i <= facility.i:
+                    first -= 1  # "the Sahn al-Jin base": a word of the name the NER left out
+                start = min(start, self.doc[first].idx)
+                text = self.text[start:end]
+            index = self._named[ent.start] = self.add_mention(Mention(start, end, text, "named", key=key, label=label))
         return index
+
+    def facility_head(self, ent: Ent) -> Token | None:
+        """The facility noun an unknown name is the name of ("the al-Awda hospital", "the
+        Novoshakhtinsk oil refinery", "Ben Gurion airport"): the name names the building, not a
+        group or a town. Not a GPE's ("Guildford pub bombings", "a St. Cloud mall": the town)."""
+        if ent.label_ == "GPE" or ent.end <= ent.start:
+            return None
+        last = self.doc[ent.end - 1]
+        head = last.head
+        if last.dep_ != "compound" or not 0 < head.i - last.i <= 3 or self.lemmas[head.i] not in self.facility_nouns:
+            return None
+        between = self.doc[ent.end:head.i]
+        if any(t.dep_ not in ("compound", "amod") or t.head.i != head.i or not t.is_lower for t in between):
+            return None
+        return head
 
     def ent_key(self, token: Token) -> str | None:
         ent = self.ent_of.get(token.i)
