@@ -855,3 +855,23 @@ def test_survivors_are_civilians_and_hardware_is_sent(extract_text) -> None:
     """"Thousands of survivors fled Barsalogho"; "supplied Ukraine with military hardware"."""
     assert ("civilians", "evacuates", "barsalogho") in triples(extract_text("Thousands of survivors fled Barsalogho."))
     assert ("united-states", "backs", "ukraine") in triples(extract_text("The United States supplied Ukraine with military hardware."))
+
+
+def test_who_takes_part_in_an_event_does_it(extract_text) -> None:
+    """"participated in the air campaign against IS", "took part in", "joined the offensive";
+    not what is only refused or denied."""
+    for text in ("Jordan participated in the air campaign against the Islamic State group.",
+                 "Jordan took part in the air campaign against the Islamic State group.",
+                 "Jordan joined the air campaign against Islamic State."):
+        assert ("jordan", "strikes", "islamic-state") in triples(extract_text(text)), text
+    assert ("hezbollah", "attacks", "qusayr") in triples(extract_text("Hezbollah fighters joined the offensive on Qusayr."))
+    assert not triples(extract_text("Turkey refused to join the campaign against IS."))
+
+
+def test_commandos_act_for_their_state_and_snipers_attack(extract_text) -> None:
+    """"Somali commandos retook the town"; snipers firing on troops attack them (no shell or
+    rocket is fired); "rebels fired into Damascus" stays a strike."""
+    assert ("somalia", "captures", "awdheegle") in triples(extract_text("Turkish-trained Somali commandos retook the town of Awdheegle."))
+    found = triples(extract_text("IS snipers fired on Iraqi troops in Mosul."))
+    assert ("islamic-state", "attacks", "iraq") in found and ("islamic-state", "strikes", "iraq") not in found, found
+    assert ("syrian-rebels", "strikes", "damascus") in triples(extract_text("Rebels fired into Damascus."))

@@ -97,6 +97,8 @@ class Extractor(
         if relation in ("strikes", "attacks", "captures"):
             # "2 persons killed 13 injured in terrorist rocket attacks on Harasta": victims never strike
             agents = [a for a in agents if self.mentions[a].kind != "civilians"]
+        if relation == "captures":  # what is taken is a place, whatever the NER called an unknown name
+            targets = [self.as_place(t) for t in targets]
         targets = [t for t in dict.fromkeys(targets) if t not in agents]
         if relation in ("strikes", "attacks"):
             targets += [c for t in list(targets) for c in self.containing_places(t) if c not in targets and c not in agents]

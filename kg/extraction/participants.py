@@ -101,6 +101,11 @@ class ParticipantsMixin(ExtractorState):
                     if pobj.dep_ == "pobj":
                         found.extend(self.actor_args([pobj], relation)[0])
         if not found:
+            joined = self.joined_by(noun)
+            if joined is not None:  # "Jordan participated in the air campaign against IS"
+                subj, _ = self.subject_tokens(joined)
+                found, tier = self.actor_args(subj, relation)
+        if not found:
             governor, role = self.governing_verb(noun)
             if governor is not None and self.forms(governor) & (self.light | self.reporting - {"say"}):
                 if role == "object":
@@ -125,6 +130,28 @@ class ParticipantsMixin(ExtractorState):
             if not found:  # "Jamaat-ul-Ahrar claimed responsibility for an Easter bombing in Lahore"
                 found = self.claimants(noun, relation)
         return list(dict.fromkeys(found)), tier
+
+    def joined_by(self, noun: Token) -> Token | None:
+        """The verb whose subject takes part in a nominal trigger: "joined the offensive",
+        "participated in the campaign", "took part in the strikes" (``joining_verbs``)."""
+        joining = self.lex.word_set("joining_verbs")
+        if noun.dep_ == "dobj" and self.lemma(noun.head) in joining:
+            return noun.head if self.has_doer(noun.head) else None
+        if noun.dep_ != "pobj" or noun.head.lower_ != "in" or noun.head.dep_ != "prep":
+            return None
+        verb = noun.head.head
+        if verb.lower_ == "part" and verb.dep_ == "dobj":
+            verb = verb.head  # "took part in", the "in" hung on "part"
+        taking_part = self.lemma(verb) == "take" and any(c.dep_ == "dobj" and c.lower_ == "part" for c in verb.children)
+        return verb if (taking_part or self.lemma(verb) in joining) and self.has_doer(verb) else None
+
+    def has_doer(self, verb: Token) -> bool:
+        """Not an infinitive hung on a noun that cannot act ("crossed Turkish territory to reach
+        Azerbaijan and join the fight", misparsed as the territory's)."""
+        first = verb
+        while first.dep_ == "conj" and first.head.i != first.i:
+            first = first.head
+        return first.dep_ != "acl" or self.word(first.head, self.actor_nouns) in self.actor_nouns
 
     def governing_verb(self, noun: Token) -> tuple[Token | None, str]:
         """The verb a nominal trigger hangs from: ("launched", "object") for "launched an attack"."""

@@ -106,7 +106,12 @@ class SecondaryMixin(ExtractorState):
             for item in self.prep_objects(verb, preps) + [p for o in objects for p in self.prep_objects(o, preps)]:
                 targets.extend(self.subtree_places(item))
         agents, tier = self.doer(verb, "strikes")
-        self.add_event("strikes", verb, agents, targets, sent_index, tier, places=self.place_args(verb))
+        relation = "strikes"
+        if aimed_at and not self.is_passive(verb):
+            subj, _ = self.subject_tokens(verb)
+            if subj and all(self.word(t, self.ground) in self.ground for t in subj):
+                relation = "attacks"  # "IS snipers fired on Iraqi troops": no shell or rocket, direct fire
+        self.add_event(relation, verb, agents, targets, sent_index, tier, places=self.place_args(verb))
 
     def is_explosive(self, token: Token) -> bool:
         """A bomb, device or explosives (``plant_objects``), itself or through "of", or a vehicle
