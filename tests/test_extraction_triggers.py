@@ -875,3 +875,12 @@ def test_commandos_act_for_their_state_and_snipers_attack(extract_text) -> None:
     found = triples(extract_text("IS snipers fired on Iraqi troops in Mosul."))
     assert ("islamic-state", "attacks", "iraq") in found and ("islamic-state", "strikes", "iraq") not in found, found
     assert ("syrian-rebels", "strikes", "damascus") in triples(extract_text("Rebels fired into Damascus."))
+
+
+def test_civilians_a_strike_wounds_are_its_targets(extract_text) -> None:
+    """"shelled villages west of Manbij, wounding four civilians", as "…, killing nine civilians";
+    troops who wound protesters attack them; no agent, no event."""
+    found = triples(extract_text("Rebels shelled the village of Arima on Thursday, wounding four civilians."))
+    assert ("rebels", "strikes", "civilians") in found, found
+    assert ("israel", "attacks", "civilians") in triples(extract_text("Israeli troops wounded 12 protesters near the fence."))
+    assert not triples(extract_text("A soldier was wounded in an attack near Kabul."))
