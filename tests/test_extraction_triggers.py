@@ -884,3 +884,17 @@ def test_civilians_a_strike_wounds_are_its_targets(extract_text) -> None:
     assert ("rebels", "strikes", "civilians") in found, found
     assert ("israel", "attacks", "civilians") in triples(extract_text("Israeli troops wounded 12 protesters near the fence."))
     assert not triples(extract_text("A soldier was wounded in an attack near Kabul."))
+
+
+def test_a_group_known_as_a_name_is_that_name(extract_text) -> None:
+    """"clan militias known as Macawisley", "a group called Ansar al-Sunna": the name, whatever
+    label the NER gave it (PRODUCT, or a PERSON span that lost a word)."""
+    assert ("macawisley", "backs", "somalia") in triples(extract_text("Somali troops, backed by clan militias known as Macawisley, retook the town."))
+    assert ("ansar-al-sunna", "attacks", "palma") in triples(extract_text("Fighters from a group called Ansar al-Sunna stormed the town of Palma."))
+
+
+def test_who_withdrew_before_a_place_fell_left_it(extract_text) -> None:
+    """"Manbij fell to the Ankara-backed groups after the SDF withdrew", "Kherson was retaken
+    after Russian troops withdrew", as "seized Walikale after Congolese soldiers withdrew"."""
+    assert ("syrian-democratic-forces", "evacuates", "manbij") in triples(extract_text("Manbij itself fell to the Ankara-backed groups in December after the SDF withdrew."))
+    assert ("russia", "evacuates", "kherson") in triples(extract_text("Kherson was retaken by Ukrainian forces after Russian troops withdrew."))

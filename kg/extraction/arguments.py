@@ -91,6 +91,10 @@ class ArgumentsMixin(ExtractorState):
             else:
                 return [self.named(ent)]
         lemma = self.word(token, self.arg_words)
+        if lemma in self.group_force or lemma in self.lex.group_class or lemma in self.container_group:
+            called = self.called(token)
+            if called:  # "clan militias known as Macawisley", "a coalition known as the Alliance of Patriots"
+                return called
         if token.lower_ in RELATIVE and token.head.dep_ == "relcl":
             return self.args(token.head.head, depth + 1)
         if lemma in self.owned or lemma in self.force or lemma in self.lex.group_class or lemma in self.civilian:
@@ -119,6 +123,26 @@ class ArgumentsMixin(ExtractorState):
             places = [m for m in self.args(child, depth + 1) if self.is_place_mention(m)]
             if places:
                 return places
+        return []
+
+    def called(self, token: Token) -> list[int]:
+        """The name a group or force noun is "known as", "called" or "dubbed" (``naming_verbs``):
+        its entity, or the proper noun the NER gave no actor label ("Macawisley", PRODUCT)."""
+        naming = self.lex.word_set("naming_verbs")
+        for acl in (c for c in token.children if c.dep_ == "acl" and c.tag_ == "VBN" and self.lemma(c) in naming):
+            names = [p for prep in acl.children if prep.dep_ == "prep" and prep.lower_ == "as" for p in prep.children if p.dep_ == "pobj"]
+            names += [c for c in acl.children if c.dep_ == "oprd"]
+            for name in names:
+                ent = self.ent_of.get(name.i)
+                if ent is not None and ent.ent_id_:
+                    return [self.named(ent)]
+                if name.pos_ == "PROPN" and name.text[:1].isupper() and (ent is None or ent.label_ not in PLACE_LABELS | {"GPE"}):
+                    # the proper nouns up to the name, however parsed ("Liwa Ahrar Helfaya", NER "Ahrar Helfaya")
+                    start = name.i
+                    while start - 1 > acl.i and self.doc[start - 1].lower_ != "as" and (self.doc[start - 1].pos_ == "PROPN" or self.doc[start - 1].text == "-"):
+                        start -= 1
+                    span = self.doc[start:name.i + 1]
+                    return [self.add_mention(Mention(span.start_char, span.end_char, span.text, "named", key=None, label="ORG"))]
         return []
 
     def proper_force_name(self, ent: Ent) -> bool:

@@ -65,8 +65,12 @@ class DeparturesMixin(ExtractorState):
         if not origins and verb.dep_ == "relcl" and not patient:
             origins = [m for m in self.args(verb.head) if self.is_place_mention(m)]  # "the town troops abandoned"
         if not origins and not patient and verb.dep_ in ("advcl", "conj") and self.lemma(verb.head) in self.lex.rel_set("captures", "verbs"):
-            # "seized Walikale after Congolese soldiers withdrew": they left what was taken
-            origins = [m for o in self.objects(verb.head) for m in self.args(o) if self.is_place_mention(m)]
+            # "seized Walikale after Congolese soldiers withdrew": they left what was taken (also
+            # "Manbij fell to the rebels after the SDF withdrew", "Kherson was retaken after …")
+            taken = self.objects(verb.head)
+            if not taken and (self.is_passive(verb.head) or self.lemma(verb.head) in self.lex.rel_set("captures", "fall_verbs")):
+                taken = [c for c in verb.head.children if c.dep_ in ("nsubj", *PASSIVE_SUBJECTS)]
+            origins = [m for o in taken for m in self.args(o) if self.is_place_mention(m)]
         if not origins and not transport:
             origins = self.own_location(agents, verb)
         self.add_event(relation, verb, agents, [], sent_index, tier, origins=origins, destinations=destinations, count=count)
