@@ -814,6 +814,7 @@ def test_a_campaign_against_a_side_attacks_it(extract_text) -> None:
 def test_streaming_out_and_residents_of_a_place_leave_it(extract_text) -> None:
     """"Thousands of families streamed out of Rubaya"; "Residents of Aleppo fled"."""
     assert ("civilians", "evacuates", "rubaya") in triples(extract_text("Thousands of families streamed out of Rubaya on Sunday."))
+    assert ("syrian-rebels", "evacuates", "aleppo") in triples(extract_text("Opposition groups have moved out of Aleppo."))
     assert ("civilians", "evacuates", "aleppo") in triples(extract_text("Residents of Aleppo fled on Monday."))
 
 
