@@ -899,3 +899,10 @@ def test_who_withdrew_before_a_place_fell_left_it(extract_text) -> None:
     after Russian troops withdrew", as "seized Walikale after Congolese soldiers withdrew"."""
     assert ("syrian-democratic-forces", "evacuates", "manbij") in triples(extract_text("Manbij itself fell to the Ankara-backed groups in December after the SDF withdrew."))
     assert ("russia", "evacuates", "kherson") in triples(extract_text("Kherson was retaken by Ukrainian forces after Russian troops withdrew."))
+
+
+def test_aggression_and_executions_are_attacks(extract_text) -> None:
+    """"Russia's aggression against Ukraine"; "summary executions against civilians"; not "the
+    execution of the plan"."""
+    assert ("russia", "attacks", "ukraine") in triples(extract_text("NATO condemned Russia's aggression against Ukraine."))
+    assert not triples(extract_text("The execution of the plan took months."))
