@@ -906,3 +906,11 @@ def test_aggression_and_executions_are_attacks(extract_text) -> None:
     execution of the plan"."""
     assert ("russia", "attacks", "ukraine") in triples(extract_text("NATO condemned Russia's aggression against Ukraine."))
     assert not triples(extract_text("The execution of the plan took months."))
+
+
+def test_a_weapon_belonging_to_a_side_is_theirs(extract_text) -> None:
+    """"a helicopter believed to belong to the Syrian army dropped barrel bombs on Tafas": the
+    Syrian government's, not the previous sentence's striker; "a drone belonging to the Houthis"."""
+    found = triples(extract_text("Israeli missiles targeted several sites near Damascus. Separately, a helicopter believed to belong to the Syrian army dropped barrel bombs on the town of Tafas."))
+    assert ("syrian-government", "strikes", "tafas") in found and ("israel", "strikes", "tafas") not in found, found
+    assert ("houthis", "strikes", "marib") in triples(extract_text("A drone belonging to the Houthis struck the city of Marib."))

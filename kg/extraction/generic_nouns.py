@@ -224,7 +224,26 @@ class GenericNounsMixin(ExtractorState):
                 continue
             if child.dep_ != "poss":  # "the Palestinian group's attack": the group is the owner, not "Palestinian"
                 stack.extend(c for c in child.children if c.i < child.i or c.dep_ == "conj")
+        if not owners:
+            owners = self.belongs_to(token)
         return list(dict.fromkeys(owners))
+
+    def belongs_to(self, token: Token) -> list[Token]:
+        """"a helicopter believed to belong to the Syrian army", "drones belonging to the Houthis":
+        whom a post-modifying "belong to" names owns the noun."""
+        holders = [c for c in token.children if c.dep_ == "acl"]
+        if token.dep_ in ("nsubj", "nsubjpass") and self.lemma(token.head) in ("believe", "think", "suspect", "say", "report"):
+            holders.append(token.head)  # parsed "[a helicopter] believed [to belong to X] dropped …"
+        for acl in holders:
+            verbs = [acl] + [x for x in acl.children if x.dep_ == "xcomp"]
+            for verb in verbs:
+                if self.lemma(verb) != "belong":
+                    continue
+                for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "to"):
+                    for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                        if self.ent_key(pobj) is not None or pobj.i in self.ent_of or self.owner_tokens(pobj) or self.lemma(pobj) in self.force:
+                            return [pobj]
+        return []
 
     def hyphen_modifier(self, token: Token) -> bool:
         """Is this token the X of "X-linked", "X-made", "X-based" (not an owner)?"""
