@@ -914,3 +914,14 @@ def test_a_weapon_belonging_to_a_side_is_theirs(extract_text) -> None:
     found = triples(extract_text("Israeli missiles targeted several sites near Damascus. Separately, a helicopter believed to belong to the Syrian army dropped barrel bombs on the town of Tafas."))
     assert ("syrian-government", "strikes", "tafas") in found and ("israel", "strikes", "tafas") not in found, found
     assert ("houthis", "strikes", "marib") in triples(extract_text("A drone belonging to the Houthis struck the city of Marib."))
+
+
+def test_a_series_of_strikes_and_fighters_from_a_group(extract_text) -> None:
+    """"A series of strikes by a US-led coalition killed 14 IS jihadists" (the "by" and the
+    killing hung on "series"); "…, killing 14 fighters from the Nusra Front" (the "from" hung on
+    the verb) names the side hit; people "from the town" name none."""
+    found = triples(extract_text("A series of strikes by a US-led coalition killed 14 IS jihadists."))
+    assert ("us-led-coalition", "strikes", "islamic-state") in found, found
+    found = triples(extract_text("Russian jets pounded Saraqeb, killing 14 fighters from the Nusra Front."))
+    assert ("russia", "strikes", "nusra-front") in found, found
+    assert triples(extract_text("Russian jets pounded Saraqeb, killing 14 people from the town.")) == {("russia", "strikes", "saraqeb")}

@@ -20,6 +20,11 @@ class CasualtiesMixin(ExtractorState):
         killed ("struck a vehicle near Qamishli, killing two members of the SDF"); a bare count
         of people is a casualty figure, and unowned soldiers name no side."""
         found = self.named_victims(victims)
+        killing = victims[0].head if victims and victims[0].dep_ in ("dobj", "obj") else None
+        if killing is not None and any(self.lemma(v) in self.group_force for v in victims):
+            # "killing 14 fighters from the Nusra Front", the "from" hung on the verb: their group
+            found += [m for p in self.prep_objects(killing, ("from",)) for m in self.args(p)
+                      if self.mentions[m].key in self.groups and m not in found]
         for event in [e for e in self.events if e.trigger_start == trigger.idx and e.relation in ("strikes", "attacks")] if found else []:
             self.add_event(event.relation, trigger, list(event.agents), found, sent_index, event.tier, places=list(event.places))
 

@@ -80,6 +80,8 @@ class ParticipantsMixin(ExtractorState):
         if group is not None:
             found.append(group)
         by = self.by_agent(noun)
+        if by is None and noun.dep_ == "pobj" and noun.head.lower_ == "of" and self.lemma(noun.head.head) in self.lex.word_set("event_quantity_nouns"):
+            by = self.by_agent(noun.head.head)  # "a series of strikes by the coalition", "by" hung on "series"
         if by is not None:
             found.extend(self.actor_args([by], relation)[0])
         sufferer = self.sufferer(noun) if relation in ("strikes", "attacks") else None
@@ -232,12 +234,15 @@ class ParticipantsMixin(ExtractorState):
                 if child.dep_ == "relcl" and relation in ("strikes", "attacks"):
                     for pobj in self.prep_objects(child, ("on", "in", "at")):  # "a strike that killed X in Y"
                         found.extend(self.args(pobj))
-        if noun.dep_ in SUBJECTS and self.word(noun.head, self.pass_through) in self.pass_through:
-            for obj in self.objects(noun.head):
-                found.extend(self.victims(obj, noun.head))
+        holder = noun
+        if noun.dep_ == "pobj" and noun.head.lower_ == "of" and self.lemma(noun.head.head) in self.lex.word_set("event_quantity_nouns"):
+            holder = noun.head.head  # "A series of strikes by the coalition killed 14 jihadists"
+        if holder.dep_ in SUBJECTS and self.word(holder.head, self.pass_through) in self.pass_through:
+            for obj in self.objects(holder.head):
+                found.extend(self.victims(obj, holder.head))
                 if relation in ("strikes", "attacks"):  # "killed at least 21 civilians in Eastern Ghouta"
                     found.extend(m for m in self.subtree_places(obj) if m not in found)
-            for pobj in self.prep_objects(noun.head, ("on", "in", "at")):
+            for pobj in self.prep_objects(holder.head, ("on", "in", "at")):
                 if relation in ("strikes", "attacks"):
                     found.extend(self.args(pobj))
         if noun.dep_ == "pobj" and noun.head.lower_ in ("in", "by") and self.word(noun.head.head, self.casualty_words) in self.casualty_words:

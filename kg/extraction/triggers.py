@@ -119,6 +119,9 @@ class TriggersMixin(ExtractorState):
                 tier = "implicit"
         else:
             subj, _ = self.subject_tokens(verb)
+            quantities = self.lex.word_set("event_quantity_nouns")
+            subj = [e for s in subj for e in (self.prep_objects(s, ("of",)) if self.lemma(s) in quantities else [])
+                    if self.lemma(e) in self.trigger_nouns] or subj  # "A series of strikes by the coalition killed …"
             if any(self.lemma(s) in self.trigger_nouns for s in subj) and relation in ("strikes", "attacks"):
                 if lemma in spec.get("kill_verbs", []):  # "Russian air strikes on Idlib killed 12 civilians"
                     for noun in subj:
