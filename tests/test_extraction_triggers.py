@@ -926,3 +926,14 @@ def test_a_series_of_strikes_and_fighters_from_a_group(extract_text) -> None:
     found = triples(extract_text("Russian jets pounded Saraqeb, killing 14 fighters from the Nusra Front."))
     assert ("russia", "strikes", "nusra-front") in found, found
     assert triples(extract_text("Russian jets pounded Saraqeb, killing 14 people from the town.")) == {("russia", "strikes", "saraqeb")}
+
+
+def test_an_owner_after_the_noun_is_its_own_mention(extractor_for) -> None:
+    """"other terrorists belonging to Al Qaeda organization": the owner follows the noun, so it
+    is read as its own mention; a phrase from owner to noun ran backwards, and the learned
+    layer's mention pass failed the whole article on it (`make soak` caught it)."""
+    extractor = extractor_for("Abu Jahjah was killed along with other terrorists belonging to Al Qaeda organization in the Ras al-Ein area.")
+    noun = next(t for t in extractor.doc if t.lower_ == "terrorists")
+    found = extractor.generic(noun)
+    assert found and all(extractor.mentions[m].start < extractor.mentions[m].end for m in found), [extractor.mentions[m] for m in found]
+    assert all(m.start < m.end for m in extractor.mentions)

@@ -57,7 +57,7 @@ class GenericNounsMixin(ExtractorState):
             if antecedent is not None:
                 return [antecedent]
         backer = self.ent_key(backer_token) if backer_token is not None else None
-        owners = self.owner_tokens(token)
+        owners = self.owner_tokens(token) or self.belongs_to(token)
         named_owners = [o for o in owners if o.i in self.ent_of and self.ent_of[o.i].label_ in ("ORG", "PERSON")]
         coordinated = any(o in n.conjuncts for n in named_owners for o in owners)
         if named_owners and not coordinated:
@@ -72,6 +72,9 @@ class GenericNounsMixin(ExtractorState):
                 if child.dep_ in ("amod", "compound") and refined and refined != "fighters":
                     group_class = refined
         for owner in owners:
+            if owner.i > token.i:  # "a helicopter believed to belong to the Syrian army": the owner's own mention
+                found.extend(self.args(owner))
+                continue
             ent = self.ent_of.get(owner.i)
             key = self.ent_key(owner)
             is_demonym = ent is None or ent.label_ == "NORP"
@@ -224,8 +227,6 @@ class GenericNounsMixin(ExtractorState):
                 continue
             if child.dep_ != "poss":  # "the Palestinian group's attack": the group is the owner, not "Palestinian"
                 stack.extend(c for c in child.children if c.i < child.i or c.dep_ == "conj")
-        if not owners:
-            owners = self.belongs_to(token)
         return list(dict.fromkeys(owners))
 
     def belongs_to(self, token: Token) -> list[Token]:
