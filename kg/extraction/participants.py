@@ -80,8 +80,8 @@ class ParticipantsMixin(ExtractorState):
         if group is not None:
             found.append(group)
         by = self.by_agent(noun)
-        if by is None and noun.dep_ == "pobj" and noun.head.lower_ == "of" and self.lemma(noun.head.head) in self.lex.word_set("event_quantity_nouns"):
-            by = self.by_agent(noun.head.head)  # "a series of strikes by the coalition", "by" hung on "series"
+        if by is None and (holder := self.quantity_holder(noun)) is not noun:
+            by = self.by_agent(holder)  # "a series of strikes by the coalition", "by" hung on "series"
         if by is not None:
             found.extend(self.actor_args([by], relation)[0])
         sufferer = self.sufferer(noun) if relation in ("strikes", "attacks") else None
@@ -132,6 +132,14 @@ class ParticipantsMixin(ExtractorState):
             if not found:  # "Jamaat-ul-Ahrar claimed responsibility for an Easter bombing in Lahore"
                 found = self.claimants(noun, relation)
         return list(dict.fromkeys(found)), tier
+
+    def quantity_holder(self, noun: Token) -> Token:
+        """"a series of strikes", "a wave of air strikes": the quantity noun an event noun hangs
+        from (``event_quantity_nouns``), which the parser gives the "by" agent and the verb; else
+        the noun itself."""
+        if noun.dep_ == "pobj" and noun.head.lower_ == "of" and self.lemma(noun.head.head) in self.lex.word_set("event_quantity_nouns"):
+            return noun.head.head
+        return noun
 
     def joined_by(self, noun: Token) -> Token | None:
         """The verb whose subject takes part in a nominal trigger: "joined the offensive",
@@ -234,9 +242,7 @@ class ParticipantsMixin(ExtractorState):
                 if child.dep_ == "relcl" and relation in ("strikes", "attacks"):
                     for pobj in self.prep_objects(child, ("on", "in", "at")):  # "a strike that killed X in Y"
                         found.extend(self.args(pobj))
-        holder = noun
-        if noun.dep_ == "pobj" and noun.head.lower_ == "of" and self.lemma(noun.head.head) in self.lex.word_set("event_quantity_nouns"):
-            holder = noun.head.head  # "A series of strikes by the coalition killed 14 jihadists"
+        holder = self.quantity_holder(noun)  # "A series of strikes by the coalition killed 14 jihadists"
         if holder.dep_ in SUBJECTS and self.word(holder.head, self.pass_through) in self.pass_through:
             for obj in self.objects(holder.head):
                 found.extend(self.victims(obj, holder.head))
